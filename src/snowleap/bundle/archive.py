@@ -1,0 +1,191 @@
+"""Safe, read-only access to the files of a bundle: a zip (path, bytes or file object) or a folder.
+
+A bundle is untrusted input. Entries that escape the bundle's folder, entries that decompress to
+far more than their compressed size, and archives too large to be a model are refused with a
+``BundleError`` naming the entry, before anything is decompressed in full.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from snowleap.errors import BundleError
+
+# NOTE: real bundles are kilobytes to tens of megabytes; these bounds only stop hostile input.
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+_RATIO_APPLIES_ABOVE = 1024 * 1024
+
+BundleSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+
+
+class BundleArchive(Protocol):
+    """The files of one bundle, addressed by POSIX paths relative to the bundle's root."""
+
+    description: str
+
+    def read(self, path: str) -> bytes: ...
+
+    def exists(self, path: str) -> bool: ...
+
+    def names(self) -> Iterator[str]: ...
+
+
+def open_archive(source: BundleSource) -> BundleArchive:
+    """Open a bundle from a ``.zip`` path, a folder, zip bytes or a binary file object."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return ZipArchive(io.BytesIO(bytes(source)), "bundle bytes")
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if path.is_dir():
+            return FolderArchive(path)
+        if not path.exists():
+            raise BundleError(f"{path}: no such bundle file or folder")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BundleError(f"{path}: cannot read bundle ({exc.strerror})") from None
+        return ZipArchive(io.BytesIO(data), str(path))
+    if hasattr(source, "read"):
+        data = source.read()
+        if not isinstance(data, (bytes, bytearray)):
+            raise BundleError("bundle file object must be opened in binary mode")
+        return ZipArchive(io.BytesIO(bytes(data)), getattr(source, "name", "bundle file object"))
+    raise BundleError(
+        f"cannot read a bundle from {type(source).__name__}: give a path, bytes or a binary file"
+    )
+
+
+def _normalized(name: str, where: str) -> str:
+    """The entry's path inside the bundle; refuses absolute paths and ``..`` escapes."""
+    unified = name.replace("\\", "/")
+    if unified.startswith("/") or (len(unified) > 1 and unified[1] == ":"):
+        raise BundleError(f"{where}: entry {name!r} has an absolute path")
+    parts = [p for p in unified.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise BundleError(f"{where}: entry {name!r} escapes the bundle folder")
+    return "/".join(parts)
+
+
+class ZipArchive:
+    """A bundle zip held in memory; entries are decompressed on demand with size limits."""
+
+    def __init__(self, stream: BinaryIO, description: str) -> None:
+        self.description = description
+        try:
+            self._zip = zipfile.ZipFile(stream)
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise BundleError(f"{description}: not a valid zip archive ({exc})") from None
+        entries: dict[str, zipfile.ZipInfo] = {}
+        total = 0
+        for info in infos:
+            if info.is_dir():
+                _normalized(info.filename, description)
+                continue
+            path = _normalized(info.filename, description)
+            self._check_size(info, path)
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise BundleError(
+                    f"{description}: archive unpacks to more than {MAX_TOTAL_BYTES} bytes"
+                )
+            entries[path] = info
+        self._prefix = _bundle_prefix(entries.keys(), description)
+        self._entries = {
+            path[len(self._prefix) :]: info
+            for path, info in entries.items()
+            if path.startswith(self._prefix)
+        }
+
+    def _check_size(self, info: zipfile.ZipInfo, path: str) -> None:
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise BundleError(
+                f"{self.description}: entry {path!r} unpacks to {info.file_size} bytes "
+                f"(limit {MAX_ENTRY_BYTES})"
+            )
+        if info.file_size > _RATIO_APPLIES_ABOVE and info.file_size > MAX_COMPRESSION_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise BundleError(
+                f"{self.description}: entry {path!r} unpacks to {info.file_size} bytes from "
+                f"{info.compress_size} (a zip bomb?)"
+            )
+
+    def names(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def exists(self, path: str) -> bool:
+        return path in self._entries
+
+    def read(self, path: str) -> bytes:
+        info = self._entries.get(path)
+        if info is None:
+            raise BundleError(f"{self.description}: missing {path}")
+        limit = min(info.file_size, MAX_ENTRY_BYTES)
+        try:
+            with self._zip.open(info) as handle:
+                # NOTE: read one byte past the declared size, so an entry whose header
+                # understates its size is caught instead of trusted.
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+            raise BundleError(f"{self.description}: entry {path!r} is corrupt ({exc})") from None
+        if len(data) > limit:
+            raise BundleError(f"{self.description}: entry {path!r} is larger than its header says")
+        return data
+
+
+def _bundle_prefix(paths: Iterable[str], description: str) -> str:
+    """``""`` when ``bundle.json`` is at the top, ``"folder/"`` when the zip wraps one folder."""
+    names = list(paths)
+    if "bundle.json" in names:
+        return ""
+    candidates = sorted(
+        {n[: -len("bundle.json")] for n in names if posixpath.basename(n) == "bundle.json"},
+        key=len,
+    )
+    if candidates and candidates[0].count("/") == 1:
+        return str(candidates[0])
+    raise BundleError(f"{description}: no bundle.json at the top of the archive")
+
+
+class FolderArchive:
+    """An unzipped bundle folder; paths are resolved and must stay inside it."""
+
+    def __init__(self, root: Path) -> None:
+        self.description = str(root)
+        self._root = root.resolve()
+        if not (self._root / "bundle.json").is_file():
+            raise BundleError(f"{root}: no bundle.json in this folder")
+
+    def _resolve(self, path: str) -> Path:
+        target = (self._root / _normalized(path, self.description)).resolve()
+        if target != self._root and self._root not in target.parents:
+            raise BundleError(f"{self.description}: {path!r} escapes the bundle folder")
+        return target
+
+    def names(self) -> Iterator[str]:
+        for file in self._root.rglob("*"):
+            if file.is_file():
+                yield file.relative_to(self._root).as_posix()
+
+    def exists(self, path: str) -> bool:
+        return self._resolve(path).is_file()
+
+    def read(self, path: str) -> bytes:
+        target = self._resolve(path)
+        if not target.is_file():
+            raise BundleError(f"{self.description}: missing {path}")
+        size = target.stat().st_size
+        if size > MAX_ENTRY_BYTES:
+            raise BundleError(
+                f"{self.description}: {path} is {size} bytes (limit {MAX_ENTRY_BYTES})"
+            )
+        return target.read_bytes()

@@ -1,0 +1,145 @@
+"""The format-independent structures of a Bundle.ML bundle: bundle info, nodes, models, tree nodes.
+
+Both serialization formats (``json_format`` and ``proto_format``) parse into these, so everything
+above the format layer is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from snowleap.bundle.values import Attributes
+from snowleap.errors import BundleError
+
+
+@dataclass(frozen=True)
+class Socket:
+    """Wires one port of an op to one column of the frame."""
+
+    port: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NodeShape:
+    """The input and output sockets of a node, in the order the bundle lists them."""
+
+    inputs: tuple[Socket, ...]
+    outputs: tuple[Socket, ...]
+
+    def input(self, port: str, where: str) -> str:
+        """The column wired to input ``port``; raises naming the node file if it is absent."""
+        for socket in self.inputs:
+            if socket.port == port:
+                return socket.name
+        raise BundleError(f"{where}: no input port {port!r} (has {[s.port for s in self.inputs]})")
+
+    def output(self, port: str, where: str) -> str:
+        for socket in self.outputs:
+            if socket.port == port:
+                return socket.name
+        raise BundleError(
+            f"{where}: no output port {port!r} (has {[s.port for s in self.outputs]})"
+        )
+
+    def optional_output(self, port: str) -> str | None:
+        for socket in self.outputs:
+            if socket.port == port:
+                return socket.name
+        return None
+
+    def standard_input(self, where: str) -> str:
+        """The single input column: port ``input``, or ``input0`` as some writers name it."""
+        for socket in self.inputs:
+            if socket.port in ("input", "input0"):
+                return socket.name
+        raise BundleError(
+            f"{where}: no input port 'input' or 'input0' (has {[s.port for s in self.inputs]})"
+        )
+
+    def numbered_inputs(self, where: str) -> list[str]:
+        """Columns of ports ``input0``, ``input1``, ... in port order (multi-input ops)."""
+        by_port = {s.port: s.name for s in self.inputs}
+        names: list[str] = []
+        while f"input{len(names)}" in by_port:
+            names.append(by_port[f"input{len(names)}"])
+        if not names and "input" in by_port:
+            names.append(by_port["input"])
+        if len(names) != len(self.inputs):
+            raise BundleError(
+                f"{where}: input ports should be input0..input{len(self.inputs) - 1}, "
+                f"found {[s.port for s in self.inputs]}"
+            )
+        return names
+
+    def numbered_outputs(self, where: str) -> list[str]:
+        by_port = {s.port: s.name for s in self.outputs}
+        names: list[str] = []
+        while f"output{len(names)}" in by_port:
+            names.append(by_port[f"output{len(names)}"])
+        if not names and "output" in by_port:
+            names.append(by_port["output"])
+        if len(names) != len(self.outputs):
+            raise BundleError(
+                f"{where}: output ports should be output0..output{len(self.outputs) - 1}, "
+                f"found {[s.port for s in self.outputs]}"
+            )
+        return names
+
+
+@dataclass(frozen=True)
+class NodeDef:
+    """Contents of ``node.json`` / ``node.pb``."""
+
+    name: str
+    shape: NodeShape
+
+
+@dataclass(frozen=True)
+class ModelDef:
+    """Contents of ``model.json`` / ``model.pb``."""
+
+    op: str
+    attributes: Attributes
+
+
+@dataclass(frozen=True)
+class TreeNodeDef:
+    """One node of a decision tree file, as written in depth-first (pre-order) order.
+
+    ``kind`` is ``"leaf"`` (``values`` set) or ``"continuous"`` (``feature_index``, ``threshold``)
+    or ``"categorical"`` (``feature_index``, ``categories``, ``is_left``, ``num_categories``).
+    """
+
+    kind: Literal["leaf", "continuous", "categorical"]
+    feature_index: int = 0
+    threshold: float = 0.0
+    categories: tuple[float, ...] = ()
+    is_left: bool = False
+    num_categories: int = 0
+    values: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    """Contents of ``bundle.json``; ``format`` is ``"json"`` or ``"protobuf"``."""
+
+    uid: str
+    name: str
+    format: str
+    version: str
+    timestamp: str
+
+
+class SerializationFormat(Protocol):
+    """What a serialization format must parse; ``where`` names the file for error messages."""
+
+    name: str
+    extension: str
+
+    def parse_model(self, data: bytes, where: str) -> ModelDef: ...
+
+    def parse_node(self, data: bytes, where: str) -> NodeDef: ...
+
+    def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]: ...

@@ -1,0 +1,279 @@
+"""Bundle.ML's JSON serialization: ``model.json``, ``node.json`` and line-per-node ``tree.json``.
+
+The layout follows MLeap's ``ml.combust.bundle.json.JsonSupport`` (values) and
+``ml.combust.bundle.tree.JsonSupport`` (tree nodes). Scalars omit fields that hold their zero
+value; a value object with ``"type": "list"`` or ``"type": "tensor"`` is a list or a tensor.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+import numpy as np
+
+from snowleap.bundle.definitions import ModelDef, NodeDef, NodeShape, Socket, TreeNodeDef
+from snowleap.bundle.values import BASIC_TYPES, Attributes, DataShape, Tensor, Value
+from snowleap.errors import BundleError
+
+_NUMPY_DTYPES = {
+    "boolean": np.bool_,
+    "byte": np.int8,
+    "short": np.int16,
+    "int": np.int32,
+    "long": np.int64,
+    "float": np.float32,
+    "double": np.float64,
+}
+
+
+class JsonFormat:
+    """Parses the JSON serialization of Bundle.ML."""
+
+    name = "json"
+    extension = "json"
+
+    def parse_model(self, data: bytes, where: str) -> ModelDef:
+        doc = _load_object(data, where)
+        op = doc.get("op")
+        if not isinstance(op, str) or not op:
+            raise BundleError(f"{where}: 'op' should be a non-empty string, got {op!r}")
+        raw_attributes = doc.get("attributes", {})
+        if not isinstance(raw_attributes, dict):
+            raise BundleError(f"{where}: 'attributes' should be an object")
+        values = {
+            name: _parse_value(raw, f"{where}: attribute {name!r}")
+            for name, raw in raw_attributes.items()
+        }
+        return ModelDef(op=op, attributes=Attributes(values=values, where=where))
+
+    def parse_node(self, data: bytes, where: str) -> NodeDef:
+        doc = _load_object(data, where)
+        name = doc.get("name")
+        if not isinstance(name, str):
+            raise BundleError(f"{where}: 'name' should be a string, got {name!r}")
+        shape = doc.get("shape")
+        if not isinstance(shape, dict):
+            raise BundleError(f"{where}: 'shape' should be an object")
+        return NodeDef(
+            name=name,
+            shape=NodeShape(
+                inputs=_parse_sockets(shape.get("inputs", []), f"{where}: shape.inputs"),
+                outputs=_parse_sockets(shape.get("outputs", []), f"{where}: shape.outputs"),
+            ),
+        )
+
+    def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
+        nodes: list[TreeNodeDef] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BundleError(f"{where}: line {number} is not valid JSON ({exc})") from None
+            nodes.append(_parse_tree_node(doc, f"{where}: line {number}"))
+        return nodes
+
+
+def load_json_object(data: bytes, where: str) -> dict[str, Any]:
+    """Parse a JSON document that must be an object (``bundle.json``, ``model.json``...)."""
+    return _load_object(data, where)
+
+
+def _load_object(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{where}: not valid JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise BundleError(f"{where}: should hold a JSON object, found {type(doc).__name__}")
+    return doc
+
+
+def _parse_sockets(raw: Any, where: str) -> tuple[Socket, ...]:
+    if not isinstance(raw, list):
+        raise BundleError(f"{where} should be a list")
+    sockets = []
+    for i, item in enumerate(raw):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("port"), str)
+            or not isinstance(item.get("name"), str)
+        ):
+            raise BundleError(f"{where}[{i}] should be an object with string 'port' and 'name'")
+        sockets.append(Socket(port=item["port"], name=item["name"]))
+    return tuple(sockets)
+
+
+def _parse_value(raw: Any, where: str) -> Value:
+    if not isinstance(raw, dict):
+        raise BundleError(f"{where} should be an object, got {raw!r}")
+    kind = raw.get("type")
+    if kind is None:
+        return Value(kind="scalar", fields=_parse_scalar_fields(raw, where))
+    if kind == "list":
+        return Value(kind="list", fields=_parse_list_fields(raw, where))
+    if kind == "tensor":
+        return Value(kind="tensor", tensor=_parse_tensor(raw, where))
+    raise BundleError(f"{where}: unknown value type {kind!r}")
+
+
+def _parse_scalar_fields(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, item in raw.items():
+        if key in BASIC_TYPES:
+            fields[key] = _basic(key, item, where)
+        elif key == "tensor":
+            fields[key] = _parse_tensor(item, f"{where}.tensor")
+        elif key == "data_shape":
+            fields[key] = _parse_data_shape(item, f"{where}.data_shape")
+        elif key == "basic_type":
+            fields[key] = _basic("string", item, where)
+        elif key == "model":
+            fields[key] = item
+        else:
+            raise BundleError(f"{where}: unknown scalar field {key!r}")
+    return fields
+
+
+def _parse_list_fields(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, items in raw.items():
+        if key == "type":
+            continue
+        if not isinstance(items, list):
+            raise BundleError(f"{where}: list field {key!r} should be a JSON array")
+        if key in BASIC_TYPES:
+            fields[key] = [_basic(key, item, f"{where}[{i}]") for i, item in enumerate(items)]
+        elif key == "tensor":
+            fields[key] = [_parse_tensor(t, f"{where}.tensor[{i}]") for i, t in enumerate(items)]
+        elif key == "data_shape":
+            fields[key] = [
+                _parse_data_shape(s, f"{where}.data_shape[{i}]") for i, s in enumerate(items)
+            ]
+        elif key in ("basic_type", "model"):
+            fields[key] = items
+        else:
+            raise BundleError(f"{where}: unknown list field {key!r}")
+    return fields
+
+
+def _basic(type_name: str, item: Any, where: str) -> Any:
+    if type_name == "boolean":
+        if isinstance(item, bool):
+            return item
+    elif type_name in ("byte", "short", "int", "long"):
+        if isinstance(item, int) and not isinstance(item, bool):
+            return item
+    elif type_name in ("float", "double"):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            return float(item)
+    elif type_name == "string":
+        if isinstance(item, str):
+            return item
+    elif type_name == "byte_string" and isinstance(item, str):
+        try:
+            return base64.b64decode(item, validate=True)
+        except binascii.Error:
+            raise BundleError(f"{where}: byte_string is not valid base64") from None
+    raise BundleError(f"{where}: expected a {type_name}, got {item!r}")
+
+
+def _parse_dimensions(raw: Any, where: str) -> tuple[int, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise BundleError(f"{where}: tensor shape should be an object")
+    dims = raw.get("dimensions", [])
+    if not isinstance(dims, list):
+        raise BundleError(f"{where}: tensor dimensions should be a list")
+    sizes = []
+    for i, dim in enumerate(dims):
+        size = dim.get("size", 0) if isinstance(dim, dict) else None
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise BundleError(f"{where}: dimension {i} should have an integer 'size'")
+        sizes.append(size)
+    return tuple(sizes)
+
+
+def _parse_tensor(raw: Any, where: str) -> Tensor:
+    if not isinstance(raw, dict):
+        raise BundleError(f"{where}: tensor should be an object")
+    dimensions = _parse_dimensions(raw.get("shape"), where)
+    for base in BASIC_TYPES:
+        if base in raw:
+            items = raw[base]
+            if not isinstance(items, list):
+                raise BundleError(f"{where}: tensor {base} values should be a JSON array")
+            parsed = [_basic(base, item, f"{where}[{i}]") for i, item in enumerate(items)]
+            dtype = _NUMPY_DTYPES.get(base, object)
+            values: np.ndarray[Any, Any] = np.array(parsed, dtype=dtype)
+            expected = int(np.prod(dimensions)) if dimensions else len(parsed)
+            if all(d >= 0 for d in dimensions) and expected != len(parsed):
+                raise BundleError(
+                    f"{where}: tensor of shape {list(dimensions)} holds {len(parsed)} values"
+                )
+            return Tensor(base=base, dimensions=dimensions, values=values)
+    raise BundleError(f"{where}: tensor has no values of a known type")
+
+
+def _parse_data_shape(raw: Any, where: str) -> DataShape:
+    if not isinstance(raw, dict):
+        raise BundleError(f"{where} should be an object")
+    base = raw.get("base", "scalar")
+    if base not in ("scalar", "list", "tensor"):
+        raise BundleError(f"{where}: unknown data shape base {base!r}")
+    nullable = raw.get("isNullable", raw.get("is_nullable", False))
+    if not isinstance(nullable, bool):
+        raise BundleError(f"{where}: isNullable should be a boolean")
+    shape_raw = raw.get("tensorShape", raw.get("tensor_shape"))
+    dims = _parse_dimensions(shape_raw, where) if shape_raw is not None else None
+    return DataShape(base=base, is_nullable=nullable, tensor_dimensions=dims)
+
+
+def _parse_tree_node(doc: Any, where: str) -> TreeNodeDef:
+    if not isinstance(doc, dict):
+        raise BundleError(f"{where}: tree node should be an object")
+    kind = doc.get("type")
+    if kind == "leaf":
+        values = doc.get("values", [])
+        if not isinstance(values, list):
+            raise BundleError(f"{where}: leaf values should be a list")
+        return TreeNodeDef(kind="leaf", values=tuple(_basic("double", v, where) for v in values))
+    if kind != "internal":
+        raise BundleError(f"{where}: tree node type should be 'internal' or 'leaf', got {kind!r}")
+    split = doc.get("split")
+    if not isinstance(split, dict):
+        raise BundleError(f"{where}: internal node has no split object")
+    feature = _basic("int", _either(split, "featureIndex", "feature_index", 0), where)
+    if feature < 0:
+        raise BundleError(f"{where}: negative feature index {feature}")
+    split_type = split.get("type")
+    if split_type == "continuous":
+        threshold = _basic("double", split.get("threshold", 0.0), where)
+        return TreeNodeDef(kind="continuous", feature_index=feature, threshold=threshold)
+    if split_type == "categorical":
+        categories = split.get("categories", [])
+        if not isinstance(categories, list):
+            raise BundleError(f"{where}: categories should be a list")
+        return TreeNodeDef(
+            kind="categorical",
+            feature_index=feature,
+            categories=tuple(_basic("double", c, where) for c in categories),
+            is_left=_basic("boolean", _either(split, "isLeft", "is_left", False), where),
+            num_categories=_basic(
+                "int", _either(split, "numCategories", "num_categories", 0), where
+            ),
+        )
+    raise BundleError(f"{where}: split type should be 'continuous' or 'categorical'")
+
+
+def _either(doc: dict[str, Any], camel: str, snake: str, default: Any) -> Any:
+    return doc.get(camel, doc.get(snake, default))

@@ -1,0 +1,173 @@
+"""Walks a bundle: ``bundle.json``, then ``root/`` and each node's model and node files.
+
+Ops receive a ``NodeContext`` (or, for the sub-models of a tree ensemble, a ``ModelContext``):
+their attributes and shape, plus the few ways they may read more of the bundle (sub-models, tree
+files, child nodes). Nothing else of the bundle is ever interpreted, and nothing is executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from snowleap.bundle.archive import BundleArchive, BundleSource, open_archive
+from snowleap.bundle.definitions import (
+    BundleInfo,
+    ModelDef,
+    NodeDef,
+    NodeShape,
+    SerializationFormat,
+    TreeNodeDef,
+)
+from snowleap.bundle.json_format import JsonFormat, load_json_object
+from snowleap.bundle.proto_format import ProtoFormat
+from snowleap.bundle.values import Attributes
+from snowleap.errors import BundleError
+
+if TYPE_CHECKING:
+    from snowleap.ops.base import Op
+
+# NOTE: pipelines nest a few levels in practice; the bound stops a hostile bundle recursing.
+MAX_NESTING = 32
+
+_FORMATS: dict[str, SerializationFormat] = {
+    "json": JsonFormat(),
+    "protobuf": ProtoFormat(),
+    "proto": ProtoFormat(),
+}
+
+OpLoader = Callable[["NodeContext"], "Op"]
+
+
+@dataclass(frozen=True)
+class ModelContext:
+    """A model file (and its folder) inside a bundle, as an op's loader sees it."""
+
+    archive: BundleArchive
+    format: SerializationFormat
+    path: str
+    model: ModelDef
+    depth: int
+
+    @property
+    def op(self) -> str:
+        return self.model.op
+
+    @property
+    def attributes(self) -> Attributes:
+        return self.model.attributes
+
+    @property
+    def where(self) -> str:
+        """Where this model lives, for error messages: ``<bundle>: <folder>``."""
+        return f"{self.archive.description}: {self.path}"
+
+    def file_where(self, file: str) -> str:
+        return f"{self.archive.description}: {self.path}/{file}"
+
+    def sub_model(self, folder: str) -> ModelContext:
+        """The model in a sub-folder (a tree of a forest: ``tree0``, ``tree1``, ...)."""
+        path = f"{self.path}/{_checked_child(folder, self.where)}"
+        return ModelContext(
+            archive=self.archive,
+            format=self.format,
+            path=path,
+            model=_read_model(self.archive, self.format, path),
+            depth=self.depth + 1,
+        )
+
+    def read_tree(self, file: str = "tree") -> list[TreeNodeDef]:
+        """The nodes of a decision tree file beside this model, in depth-first order."""
+        name = f"{_checked_child(file, self.where)}.{self.format.extension}"
+        path = f"{self.path}/{name}"
+        return self.format.parse_tree(
+            _read(self.archive, path), f"{self.archive.description}: {path}"
+        )
+
+
+@dataclass(frozen=True)
+class NodeContext(ModelContext):
+    """A node of the graph: a model plus its name and the sockets wiring it to columns."""
+
+    node: NodeDef
+    loader: OpLoader
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def shape(self) -> NodeShape:
+        return self.node.shape
+
+    @property
+    def node_where(self) -> str:
+        return f"{self.archive.description}: {self.path} (node {self.node.name!r})"
+
+    def load_child(self, name: str) -> Op:
+        """Load the child node ``<name>.node`` of a pipeline, as a full op."""
+        if self.depth >= MAX_NESTING:
+            raise BundleError(f"{self.where}: pipelines nest deeper than {MAX_NESTING} levels")
+        path = f"{self.path}/{_checked_child(name, self.where)}.node"
+        return self.loader(
+            _node_context(self.archive, self.format, path, self.depth + 1, self.loader)
+        )
+
+
+def _checked_child(name: str, where: str) -> str:
+    if not name or "/" in name or "\\" in name or name in (".", ".."):
+        raise BundleError(f"{where}: invalid child name {name!r}")
+    return name
+
+
+def _read(archive: BundleArchive, path: str) -> bytes:
+    if not archive.exists(path):
+        raise BundleError(f"{archive.description}: missing {path}")
+    return archive.read(path)
+
+
+def _read_model(archive: BundleArchive, fmt: SerializationFormat, path: str) -> ModelDef:
+    file = f"{path}/model.{fmt.extension}"
+    return fmt.parse_model(_read(archive, file), f"{archive.description}: {file}")
+
+
+def _node_context(
+    archive: BundleArchive, fmt: SerializationFormat, path: str, depth: int, loader: OpLoader
+) -> NodeContext:
+    node_file = f"{path}/node.{fmt.extension}"
+    node = fmt.parse_node(_read(archive, node_file), f"{archive.description}: {node_file}")
+    return NodeContext(
+        archive=archive,
+        format=fmt,
+        path=path,
+        model=_read_model(archive, fmt, path),
+        depth=depth,
+        node=node,
+        loader=loader,
+    )
+
+
+def read_bundle_info(archive: BundleArchive) -> BundleInfo:
+    where = f"{archive.description}: bundle.json"
+    doc = load_json_object(_read(archive, "bundle.json"), where)
+    fields: dict[str, str] = {}
+    for key in ("uid", "name", "format", "version", "timestamp"):
+        value = doc.get(key, "")
+        if not isinstance(value, str):
+            raise BundleError(f"{where}: {key!r} should be a string, got {value!r}")
+        fields[key] = value
+    if fields["format"] not in _FORMATS:
+        raise BundleError(
+            f"{where}: unknown format {fields['format']!r} (expected 'json' or 'protobuf')"
+        )
+    return BundleInfo(**fields)
+
+
+def read_bundle(source: BundleSource, loader: OpLoader) -> tuple[BundleInfo, Op]:
+    """Open a bundle and load its root node (recursively) with ``loader``."""
+    archive = open_archive(source)
+    info = read_bundle_info(archive)
+    fmt = _FORMATS[info.format]
+    root = loader(_node_context(archive, fmt, "root", 0, loader))
+    return info, root

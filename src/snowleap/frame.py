@@ -1,0 +1,179 @@
+"""Turning caller data into frame columns and row values of the declared input types.
+
+Both paths convert the same way: a missing number (``None``) becomes NaN, strings stay ``str`` or
+``None``, vectors become float64 (2-D arrays for batches, lists of floats for rows) of the width
+the model expects. Anything else raises ``InputError`` naming the column (and row).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from snowleap.errors import InputError
+from snowleap.ops.base import ColumnType, Field, Frame
+
+RowConverter = Callable[[Any], Any]
+
+_NUMERIC_DTYPES = {
+    "double": np.float64,
+    "float": np.float64,
+    "long": np.int64,
+    "int": np.int64,
+    "short": np.int64,
+    "byte": np.int64,
+    "boolean": np.bool_,
+}
+
+
+def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
+    """One input column for ``transform``, converted to the field's type."""
+    ctype = field.type
+    if ctype.shape == "vector":
+        return _vector_column(values, field)
+    if ctype.base == "string":
+        return _string_column(values, field.name)
+    array = np.asarray(values) if not isinstance(values, np.ndarray) else values
+    if array.ndim != 1:
+        raise InputError(
+            f"column {field.name!r}: expected a 1-D column of {ctype}, got shape {array.shape}"
+        )
+    if ctype.base in ("double", "float"):
+        if array.dtype.kind in "fiub":
+            return array.astype(np.float64, copy=False)
+        try:
+            return np.array(
+                [_number(v, field.name, i) for i, v in enumerate(array)], dtype=np.float64
+            )
+        except InputError:
+            raise
+    dtype = _NUMERIC_DTYPES.get(ctype.base)
+    if dtype is None:
+        raise InputError(f"column {field.name!r}: unsupported input type {ctype}")
+    try:
+        return array.astype(dtype)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"column {field.name!r}: cannot read values as {ctype} ({exc})") from None
+
+
+def _number(value: Any, column: str, row: int) -> float:
+    if value is None:
+        return math.nan
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, str):
+        return float(value)
+    raise InputError(f"column {column!r}, row {row}: expected a number, got {value!r}")
+
+
+def _string_column(values: Any, column: str) -> npt.NDArray[np.object_]:
+    array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if array.ndim != 1:
+        raise InputError(
+            f"column {column!r}: expected a 1-D column of strings, got shape {array.shape}"
+        )
+    if array.dtype.kind == "U":
+        return array.astype(object)
+    if array.dtype != object:
+        raise InputError(f"column {column!r}: expected strings, got {array.dtype} values")
+    for i, value in enumerate(array):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"column {column!r}, row {i}: expected a string, got {value!r}")
+    return array
+
+
+def _vector_column(values: Any, field: Field) -> npt.NDArray[np.float64]:
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"column {field.name!r}: expected vectors of numbers ({exc})") from None
+    if array.ndim != 2:
+        raise InputError(
+            f"column {field.name!r}: expected a 2-D array (rows, {field.type.size}), got shape "
+            f"{array.shape}"
+        )
+    size = field.type.size
+    if size is not None and array.shape[1] != size:
+        raise InputError(
+            f"column {field.name!r}: vectors have width {array.shape[1]}, the model expects {size}"
+        )
+    return array
+
+
+def to_frame(columns: Mapping[str, Any], schema: Sequence[Field]) -> Frame:
+    """A frame holding every given column, with the model's inputs converted and checked."""
+    frame: Frame = {}
+    for name, values in columns.items():
+        frame[name] = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    length: int | None = None
+    for field in schema:
+        if field.name not in columns:
+            raise InputError(f"missing input column {field.name!r} ({field.type})")
+        column = to_column(columns[field.name], field)
+        if length is None:
+            length = len(column)
+        elif len(column) != length:
+            raise InputError(
+                f"column {field.name!r} has {len(column)} rows, other inputs have {length}"
+            )
+        frame[field.name] = column
+    return frame
+
+
+def row_converter(field: Field) -> RowConverter:
+    """A converter for one input value of ``transform_row``, prepared once per model."""
+    name = field.name
+    ctype = field.type
+    if ctype.shape == "vector":
+        size = ctype.size
+
+        def vector_value(value: Any) -> list[float]:
+            try:
+                converted = [float(v) for v in value]
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"column {name!r}: expected a vector of numbers, got {value!r}"
+                ) from None
+            if size is not None and len(converted) != size:
+                raise InputError(
+                    f"column {name!r}: vector has width {len(converted)}, the model expects {size}"
+                )
+            return converted
+
+        return vector_value
+    if ctype.base == "string":
+
+        def string_value(value: Any) -> Any:
+            if value is None or value.__class__ is str or isinstance(value, str):
+                return value
+            raise InputError(f"column {name!r}: expected a string, got {value!r}")
+
+        return string_value
+    if ctype.base in ("double", "float"):
+
+        def double_value(value: Any) -> float:
+            cls = value.__class__
+            if cls is float:
+                return value  # type: ignore[no-any-return]
+            if value is None:
+                return math.nan
+            if cls is int or (
+                isinstance(value, (int, float, np.integer, np.floating)) and cls is not bool
+            ):
+                return float(value)
+            raise InputError(f"column {name!r}: expected a number, got {value!r}")
+
+        return double_value
+
+    def integral_value(value: Any) -> Any:
+        if isinstance(value, (int, np.integer)) or value is None:
+            return value
+        raise InputError(f"column {name!r}: expected an integer, got {value!r}")
+
+    return integral_value
+
+
+def describe_type(ctype: ColumnType) -> str:
+    return str(ctype)

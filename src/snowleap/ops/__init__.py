@@ -1,0 +1,1 @@
+"""The ops: one module per Bundle.ML op, in family folders, each listed in ``registry``."""

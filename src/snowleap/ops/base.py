@@ -1,0 +1,111 @@
+"""What every op implements, and the column types that wire ops together.
+
+An op is loaded from its bundle node (``from_bundle``), declares the columns it reads and writes
+(``inputs``/``outputs``), and scores two ways that must give identical numbers:
+
+* ``transform(frame)`` for a batch: a frame maps column names to numpy arrays (scalars as 1-D
+  arrays, vectors as 2-D float64 arrays of shape ``(rows, width)``, strings as object arrays with
+  ``None`` for null, missing numbers as NaN). Vectorised over rows: no Python loop per row.
+* ``row_step()`` returns a function prepared once at load time that scores one row held in a dict
+  of plain Python values (vectors as lists of floats), in place.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import NodeContext
+
+Frame = dict[str, npt.NDArray[Any]]
+Row = dict[str, Any]
+RowStep = Callable[[Row], None]
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A frame column's type: a basic type and a shape (scalar, vector of known width, list)."""
+
+    base: Literal["double", "float", "long", "int", "short", "byte", "boolean", "string"]
+    shape: Literal["scalar", "vector", "list"] = "scalar"
+    size: int | None = None
+
+    def __str__(self) -> str:
+        if self.shape == "scalar":
+            return self.base
+        if self.shape == "vector":
+            return f"vector[{self.size if self.size is not None else '?'}]"
+        return f"list<{self.base}>"
+
+    @property
+    def is_vector(self) -> bool:
+        return self.shape == "vector"
+
+
+DOUBLE = ColumnType("double")
+STRING = ColumnType("string")
+
+
+def vector(size: int | None) -> ColumnType:
+    """A dense double vector column of the given width (``None`` if the bundle does not say)."""
+    return ColumnType("double", "vector", size)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: ColumnType
+
+
+class SkipRow(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised by a row step when its op drops the row (``handle_invalid = skip``)."""
+
+
+class Op(ABC):
+    """Base class of every op; subclasses set ``op_name`` to their Bundle.ML op name."""
+
+    op_name: ClassVar[str]
+
+    def __init__(self, name: str, inputs: list[Field], outputs: list[Field]) -> None:
+        self.name = name
+        self.inputs = inputs
+        self.outputs = outputs
+
+    @classmethod
+    @abstractmethod
+    def from_bundle(cls, node: NodeContext) -> Op:
+        """Build the op from its node's attributes and shape."""
+
+    @abstractmethod
+    def transform(self, frame: Frame) -> Frame:
+        """Add this op's output columns to ``frame`` (and drop rows it skips); return the frame."""
+
+    @abstractmethod
+    def row_step(self) -> RowStep:
+        """A function that adds this op's outputs to one row dict; raises ``SkipRow`` to drop it."""
+
+    def leaves(self) -> list[Op]:
+        """The ops that do the work, in order: the op itself, or a pipeline's flattened children."""
+        return [self]
+
+    def describe(self) -> dict[str, Any]:
+        """Name, op and ports, for ``snowleap inspect`` and the serving API's model metadata."""
+        return {
+            "name": self.name,
+            "op": self.op_name,
+            "inputs": {f.name: str(f.type) for f in self.inputs},
+            "outputs": {f.name: str(f.type) for f in self.outputs},
+        }
+
+
+def keep_rows(frame: Frame, mask: npt.NDArray[np.bool_]) -> Frame:
+    """The frame with only the rows where ``mask`` is true (for ops that skip invalid rows)."""
+    if bool(mask.all()):
+        return frame
+    return {name: column[mask] for name, column in frame.items()}

@@ -1,0 +1,1 @@
+"""Feature transformers: indexers, encoders, assemblers, scalers and friends."""

@@ -1,0 +1,56 @@
+"""``pipeline``: runs its child nodes in order; mirrors MLeap's ``Pipeline`` transformer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from snowleap.ops.base import Field, Frame, Op, Row, RowStep
+
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import NodeContext
+
+
+class PipelineOp(Op):
+    op_name = "pipeline"
+
+    def __init__(self, name: str, children: list[Op]) -> None:
+        produced: set[str] = set()
+        inputs: dict[str, Field] = {}
+        outputs: list[Field] = []
+        for child in children:
+            for field in child.inputs:
+                if field.name not in produced and field.name not in inputs:
+                    inputs[field.name] = field
+            for field in child.outputs:
+                produced.add(field.name)
+                outputs.append(field)
+        super().__init__(name, list(inputs.values()), outputs)
+        self.children = children
+
+    @classmethod
+    def from_bundle(cls, node: NodeContext) -> PipelineOp:
+        # NOTE: only the nodes the pipeline lists run; a bundle folder may hold others.
+        names = node.attributes.get_string_list("nodes")
+        return cls(node.name, [node.load_child(child) for child in names])
+
+    def leaves(self) -> list[Op]:
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+    def transform(self, frame: Frame) -> Frame:
+        for child in self.children:
+            frame = child.transform(frame)
+        return frame
+
+    def row_step(self) -> RowStep:
+        steps = [leaf.row_step() for leaf in self.leaves()]
+
+        def run(row: Row) -> None:
+            for step in steps:
+                step(row)
+
+        return run
+
+    def describe(self) -> dict[str, Any]:
+        described = super().describe()
+        described["nodes"] = [child.describe() for child in self.children]
+        return described

@@ -1,0 +1,32 @@
+"""The ops snowleap implements, by Bundle.ML op name. Listed explicitly: no import side effects."""
+
+from __future__ import annotations
+
+from snowleap.bundle.reader import NodeContext
+from snowleap.errors import UnknownOpError
+from snowleap.ops.base import Op
+from snowleap.ops.feature.standard_scaler import StandardScalerOp
+from snowleap.ops.pipeline import PipelineOp
+
+OPS: dict[str, type[Op]] = {
+    op.op_name: op
+    for op in (
+        PipelineOp,
+        StandardScalerOp,
+    )
+}
+
+
+def supported_ops() -> list[str]:
+    return sorted(OPS)
+
+
+def load_op(node: NodeContext) -> Op:
+    """Build the op a bundle node names; unknown ops fail naming the op, the node and the list."""
+    op_class = OPS.get(node.op)
+    if op_class is None:
+        raise UnknownOpError(
+            f"{node.node_where}: op {node.op!r} is not supported by snowleap; "
+            f"supported ops: {', '.join(supported_ops())}"
+        )
+    return op_class.from_bundle(node)

@@ -1,0 +1,1 @@
+"""Decision trees and tree ensembles as flat arrays, shared by classifiers and regressors."""

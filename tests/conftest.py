@@ -1,0 +1,170 @@
+"""Shared fixtures: reference material, one-node bundle factories, and the two-path check."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import snowleap
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """``../shared/mleap-reference``: real MLeap bundles with expected outputs."""
+    path = SHARED / "mleap-reference"
+    assert path.is_dir(), f"reference bundles not found at {path}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def snowplow_dir() -> Path:
+    """``../shared/snowplow``: real Snowplow events and tracker payloads."""
+    path = SHARED / "snowplow"
+    assert path.is_dir(), f"snowplow fixtures not found at {path}"
+    return path
+
+
+def double_tensor(values: list[float], dims: list[int] | None = None) -> dict[str, Any]:
+    """A Bundle.ML JSON tensor attribute of doubles."""
+    shape = dims if dims is not None else [len(values)]
+    return {
+        "type": "tensor",
+        "double": values,
+        "shape": {"dimensions": [{"size": d, "name": ""} for d in shape]},
+    }
+
+
+def write_node(
+    folder: Path,
+    name: str,
+    op: str,
+    attributes: Mapping[str, Any],
+    inputs: Mapping[str, str],
+    outputs: Mapping[str, str],
+) -> None:
+    """Write ``model.json`` and ``node.json`` for one node into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "model.json").write_text(json.dumps({"op": op, "attributes": dict(attributes)}))
+    (folder / "node.json").write_text(
+        json.dumps(
+            {
+                "name": name,
+                "shape": {
+                    "inputs": [{"port": p, "name": n} for p, n in inputs.items()],
+                    "outputs": [{"port": p, "name": n} for p, n in outputs.items()],
+                },
+            }
+        )
+    )
+
+
+def write_bundle_json(folder: Path, name: str = "test_bundle", fmt: str = "json") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bundle.json").write_text(
+        json.dumps(
+            {
+                "uid": "00000000-0000-0000-0000-000000000000",
+                "name": name,
+                "format": fmt,
+                "version": "0.25.3",
+                "timestamp": "2026-11-26T00:00:00",
+            }
+        )
+    )
+
+
+OneNodeBundle = Callable[..., snowleap.Model]
+
+
+@pytest.fixture
+def one_node_model(tmp_path: Path) -> OneNodeBundle:
+    """Factory: a model whose root is a single node with the given op, attributes and ports."""
+
+    def build(
+        op: str,
+        attributes: Mapping[str, Any],
+        inputs: Mapping[str, str],
+        outputs: Mapping[str, str],
+    ) -> snowleap.Model:
+        folder = tmp_path / f"bundle_{op}"
+        write_bundle_json(folder)
+        write_node(folder / "root", f"{op}_node", op, attributes, inputs, outputs)
+        return snowleap.load(folder)
+
+    return build
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    return bool(a == b)
+
+
+def rows_of(frame: Mapping[str, np.ndarray], names: list[str]) -> list[dict[str, Any]]:
+    """The frame's columns ``names`` as row dicts of plain Python values."""
+    length = len(frame[names[0]])
+    rows = []
+    for i in range(length):
+        row: dict[str, Any] = {}
+        for name in names:
+            value = frame[name][i]
+            row[name] = (
+                value.tolist()
+                if isinstance(value, np.ndarray)
+                else (value.item() if isinstance(value, np.generic) else value)
+            )
+        rows.append(row)
+    return rows
+
+
+@pytest.fixture
+def score_both() -> Callable[[snowleap.Model, Mapping[str, Any]], dict[str, Any]]:
+    """Score columns with ``transform`` and each row with ``transform_row``; assert they agree.
+
+    Returns the batch output, so the test can go on to check its values.
+    """
+
+    def run(model: snowleap.Model, columns: Mapping[str, Any]) -> dict[str, Any]:
+        batch = model.transform(dict(columns))
+        inputs = list(columns)
+        input_rows = [
+            {name: columns[name][i] for name in inputs} for i in range(len(columns[inputs[0]]))
+        ]
+        input_rows = [
+            {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in row.items()}
+            for row in input_rows
+        ]
+        scored = [model.transform_row(row) for row in input_rows]
+        kept = [row for row in scored if row is not None]
+        outputs = list(model.output_schema)
+        assert len(kept) == len(batch[outputs[0]]), "both paths keep the same rows"
+        for i, row in enumerate(kept):
+            for name in outputs:
+                value = batch[name][i]
+                expected = (
+                    value.tolist()
+                    if isinstance(value, np.ndarray)
+                    else (value.item() if isinstance(value, np.generic) else value)
+                )
+                got = row[name]
+                if isinstance(expected, list):
+                    assert len(got) == len(expected), f"row {i} {name}"
+                    assert all(
+                        _same(float(x), float(y)) for x, y in zip(got, expected, strict=True)
+                    ), f"row {i} column {name}: transform_row {got} != transform {expected}"
+                else:
+                    assert _same(got, expected), (
+                        f"row {i} column {name}: transform_row {got!r} != transform {expected!r}"
+                    )
+        return batch
+
+    return run
