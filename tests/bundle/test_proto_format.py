@@ -508,6 +508,7 @@ def test_random_corruption_raises_only_bundle_errors() -> None:
     rng = random.Random(20261126)
     files = [
         (PROTO.parse_model, _model_bytes()),
+        (PROTO.parse_model, ProtobufWriter().model(EVERY_VALUE)),
         (PROTO.parse_tree, ProtobufWriter().tree(TREE)),
         (
             PROTO.parse_node,

@@ -27,6 +27,8 @@ from snowleap.bundle.values import (
 )
 from snowleap.errors import BundleError
 
+_INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
+
 
 class JsonFormat:
     """Parses the JSON serialization of Bundle.ML."""
@@ -193,8 +195,11 @@ def _basic(type_name: str, item: Any, where: str) -> Any:
     if type_name == "boolean":
         if isinstance(item, bool):
             return item
-    elif type_name in ("byte", "short", "int", "long"):
+    elif type_name in _INTEGER_BITS:
         if isinstance(item, int) and not isinstance(item, bool):
+            bits = _INTEGER_BITS[type_name]
+            if not -(1 << (bits - 1)) <= item < 1 << (bits - 1):
+                raise BundleError(f"{where}: {item} does not fit a {type_name} ({bits} bits)")
             return item
     elif type_name in ("float", "double"):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
@@ -238,7 +243,10 @@ def _parse_tensor(raw: Any, where: str) -> Tensor:
                 raise BundleError(f"{where}: tensor {base} values should be a JSON array")
             parsed = [_basic(base, item, f"{where}[{i}]") for i, item in enumerate(items)]
             dtype = TENSOR_DTYPES.get(base, object)
-            return checked_tensor(base, dimensions, np.array(parsed, dtype=dtype), where)
+            # NOTE: a double beyond float32's range becomes infinity, as Java's toFloat does.
+            with np.errstate(over="ignore"):
+                values = np.array(parsed, dtype=dtype)
+            return checked_tensor(base, dimensions, values, where)
     raise BundleError(f"{where}: tensor has no values of a known type")
 
 
