@@ -170,7 +170,10 @@ def _scalar(value: Any, kind: str, name: str, row: int) -> Any:
         return value
     if kind == "string" and isinstance(value, str):
         return value
-    raise InputError(f"leapframe: column {name!r}, row {row}: expected a {kind}, got {value!r}")
+    article = "an" if kind[0] in "aeiou" else "a"
+    raise InputError(
+        f"leapframe: column {name!r}, row {row}: expected {article} {kind}, got {value!r}"
+    )
 
 
 def _read_column(values: list[Any], ftype: _FieldType, name: str) -> Column:
