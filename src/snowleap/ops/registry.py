@@ -5,12 +5,14 @@ from __future__ import annotations
 from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
+from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.pipeline import PipelineOp
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        MinMaxScalerOp,
         PipelineOp,
         StandardScalerOp,
     )
