@@ -5,6 +5,8 @@ from __future__ import annotations
 from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
+from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
+from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.pipeline import PipelineOp
@@ -12,6 +14,8 @@ from snowleap.ops.pipeline import PipelineOp
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        ElementwiseProductOp,
+        MaxAbsScalerOp,
         MinMaxScalerOp,
         PipelineOp,
         StandardScalerOp,
