@@ -8,6 +8,7 @@ from snowleap.ops.base import Op
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
+from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.pipeline import PipelineOp
 
@@ -17,6 +18,7 @@ OPS: dict[str, type[Op]] = {
         ElementwiseProductOp,
         MaxAbsScalerOp,
         MinMaxScalerOp,
+        NormalizerOp,
         PipelineOp,
         StandardScalerOp,
     )
