@@ -10,6 +10,7 @@ from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.pca import PcaOp
+from snowleap.ops.feature.polynomial_expansion import PolynomialExpansionOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
@@ -23,6 +24,7 @@ OPS: dict[str, type[Op]] = {
         NormalizerOp,
         PcaOp,
         PipelineOp,
+        PolynomialExpansionOp,
         StandardScalerOp,
         VectorSlicerOp,
     )
