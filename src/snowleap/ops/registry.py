@@ -6,6 +6,7 @@ from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
+from snowleap.ops.feature.interaction import InteractionOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.normalizer import NormalizerOp
@@ -19,6 +20,7 @@ OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
         ElementwiseProductOp,
+        InteractionOp,
         MaxAbsScalerOp,
         MinMaxScalerOp,
         NormalizerOp,
