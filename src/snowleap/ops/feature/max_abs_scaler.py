@@ -44,9 +44,11 @@ class MaxAbsScaling(VectorFunction):
         divisors = self.divisors.tolist()
 
         def rescale(values: list[float]) -> list[float]:
-            scaled = [x / d for x, d in zip(values, divisors, strict=True)]
             # NOTE: comparisons written so NaN falls through unchanged (Python's min() would not).
-            return [1.0 if q > 1.0 else (-1.0 if q < -1.0 else q) for q in scaled]
+            return [
+                1.0 if (q := x / d) > 1.0 else (-1.0 if q < -1.0 else q)
+                for x, d in zip(values, divisors, strict=True)
+            ]
 
         return rescale
 
