@@ -5,13 +5,27 @@ from __future__ import annotations
 from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
+from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
+from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
+from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
+from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
+from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        DecisionTreeClassifierOp,
+        DecisionTreeRegressionOp,
+        GBTClassifierOp,
+        GBTRegressionOp,
+        LogisticRegressionOp,
         PipelineOp,
+        RandomForestClassifierOp,
+        RandomForestRegressionOp,
         StandardScalerOp,
     )
 }
