@@ -239,3 +239,18 @@ def tree_model(tmp_path: Path) -> TreeBundle:
         return snowleap.load(folder)
 
     return build
+
+
+def long_value(value: int) -> dict[str, Any]:
+    """A Bundle.ML JSON ``long`` scalar attribute."""
+    return {"long": value}
+
+
+def double_list(values: list[float]) -> dict[str, Any]:
+    """A Bundle.ML JSON list-of-doubles attribute."""
+    return {"type": "list", "double": values}
+
+
+def string_list(values: list[str]) -> dict[str, Any]:
+    """A Bundle.ML JSON list-of-strings attribute."""
+    return {"type": "list", "string": values}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import add
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,13 +54,10 @@ class RandomForestClassification(NormalizedProbabilities):
 
     def raw_row_function(self) -> RawRowFunction:
         leaves = self.ensemble.row_walker(_vote_share)
-        empty = [0.0] * self.num_classes
 
         def raw(x: list[float]) -> list[float]:
-            votes = empty
-            for leaf in leaves(x):
-                votes = [vote + share for vote, share in zip(votes, leaf, strict=True)]
-            return votes
+            # NOTE: per class, 0.0 + tree 1's share + tree 2's share ...: the batch's order.
+            return [reduce(add, shares, 0.0) for shares in zip(*leaves(x), strict=True)]
 
         return raw
 

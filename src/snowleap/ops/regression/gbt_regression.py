@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import reduce
+from operator import add, mul
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,9 +41,8 @@ class GBTRegression(TreeRegressor):
         weights = self.weights
 
         def predict(x: list[float]) -> float:
-            total = 0.0
-            for value, weight in zip(leaves(x), weights, strict=True):
-                total += value * weight
+            # NOTE: 0.0 + v1 * w1 + v2 * w2 ..., left to right like the batch's loop.
+            total: float = reduce(add, map(mul, leaves(x), weights), 0.0)
             return total
 
         return predict

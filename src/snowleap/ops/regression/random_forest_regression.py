@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import reduce
+from operator import add
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,9 +34,8 @@ class RandomForestRegression(TreeRegressor):
         count = float(self.ensemble.num_trees)
 
         def predict(x: list[float]) -> float:
-            total = 0.0
-            for value in leaves(x):
-                total += value
+            # NOTE: 0.0 + v1 + v2 ..., left to right like the batch's loop.
+            total: float = reduce(add, leaves(x), 0.0)
             return total / count
 
         return predict
