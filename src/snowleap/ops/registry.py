@@ -5,6 +5,10 @@ from __future__ import annotations
 from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
+from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
+from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
+from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
+from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.feature.binarizer import BinarizerOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
@@ -22,17 +26,25 @@ from snowleap.ops.feature.string_indexer import StringIndexerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
+from snowleap.ops.regression.gbt_regression import GBTRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
+from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
         BinarizerOp,
         BucketizerOp,
+        DecisionTreeClassifierOp,
+        DecisionTreeRegressionOp,
         ElementwiseProductOp,
+        GBTClassifierOp,
+        GBTRegressionOp,
         ImputerOp,
         InteractionOp,
         LinearRegressionOp,
+        LogisticRegressionOp,
         MaxAbsScalerOp,
         MinMaxScalerOp,
         NormalizerOp,
@@ -40,6 +52,8 @@ OPS: dict[str, type[Op]] = {
         PcaOp,
         PipelineOp,
         PolynomialExpansionOp,
+        RandomForestClassifierOp,
+        RandomForestRegressionOp,
         ReverseStringIndexerOp,
         StandardScalerOp,
         StringIndexerOp,
