@@ -25,8 +25,17 @@ from snowleap.bundle.definitions import ModelDef, NodeDef, TreeNodeDef
 from snowleap.bundle.json_format import JsonFormat
 from snowleap.bundle.proto_format import ProtoFormat
 from snowleap.bundle.values import Attributes, DataShape, Tensor, Value
+from snowleap.leapframe import read_leapframe
 from tests.bundle.protobuf_bundles import ProtobufWriter, tensor_bytes, to_protobuf_bundle
-from tests.conftest import double_tensor, write_bundle_json, write_node
+from tests.conftest import (
+    double_tensor,
+    tree_category_split,
+    tree_leaf,
+    tree_split,
+    write_bundle_json,
+    write_node,
+    write_tree,
+)
 
 WHERE = "bundle.zip: root/model.pb"
 PROTO = ProtoFormat()
@@ -524,3 +533,113 @@ def test_random_corruption_raises_only_bundle_errors() -> None:
                 mutated[rng.randrange(len(mutated))] = rng.randrange(256)
             with contextlib.suppress(snowleap.BundleError):
                 parse(bytes(mutated), "b.zip: f.pb")
+
+
+# -- real ops on both formats ------------------------------------------------------------------
+
+
+def _same_frames(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert list(a) == list(b)
+    for name in a:
+        left, right = np.asarray(a[name]), np.asarray(b[name])
+        if left.dtype.kind == "f":
+            assert np.array_equal(left, right, equal_nan=True), name
+        else:
+            assert left.tolist() == right.tolist(), name
+
+
+@pytest.mark.parametrize("bundle", REFERENCE_BUNDLES)
+def test_reference_bundles_score_identically_in_both_formats(
+    reference_dir: Path, tmp_path: Path, bundle: str
+) -> None:
+    stem = bundle[: -len(".zip")]
+    frame = json.loads((reference_dir / f"{stem}.expected.json").read_text())["frame"]
+    from_json = snowleap.load(reference_dir / bundle)
+    from_proto = snowleap.load(to_protobuf_bundle(reference_dir / bundle, tmp_path))
+    assert from_proto.info.format == "protobuf"
+    columns = read_leapframe(frame)
+    _same_frames(from_json.transform(dict(columns)), from_proto.transform(dict(columns)))
+    for i in range(len(frame["rows"])):
+        row = {n: c[i].tolist() if isinstance(c, np.ndarray) else c[i] for n, c in columns.items()}
+        assert _equal_or_both_nan(from_proto.transform_row(row), from_json.transform_row(row))
+
+
+def _equal_or_both_nan(a: Any, b: Any) -> bool:
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_equal_or_both_nan(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_equal_or_both_nan(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def _forest_bundle(folder: Path, trees: dict[str, list[dict[str, Any]]], features: int) -> Path:
+    write_bundle_json(folder)
+    write_node(
+        folder / "root",
+        "forest",
+        "random_forest_regression",
+        {
+            "num_features": {"long": features},
+            "trees": {"type": "list", "string": list(trees)},
+            "tree_weights": {"type": "list", "double": [1.0] * len(trees)},
+        },
+        {"features": "features"},
+        {"prediction": "prediction"},
+    )
+    for name, nodes in trees.items():
+        write_tree(folder / "root" / name, nodes)
+        (folder / "root" / name / "model.json").write_text(
+            json.dumps(
+                {
+                    "op": "decision_tree_regression",
+                    "attributes": {"num_features": {"long": features}},
+                }
+            )
+        )
+    return folder
+
+
+def _random_tree(rng: random.Random, depth: int, features: int) -> list[dict[str, Any]]:
+    if depth == 0 or rng.random() < 0.2:
+        return [tree_leaf(round(rng.uniform(-100, 100), 3))]
+    feature = rng.randrange(features)
+    if rng.random() < 0.4:
+        categories = sorted(rng.sample([0.0, 1.0, 2.0, 3.0], rng.randint(1, 3)))
+        node = tree_category_split(feature, categories, rng.random() < 0.5, 4)
+    else:
+        node = tree_split(feature, round(rng.uniform(0, 3), 2))
+    return [
+        node,
+        *_random_tree(rng, depth - 1, features),
+        *_random_tree(rng, depth - 1, features),
+    ]
+
+
+def test_forest_with_both_split_kinds_scores_identically_in_both_formats(
+    tmp_path: Path, score_both
+) -> None:
+    # tree0: x0 <= 1 ? 1 : 2;  tree1: left (10) iff x1 is NOT in {0}, else 20
+    trees = {
+        "tree0": [tree_split(0, 1.0), tree_leaf(1.0), tree_leaf(2.0)],
+        "tree1": [tree_category_split(1, [0.0], False, 2), tree_leaf(10.0), tree_leaf(20.0)],
+    }
+    rng = random.Random(11)
+    trees.update({f"tree{i}": _random_tree(rng, 5, 3) for i in range(2, 8)})
+    json_dir = _forest_bundle(tmp_path / "json", trees, 3)
+    proto_dir = to_protobuf_bundle(json_dir, tmp_path / "proto")
+    assert (proto_dir / "root" / "tree1" / "tree.pb").is_file()
+    from_json, from_proto = snowleap.load(json_dir), snowleap.load(proto_dir)
+
+    rows = np.array([[rng.choice([0.0, 1.0, 2.0, 3.0, 0.5]) for _ in range(3)] for _ in range(200)])
+    rows[::17, 1] = math.nan
+    json_out = score_both(from_json, {"features": rows})
+    proto_out = score_both(from_proto, {"features": rows})
+    assert np.array_equal(json_out["prediction"], proto_out["prediction"], equal_nan=True)
+
+    only_two = _forest_bundle(tmp_path / "two", {k: trees[k] for k in ("tree0", "tree1")}, 3)
+    two = snowleap.load(to_protobuf_bundle(only_two, tmp_path / "two_pb"))
+    out = score_both(two, {"features": np.array([[0.0, 0.0, 0.0], [2.0, 3.0, 0.0]])})
+    # (1 + 20) / 2 = 10.5 and (2 + 10) / 2 = 6
+    assert out["prediction"].tolist() == [10.5, 6.0]
