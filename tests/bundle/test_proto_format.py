@@ -34,8 +34,8 @@ from tests.conftest import (
     tree_split,
     write_bundle_json,
     write_node,
-    write_tree,
 )
+from tests.fixtures.mleap_protobuf.make_fixtures import forest_bundle, random_tree
 
 WHERE = "bundle.zip: root/model.pb"
 PROTO = ProtoFormat()
@@ -574,49 +574,6 @@ def _equal_or_both_nan(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _forest_bundle(folder: Path, trees: dict[str, list[dict[str, Any]]], features: int) -> Path:
-    write_bundle_json(folder)
-    write_node(
-        folder / "root",
-        "forest",
-        "random_forest_regression",
-        {
-            "num_features": {"long": features},
-            "trees": {"type": "list", "string": list(trees)},
-            "tree_weights": {"type": "list", "double": [1.0] * len(trees)},
-        },
-        {"features": "features"},
-        {"prediction": "prediction"},
-    )
-    for name, nodes in trees.items():
-        write_tree(folder / "root" / name, nodes)
-        (folder / "root" / name / "model.json").write_text(
-            json.dumps(
-                {
-                    "op": "decision_tree_regression",
-                    "attributes": {"num_features": {"long": features}},
-                }
-            )
-        )
-    return folder
-
-
-def _random_tree(rng: random.Random, depth: int, features: int) -> list[dict[str, Any]]:
-    if depth == 0 or rng.random() < 0.2:
-        return [tree_leaf(round(rng.uniform(-100, 100), 3))]
-    feature = rng.randrange(features)
-    if rng.random() < 0.4:
-        categories = sorted(rng.sample([0.0, 1.0, 2.0, 3.0], rng.randint(1, 3)))
-        node = tree_category_split(feature, categories, rng.random() < 0.5, 4)
-    else:
-        node = tree_split(feature, round(rng.uniform(0, 3), 2))
-    return [
-        node,
-        *_random_tree(rng, depth - 1, features),
-        *_random_tree(rng, depth - 1, features),
-    ]
-
-
 def test_forest_with_both_split_kinds_scores_identically_in_both_formats(
     tmp_path: Path, score_both
 ) -> None:
@@ -626,8 +583,8 @@ def test_forest_with_both_split_kinds_scores_identically_in_both_formats(
         "tree1": [tree_category_split(1, [0.0], False, 2), tree_leaf(10.0), tree_leaf(20.0)],
     }
     rng = random.Random(11)
-    trees.update({f"tree{i}": _random_tree(rng, 5, 3) for i in range(2, 8)})
-    json_dir = _forest_bundle(tmp_path / "json", trees, 3)
+    trees.update({f"tree{i}": random_tree(rng, 5, 3) for i in range(2, 8)})
+    json_dir = forest_bundle(tmp_path / "json", trees, 3)
     proto_dir = to_protobuf_bundle(json_dir, tmp_path / "proto")
     assert (proto_dir / "root" / "tree1" / "tree.pb").is_file()
     from_json, from_proto = snowleap.load(json_dir), snowleap.load(proto_dir)
@@ -638,8 +595,52 @@ def test_forest_with_both_split_kinds_scores_identically_in_both_formats(
     proto_out = score_both(from_proto, {"features": rows})
     assert np.array_equal(json_out["prediction"], proto_out["prediction"], equal_nan=True)
 
-    only_two = _forest_bundle(tmp_path / "two", {k: trees[k] for k in ("tree0", "tree1")}, 3)
+    only_two = forest_bundle(tmp_path / "two", {k: trees[k] for k in ("tree0", "tree1")}, 3)
     two = snowleap.load(to_protobuf_bundle(only_two, tmp_path / "two_pb"))
     out = score_both(two, {"features": np.array([[0.0, 0.0, 0.0], [2.0, 3.0, 0.0]])})
     # (1 + 20) / 2 = 10.5 and (2 + 10) / 2 = 6
     assert out["prediction"].tolist() == [10.5, 6.0]
+
+
+# -- bundles MLeap itself wrote in protobuf ------------------------------------------------------
+
+MLEAP_WRITTEN = Path(__file__).resolve().parent.parent / "fixtures" / "mleap_protobuf"
+MLEAP_CASES = sorted(p.name[: -len(".pb.zip")] for p in MLEAP_WRITTEN.glob("*.pb.zip"))
+
+
+def test_mleap_written_fixtures_are_present_and_protobuf() -> None:
+    assert MLEAP_CASES == ["forest", "listings"]
+    for case in MLEAP_CASES:
+        with zipfile.ZipFile(MLEAP_WRITTEN / f"{case}.pb.zip") as archive:
+            info = json.loads(archive.read("bundle.json"))
+            assert (info["format"], info["version"]) == ("protobuf", "0.16.0")
+            assert "root/model.pb" in archive.namelist()
+    with zipfile.ZipFile(MLEAP_WRITTEN / "forest.pb.zip") as archive:
+        # MLeap's runtime before 0.23 saved trees as nodes.pb (the legacy name snowleap reads)
+        assert "root/tree0/nodes.pb" in archive.namelist()
+
+
+@pytest.mark.parametrize("case", MLEAP_CASES)
+def test_mleap_written_protobuf_scores_like_its_json_source(case: str) -> None:
+    frame = json.loads((MLEAP_WRITTEN / f"{case}.frame.json").read_text())
+    from_json = snowleap.load(MLEAP_WRITTEN / f"{case}.json.zip")
+    from_proto = snowleap.load(MLEAP_WRITTEN / f"{case}.pb.zip")
+    assert from_proto.input_schema == from_json.input_schema
+    assert from_proto.output_schema == from_json.output_schema
+    columns = read_leapframe(frame)
+    _same_frames(from_json.transform(dict(columns)), from_proto.transform(dict(columns)))
+    for i in range(len(frame["rows"])):
+        row = {n: c[i].tolist() if isinstance(c, np.ndarray) else c[i] for n, c in columns.items()}
+        assert _equal_or_both_nan(from_proto.transform_row(row), from_json.transform_row(row))
+
+
+def test_mleap_written_listings_price_worked_by_hand() -> None:
+    model = snowleap.load(MLEAP_WRITTEN / "listings.pb.zip")
+    row = model.transform_row({"state": "NY", "bathrooms": 1.0})
+    assert row is not None
+    # NY -> index 0 -> one-hot [1, 0, 0] (legacy size 3 = width 3); features [1, 1, 0, 0]
+    assert row["features"] == [1.0, 1.0, 0.0, 0.0]
+    # scaled: (1-1.5)/0.5 = -1, (1-0.4)/0.25 = 2.4, (0-0.3)/0.5 = -0.6, zero std -> 0
+    assert row["scaled"] == pytest.approx([-1.0, 2.4, -0.6, 0.0], rel=1e-12)
+    # 100 + 12.5*-1 - 3.25*2.4 + 7*-0.6 + 2*0 = 75.5
+    assert row["price"] == pytest.approx(75.5, rel=1e-12)
