@@ -13,6 +13,7 @@ import json
 import math
 import random
 import struct
+import tracemalloc
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -644,3 +645,19 @@ def test_mleap_written_listings_price_worked_by_hand() -> None:
     assert row["scaled"] == pytest.approx([-1.0, 2.4, -0.6, 0.0], rel=1e-12)
     # 100 + 12.5*-1 - 3.25*2.4 + 7*-0.6 + 2*0 = 75.5
     assert row["price"] == pytest.approx(75.5, rel=1e-12)
+
+
+def test_millions_of_unknown_fields_are_skipped_without_being_kept() -> None:
+    writer = ProtobufWriter()
+    known = writer.model({"op": "x", "attributes": {"a": {"double": 2.5}}})
+    data = known + b"\x78\x01" * 300_000  # field 15 (unknown), varint 1, again and again
+    assert writer.messages["ml.bundle.Model"].FromString(data).op == "x"  # Google agrees
+    tracemalloc.start()
+    try:
+        model = PROTO.parse_model(data, WHERE)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (model.op, model.attributes.get_double("a")) == ("x", 2.5)
+    # kept, 300,000 field records would take tens of megabytes
+    assert peak < 2_000_000, f"peak {peak} bytes"
