@@ -254,17 +254,19 @@ class ProbabilisticClassifierOp(Op):
 
     def transform(self, frame: Frame) -> Frame:
         model = self.model
-        raw = model.raw_batch(frame[self.features_col])
-        if self.raw_col is not None:
-            frame[self.raw_col] = raw
-        if self.probability_col is not None:
-            probability = model.probability_batch(raw)
-            frame[self.probability_col] = probability
-            frame[self.prediction_col] = model.probability_prediction_batch(probability)
-        elif self.raw_col is not None:
-            frame[self.prediction_col] = model.raw_prediction_batch(raw)
-        else:
-            frame[self.prediction_col] = model.predict_batch(raw)
+        # NOTE: inf * 0, overflow and the like give NaN / inf silently, as on the JVM.
+        with np.errstate(all="ignore"):
+            raw = model.raw_batch(frame[self.features_col])
+            if self.raw_col is not None:
+                frame[self.raw_col] = raw
+            if self.probability_col is not None:
+                probability = model.probability_batch(raw)
+                frame[self.probability_col] = probability
+                frame[self.prediction_col] = model.probability_prediction_batch(probability)
+            elif self.raw_col is not None:
+                frame[self.prediction_col] = model.raw_prediction_batch(raw)
+            else:
+                frame[self.prediction_col] = model.predict_batch(raw)
         return frame
 
     def row_step(self) -> RowStep:

@@ -71,7 +71,9 @@ class TreeRegressorOp(Op):
         )
 
     def transform(self, frame: Frame) -> Frame:
-        frame[self.prediction_col] = self.model.predict_batch(frame[self.features_col])
+        # NOTE: an infinite leaf times a zero weight gives NaN silently, as on the JVM.
+        with np.errstate(all="ignore"):
+            frame[self.prediction_col] = self.model.predict_batch(frame[self.features_col])
         return frame
 
     def row_step(self) -> RowStep:
