@@ -142,3 +142,17 @@ def test_leaf_with_several_values_is_a_bundle_error(tree_model) -> None:
             *PORTS,
             tree=[tree_leaf(1.0, 2.0)],
         )
+
+
+def test_wrong_width_from_an_upstream_op_is_an_input_error(tree_model) -> None:
+    # GIVEN the op alone, fed as a pipeline would feed it (no input conversion in front)
+    op = mixed_model(tree_model).root
+    with pytest.raises(snowleap.InputError, match=r"'features'.*width 2, got shape \(3, 1\)"):
+        op.transform({"features": np.zeros((3, 1))})
+    with pytest.raises(snowleap.InputError, match=r"'features'.*width 2, got 3"):
+        op.row_step()({"features": [0.0, 1.0, 2.0]})
+
+
+def test_empty_batch(tree_model) -> None:
+    out = mixed_model(tree_model).transform({"features": np.zeros((0, 2))})
+    assert out["prediction"].shape == (0,)

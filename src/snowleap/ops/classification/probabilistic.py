@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from snowleap.errors import BundleError
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.vectors import vector_column, vector_row_function
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import ModelContext, NodeContext
@@ -256,7 +257,9 @@ class ProbabilisticClassifierOp(Op):
         model = self.model
         # NOTE: inf * 0, overflow and the like give NaN / inf silently, as on the JVM.
         with np.errstate(all="ignore"):
-            raw = model.raw_batch(frame[self.features_col])
+            raw = model.raw_batch(
+                vector_column(frame, self.features_col, model.num_features)
+            )
             if self.raw_col is not None:
                 frame[self.raw_col] = raw
             if self.probability_col is not None:
@@ -271,15 +274,15 @@ class ProbabilisticClassifierOp(Op):
 
     def row_step(self) -> RowStep:
         model = self.model
-        source, raw_col = self.features_col, self.raw_col
-        probability_col, target = self.probability_col, self.prediction_col
+        features_of = vector_row_function(self.features_col, model.num_features)
+        raw_col, probability_col, target = self.raw_col, self.probability_col, self.prediction_col
         raw_of = model.raw_row_function()
         if probability_col is not None:
             to_probability = model.probability_row
             predict = model.probability_prediction_row
 
             def score_probability(row: Row) -> None:
-                raw = raw_of(row[source])
+                raw = raw_of(features_of(row))
                 if raw_col is not None:
                     row[raw_col] = raw
                 probability = to_probability(raw)
@@ -290,7 +293,7 @@ class ProbabilisticClassifierOp(Op):
         rule = model.raw_prediction_row if raw_col is not None else model.predict_row
 
         def score(row: Row) -> None:
-            raw = raw_of(row[source])
+            raw = raw_of(features_of(row))
             if raw_col is not None:
                 row[raw_col] = raw
             row[target] = rule(raw)

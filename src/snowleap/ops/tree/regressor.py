@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.tree.ensemble import FlatEnsemble
+from snowleap.ops.vectors import vector_column, vector_row_function
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -73,15 +74,17 @@ class TreeRegressorOp(Op):
     def transform(self, frame: Frame) -> Frame:
         # NOTE: an infinite leaf times a zero weight gives NaN silently, as on the JVM.
         with np.errstate(all="ignore"):
-            frame[self.prediction_col] = self.model.predict_batch(frame[self.features_col])
+            features = vector_column(frame, self.features_col, self.model.num_features)
+            frame[self.prediction_col] = self.model.predict_batch(features)
         return frame
 
     def row_step(self) -> RowStep:
-        source, target = self.features_col, self.prediction_col
+        features_of = vector_row_function(self.features_col, self.model.num_features)
+        target = self.prediction_col
         predict = self.model.predict_row_function()
 
         def score(row: Row) -> None:
-            row[target] = predict(row[source])
+            row[target] = predict(features_of(row))
 
         return score
 
