@@ -209,9 +209,10 @@ def read_thresholds(model: ModelContext, num_classes: int) -> tuple[float, ...] 
 
 
 def read_num_classes(model: ModelContext) -> int:
+    """The ``num_classes`` attribute; 1 is possible (Spark fitted on a single label)."""
     count = model.attributes.get_long("num_classes")
-    if count < 2:
-        raise BundleError(f"{model.where}: 'num_classes' should be at least 2, got {count}")
+    if count < 1:
+        raise BundleError(f"{model.where}: 'num_classes' should be at least 1, got {count}")
     return count
 
 
