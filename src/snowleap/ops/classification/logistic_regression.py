@@ -29,6 +29,7 @@ from snowleap.ops.classification.probabilistic import (
     sum_batch,
     sum_row,
 )
+from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -38,11 +39,11 @@ DEFAULT_THRESHOLD = 0.5
 
 
 class BinaryLogisticRegression(ProbabilisticClassifier):
-    """Margin ``m = x . coefficients + intercept`` (the dot product summed feature by feature
-    from 0, then the intercept added, as MLeap's ``BLAS.dot(...) + intercept``); raw scores
-    ``[-m, m]``; probabilities the logistic function of each raw score; class 1 iff the
-    probability of class 1 is above ``threshold`` (or, from raw scores alone, iff ``m`` is above
-    the threshold's log-odds).
+    """Margin ``m = x . coefficients + intercept``: ``ops.linalg``'s dot product, summed
+    feature by feature from 0, then the intercept added, as MLeap's ``BLAS.dot(...) + intercept``.
+    Raw scores ``[-m, m]``; probabilities the logistic function of each raw score; class 1 iff
+    the probability of class 1 is above ``threshold`` (or, from raw scores alone, iff ``m`` is
+    above the threshold's log-odds).
     """
 
     def __init__(self, coefficients: FloatArray, intercept: float, threshold: float) -> None:
@@ -53,10 +54,7 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
         self.raw_threshold = _log_odds(threshold)
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
-        margin = np.zeros(features.shape[0], dtype=np.float64)
-        for j, coefficient in enumerate(self.coefficients.tolist()):
-            margin = margin + features[:, j] * coefficient
-        margin = margin + self.intercept
+        margin = sequential_dot_batch(features, self.coefficients) + self.intercept
         return np.stack([-margin, margin], axis=1)
 
     def raw_row_function(self) -> RawRowFunction:
@@ -64,10 +62,7 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
         intercept = self.intercept
 
         def raw(x: list[float]) -> list[float]:
-            margin = 0.0
-            for value, coefficient in zip(x, coefficients, strict=True):
-                margin += value * coefficient
-            margin += intercept
+            margin = sequential_dot(x, coefficients) + intercept
             return [-margin, margin]
 
         return raw
