@@ -96,8 +96,9 @@ class FlatEnsemble:
         slots = int(self.is_categorical.sum())
         if (slots + 1) * (unseen + 1) > MAX_CATEGORY_TABLE:
             raise BundleError(
-                f"{self.trees[0].where}: {slots} categorical splits over {unseen} category values "
-                f"are more than snowleap's table allows ({MAX_CATEGORY_TABLE} entries)"
+                f"{self.trees[0].where} (and the model's other trees): {slots} categorical "
+                f"splits over {unseen} category values are more than snowleap's table allows "
+                f"({MAX_CATEGORY_TABLE} entries)"
             )
         # NOTE: row 0 serves continuous nodes and leaves; it is never selected for them.
         table = np.zeros((slots + 1, unseen + 1), dtype=np.bool_)
