@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import snowleap
+from snowleap.ops.tree import loading
 from tests.conftest import (
     double_list,
     long_value,
@@ -93,3 +94,14 @@ def test_random_forests_match_a_recursive_reference(tree_model, score_both) -> N
         for nodes in trees.values():
             total += reference_leaf_values(nodes, row)[0]
         assert prediction == total / len(trees)
+
+
+def test_tree_count_and_total_node_limits(tree_model, monkeypatch) -> None:
+    monkeypatch.setattr(loading, "MAX_TREES", 1)
+    with pytest.raises(snowleap.BundleError, match="2 trees, more than the limit 1"):
+        forest(tree_model)
+    monkeypatch.setattr(loading, "MAX_TREES", 10)
+    monkeypatch.setattr(loading, "MAX_ENSEMBLE_NODES", 5)
+    # 3 + 3 nodes
+    with pytest.raises(snowleap.BundleError, match="trees hold more than 5 nodes in all"):
+        forest(tree_model)
