@@ -147,6 +147,7 @@ def test_multinomial_wirings(one_node_model, score_both) -> None:
     [
         (double_tensor([1.0] * 4, [2, 2]), None, None, r"shape \[2, 2\].*3 classes"),
         (double_tensor([1.0] * 6), None, None, "should be a 2-D double tensor"),
+        (double_tensor([1.0] * 5, [3, 2]), None, None, "holds 5 values"),
         (MATRIX, [0.0, 1.0], None, "'intercept_vector' has 2 values for 3 classes"),
         (MATRIX, None, [0.5, 0.5], "'thresholds' has 2 values for 3 classes"),
     ],

@@ -12,7 +12,6 @@ from snowleap.ops.classification.probabilistic import (
     read_thresholds,
 )
 from snowleap.ops.tree.classifier import TreeClassifier
-from snowleap.ops.tree.ensemble import FlatEnsemble
 from snowleap.ops.tree.loading import num_features_of, read_single_tree
 
 if TYPE_CHECKING:
@@ -22,14 +21,9 @@ if TYPE_CHECKING:
 class DecisionTreeClassification(TreeClassifier):
     """Raw scores are the class counts (impurity stats) of the leaf the row reaches."""
 
-    def __init__(
-        self,
-        ensemble: FlatEnsemble,
-        num_features: int,
-        num_classes: int,
-        thresholds: tuple[float, ...] | None,
-    ) -> None:
-        super().__init__(ensemble, num_features, num_classes, thresholds, list)
+    @staticmethod
+    def leaf_output(counts: tuple[float, ...]) -> list[float]:
+        return list(counts)
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
         return self.leaf_outputs_batch(features)[:, 0, :]

@@ -186,28 +186,19 @@ class LogisticRegressionOp(ProbabilisticClassifierOp):
 
 def _multinomial(node: NodeContext, num_classes: int) -> MultinomialLogisticRegression:
     attributes = node.attributes
-    tensor = attributes.get_tensor("coefficient_matrix")
-    if tensor.base not in ("double", "float") or len(tensor.dimensions) != 2:
+    stored = attributes.get_double_matrix("coefficient_matrix")
+    if stored.shape[0] != num_classes:
         raise BundleError(
-            f"{node.where}: 'coefficient_matrix' should be a 2-D double tensor, found "
-            f"{tensor.base} of shape {list(tensor.dimensions)}"
-        )
-    rows, cols = tensor.dimensions
-    values = np.asarray(tensor.values, dtype=np.float64)
-    if rows != num_classes or values.size != rows * cols:
-        raise BundleError(
-            f"{node.where}: 'coefficient_matrix' of shape [{rows}, {cols}] with {values.size} "
-            f"values does not fit {num_classes} classes"
+            f"{node.where}: 'coefficient_matrix' of shape {list(stored.shape)} does not fit "
+            f"{num_classes} classes"
         )
     # NOTE: MLeap writes Spark's ``Matrix.toArray``, which is column-major, and reads it back
-    # with ``Matrices.dense(rows, cols, values)``, also column-major.
-    matrix = values.reshape((rows, cols), order="F")
+    # with ``Matrices.dense(rows, cols, values)``, also column-major; the getter reads row-major.
+    matrix = np.ascontiguousarray(stored.ravel().reshape(stored.shape, order="F"))
     intercepts = attributes.get_double_vector("intercept_vector")
     if len(intercepts) != num_classes:
         raise BundleError(
             f"{node.where}: 'intercept_vector' has {len(intercepts)} values for "
             f"{num_classes} classes"
         )
-    return MultinomialLogisticRegression(
-        np.ascontiguousarray(matrix), intercepts, read_thresholds(node, num_classes)
-    )
+    return MultinomialLogisticRegression(matrix, intercepts, read_thresholds(node, num_classes))

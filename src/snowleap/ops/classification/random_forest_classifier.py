@@ -17,7 +17,6 @@ from snowleap.ops.classification.probabilistic import (
     sum_row,
 )
 from snowleap.ops.tree.classifier import TreeClassifier
-from snowleap.ops.tree.ensemble import FlatEnsemble
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
 
 if TYPE_CHECKING:
@@ -30,16 +29,14 @@ class RandomForestClassification(TreeClassifier):
     in MLeap and Spark.
     """
 
-    def __init__(
-        self,
-        ensemble: FlatEnsemble,
-        num_features: int,
-        num_classes: int,
-        thresholds: tuple[float, ...] | None,
-    ) -> None:
-        # NOTE: a leaf's share of the vote never changes, so it is divided out once, at load;
-        # ``counts[i] / total`` is the very division MLeap makes per row.
-        super().__init__(ensemble, num_features, num_classes, thresholds, _vote_share)
+    @staticmethod
+    def leaf_output(counts: tuple[float, ...]) -> list[float]:
+        """The leaf's share of the vote, computed once at load: ``counts[i] / total`` is the
+        very division MLeap makes per row; a zero total gives zeros (MLeap skips the leaf)."""
+        total = sum_row(list(counts))
+        if total != 0.0:
+            return [count / total for count in counts]
+        return [0.0] * len(counts)
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
         shares = self.leaf_outputs_batch(features)
@@ -56,13 +53,6 @@ class RandomForestClassification(TreeClassifier):
             return [reduce(add, shares, 0.0) for shares in zip(*leaves(x), strict=True)]
 
         return raw
-
-
-def _vote_share(counts: tuple[float, ...]) -> list[float]:
-    total = sum_row(list(counts))
-    if total != 0.0:
-        return [count / total for count in counts]
-    return [0.0] * len(counts)
 
 
 class RandomForestClassifierOp(ProbabilisticClassifierOp):
