@@ -148,7 +148,8 @@ def test_leaf_with_several_values_is_a_bundle_error(tree_model) -> None:
 def test_wrong_width_from_an_upstream_op_is_an_input_error(tree_model) -> None:
     # GIVEN the op alone, fed as a pipeline would feed it (no input conversion in front)
     op = mixed_model(tree_model).root
-    with pytest.raises(snowleap.InputError, match=r"'features'.*width 2, got shape \(3, 1\)"):
+    shape = r"'features'.*width 2, got shape \(3, 1\) \(decision_tree_regression node"
+    with pytest.raises(snowleap.InputError, match=shape):
         op.transform({"features": np.zeros((3, 1))})
     with pytest.raises(snowleap.InputError, match=r"'features'.*width 2, got 3"):
         op.row_step()({"features": [0.0, 1.0, 2.0]})

@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from snowleap.errors import BundleError
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
-from snowleap.ops.vectors import vector_column, vector_row_function
+from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import ModelContext, NodeContext
@@ -259,7 +259,7 @@ class ProbabilisticClassifierOp(Op):
         # NOTE: inf * 0, overflow and the like give NaN / inf silently, as on the JVM.
         with np.errstate(all="ignore"):
             raw = model.raw_batch(
-                vector_column(frame, self.features_col, model.num_features)
+                vector_column(frame, self.features_col, model.num_features, reader_of(self))
             )
             if self.raw_col is not None:
                 frame[self.raw_col] = raw
@@ -275,7 +275,7 @@ class ProbabilisticClassifierOp(Op):
 
     def row_step(self) -> RowStep:
         model = self.model
-        features_of = vector_row_function(self.features_col, model.num_features)
+        features_of = vector_row_function(self.features_col, model.num_features, reader_of(self))
         raw_col, probability_col, target = self.raw_col, self.probability_col, self.prediction_col
         raw_of = model.raw_row_function()
         if probability_col is not None:

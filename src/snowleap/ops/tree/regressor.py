@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.tree.ensemble import FlatEnsemble
-from snowleap.ops.vectors import vector_column, vector_row_function
+from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -74,12 +74,14 @@ class TreeRegressorOp(Op):
     def transform(self, frame: Frame) -> Frame:
         # NOTE: an infinite leaf times a zero weight gives NaN silently, as on the JVM.
         with np.errstate(all="ignore"):
-            features = vector_column(frame, self.features_col, self.model.num_features)
+            width = self.model.num_features
+            features = vector_column(frame, self.features_col, width, reader_of(self))
             frame[self.prediction_col] = self.model.predict_batch(features)
         return frame
 
     def row_step(self) -> RowStep:
-        features_of = vector_row_function(self.features_col, self.model.num_features)
+        width = self.model.num_features
+        features_of = vector_row_function(self.features_col, width, reader_of(self))
         target = self.prediction_col
         predict = self.model.predict_row_function()
 
