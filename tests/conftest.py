@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import snowleap
+from tests.bundle.protobuf_bundles import to_protobuf_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -233,7 +234,8 @@ def tree_model(tmp_path: Path) -> TreeBundle:
     """Factory: a one-node model with a tree beside it (``tree``) and/or tree sub-models.
 
     ``sub_trees`` maps a sub-folder name to ``(op, attributes, nodes)`` of one tree model, as
-    forests and boosted ensembles store their trees.
+    forests and boosted ensembles store their trees. ``protobuf=True`` loads the same bundle
+    converted to the protobuf format (``model.pb``, ``node.pb``, ``tree.pb``).
     """
     built = [0]
 
@@ -244,6 +246,7 @@ def tree_model(tmp_path: Path) -> TreeBundle:
         outputs: Mapping[str, str],
         tree: list[dict[str, Any]] | None = None,
         sub_trees: Mapping[str, tuple[str, Mapping[str, Any], list[dict[str, Any]]]] | None = None,
+        protobuf: bool = False,
     ) -> snowleap.Model:
         built[0] += 1
         folder = tmp_path / f"bundle_{op}_{built[0]}"
@@ -256,6 +259,8 @@ def tree_model(tmp_path: Path) -> TreeBundle:
             (folder / "root" / name / "model.json").write_text(
                 json.dumps({"op": sub_op, "attributes": dict(sub_attributes)})
             )
+        if protobuf:
+            return snowleap.load(to_protobuf_bundle(folder, folder.with_name(f"{folder.name}_pb")))
         return snowleap.load(folder)
 
     return build

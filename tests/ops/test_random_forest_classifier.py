@@ -40,6 +40,7 @@ def forest(
     outputs=None,
     num_features=2,
     num_classes=2,
+    protobuf=False,
 ):
     trees = TREES if trees is None else trees
     attributes = {
@@ -61,6 +62,7 @@ def forest(
         {"features": "features"},
         OUTPUTS if outputs is None else outputs,
         sub_trees=sub_trees,
+        protobuf=protobuf,
     )
 
 
@@ -79,6 +81,12 @@ def test_votes_are_per_tree_class_shares_summed(tree_model, score_both) -> None:
     assert out["raw"].tolist() == [[1.0, 0.0], [0.75, 1.25], [0.25, 0.75], [1.5, 0.5]]
     # probabilities: raw / sum(raw) = raw/1, raw/2, raw/1, raw/2
     assert out["prob"].tolist() == [[1.0, 0.0], [0.375, 0.625], [0.25, 0.75], [0.75, 0.25]]
+    assert out["pred"].tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_protobuf_bundle_gives_the_same_votes(tree_model, score_both) -> None:
+    out = score_both(forest(tree_model, protobuf=True), {"features": ROWS})
+    assert out["raw"].tolist() == [[1.0, 0.0], [0.75, 1.25], [0.25, 0.75], [1.5, 0.5]]
     assert out["pred"].tolist() == [0.0, 1.0, 1.0, 0.0]
 
 
