@@ -18,6 +18,7 @@ from benchmarks.runtime_bench import (
 )
 
 import snowleap
+from snowleap.leapframe import read_leapframe
 from tests.conftest import SHARED, double_tensor, write_bundle_json, write_node
 
 REFERENCE = SHARED / "mleap-reference"
@@ -32,7 +33,7 @@ def test_reference_bundles_are_found_with_their_frames(tmp_path: Path) -> None:
         "one_hot_encoder_pipeline",
     ]
     assert cases["demo"].bundle == REFERENCE / "demo.zip"
-    assert len(frame_rows(cases["demo"].frame)) == 20
+    assert len(frame_rows(cases["demo"].columns)) == 20
 
 
 def test_fixture_bundle_without_a_frame_is_scored_on_a_covering_reference_frame(
@@ -51,13 +52,33 @@ def test_fixture_bundle_without_a_frame_is_scored_on_a_covering_reference_frame(
     )
     cases = [c for c in find_cases(REFERENCE, fixtures) if c.name.startswith("fixtures/")]
     assert [c.name for c in cases] == ["fixtures/bathroom_scaler"]
-    names = {f["name"] for f in cases[0].frame["schema"]["fields"]}
-    assert "bathrooms" in names
+    assert "bathrooms" in cases[0].columns
+    assert cases[0].source == REFERENCE / "airbnb.model.lr.expected.json"
+
+
+def test_fixture_with_spark_style_expected_inputs_is_scored_on_them(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    folder = fixtures / "golden" / "bundle-json"
+    write_bundle_json(folder)
+    write_node(
+        folder / "root",
+        "s",
+        "binarizer",
+        {"threshold": {"double": 0.5}},
+        {"input": "x"},
+        {"output": "y"},
+    )
+    (fixtures / "golden" / "expected.json").write_text(
+        json.dumps({"rows": [0, 1], "inputs": {"x": [0.2, 0.9]}, "outputs": {"y": [0.0, 1.0]}})
+    )
+    (case,) = [c for c in find_cases(REFERENCE, fixtures) if c.name.startswith("fixtures/")]
+    assert case.name == "fixtures/golden/bundle-json"
+    assert frame_rows(case.columns) == [{"x": 0.2}, {"x": 0.9}]
 
 
 def test_batch_columns_repeat_the_frame_rows() -> None:
     frame = json.loads((REFERENCE / "frame.airbnb.json").read_text())
-    columns = batch_columns(frame, 5)
+    columns = batch_columns(read_leapframe(frame), 5)
     assert columns["state"].tolist() == ["NY"] * 5
     assert columns["bathrooms"].dtype == np.float64 and len(columns["bathrooms"]) == 5
 
