@@ -76,12 +76,19 @@ Columns = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Case:
-    """A bundle to time and the input columns (lists or 2-D arrays) it is scored on."""
+    """A bundle to time and what it is scored on: input columns, or a LeapFrame document."""
 
     name: str
     bundle: Path
-    columns: Columns
+    inputs: Mapping[str, Any]
     source: Path
+
+    @property
+    def columns(self) -> Columns:
+        """The input columns (lists, or 2-D arrays for vectors)."""
+        if "schema" in self.inputs and "rows" in self.inputs:
+            return read_leapframe(self.inputs)
+        return self.inputs
 
 
 def clock_overhead_ns(samples: int = 10_000) -> float:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from benchmarks.runtime_bench import (
+    Case,
     batch_columns,
     bench_case,
     find_cases,
@@ -74,6 +75,12 @@ def test_fixture_with_spark_style_expected_inputs_is_scored_on_them(tmp_path: Pa
     (case,) = [c for c in find_cases(REFERENCE, fixtures) if c.name.startswith("fixtures/")]
     assert case.name == "fixtures/golden/bundle-json"
     assert frame_rows(case.columns) == [{"x": 0.2}, {"x": 0.9}]
+
+
+def test_a_case_may_hold_a_leapframe_document() -> None:
+    frame = json.loads((REFERENCE / "frame.airbnb.json").read_text())
+    case = Case("airbnb", REFERENCE / "airbnb.model.lr.zip", frame, REFERENCE / "frame.airbnb.json")
+    assert frame_rows(case.columns)[0]["state"] == "NY"
 
 
 def test_batch_columns_repeat_the_frame_rows() -> None:
