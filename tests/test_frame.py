@@ -33,11 +33,18 @@ def test_numbers_of_other_types_become_floats(value: object, expected: float) ->
     assert converted == expected and converted.__class__ is float
 
 
+def test_booleans_are_one_and_zero_on_both_paths_as_mleap_casts_them() -> None:
+    assert row_converter(X)(True) == 1.0 and row_converter(X)(np.bool_(False)) == 0.0
+    assert to_column([True, False], X).tolist() == [1.0, 0.0]
+    assert to_column(np.array([True, None], dtype=object), X)[0] == 1.0
+    assert to_column(np.array([np.bool_(True)], dtype=object), X).tolist() == [1.0]
+
+
 def test_missing_number_becomes_nan() -> None:
     assert math.isnan(row_converter(X)(None))
 
 
-@pytest.mark.parametrize("value", [True, "2.0", [1.0]])
+@pytest.mark.parametrize("value", ["2.0", [1.0], np.str_("1")])
 def test_non_numbers_are_input_errors(value: object) -> None:
     with pytest.raises(InputError, match=r"column 'x': expected a number"):
         row_converter(X)(value)

@@ -68,17 +68,21 @@ def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
         raise InputError(f"column {field.name!r}: cannot read values as {ctype} ({exc})") from None
 
 
-def _number(value: Any, column: str, row: int) -> float:
+# NOTE: booleans count as 1.0 and 0.0, as MLeap casts a boolean column to a double input.
+_NUMBER_TYPES = (int, float, np.integer, np.floating, np.bool_)
+
+
+def _number(value: Any, column: str, row: int | None) -> float:
+    """A value of a double input as a float: None is NaN; anything but a number is an error."""
+    where = f"column {column!r}" if row is None else f"column {column!r}, row {row}"
     if value is None:
         return math.nan
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, str):
+    if isinstance(value, _NUMBER_TYPES):
         try:
             return float(value)
         except OverflowError:
-            raise InputError(
-                f"column {column!r}, row {row}: {value} is too large for a double"
-            ) from None
-    raise InputError(f"column {column!r}, row {row}: expected a number, got {value!r}")
+            raise InputError(f"{where}: {value} is too large for a double") from None
+    raise InputError(f"{where}: expected a number, got {value!r}")
 
 
 _NUMBER_OR_NONE = {float, int, type(None)}
@@ -198,16 +202,9 @@ def row_converter(field: Field) -> RowConverter:
     if ctype.base in ("double", "float"):
 
         def double_value(value: Any) -> float:
-            cls = value.__class__
-            if cls is float:
-                return value  # type: ignore[no-any-return]
-            if value is None:
-                return math.nan
-            if cls is int or (
-                isinstance(value, (int, float, np.integer, np.floating)) and cls is not bool
-            ):
-                return float(value)
-            raise InputError(f"column {name!r}: expected a number, got {value!r}")
+            if value.__class__ is float:
+                return value
+            return _number(value, name, None)
 
         return double_value
 
