@@ -35,9 +35,11 @@ $(SPARK_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[spark]'
 	touch $(SPARK_STAMP)
 
-$(JARS_STAMP): jvm/pom.xml
+$(JARS_STAMP): jvm/pom.xml jvm/runtime/pom.xml
 	rm -rf jvm/jars
 	mvn -q -B -f jvm/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/jvm/jars
+	mvn -q -B -f jvm/runtime/pom.xml dependency:copy-dependencies \
+		-DoutputDirectory=$(CURDIR)/jvm/jars/runtime
 	touch $(JARS_STAMP)
 
 .PHONY: jars spark
