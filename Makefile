@@ -42,10 +42,13 @@ $(JARS_STAMP): jvm/pom.xml jvm/runtime/pom.xml
 		-DoutputDirectory=$(CURDIR)/jvm/jars/runtime
 	touch $(JARS_STAMP)
 
-.PHONY: jars spark
+.PHONY: jars spark fixtures
 jars: $(JARS_STAMP) ## Fetch MLeap's jars with Maven (jvm/pom.xml) into jvm/jars
 
 spark: $(SPARK_STAMP) $(JARS_STAMP) ## Install PySpark and MLeap's jars (export, parity tests)
+
+fixtures: spark ## Regenerate tests/fixtures (golden bundles + Spark outputs) with Spark and MLeap
+	$(PY) -m tests.parity.make_fixtures
 
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark
