@@ -115,3 +115,23 @@ def test_nested_pipeline(parity: Parity, data: ParityData) -> None:
     ).fit(data.train)
     models = parity(model, data.dirty.select("color", "x2", "x3"))
     assert all(m.root.op_name == "pipeline" for m in models.values())
+
+
+@pytest.mark.parametrize("fmt", ["json", "protobuf"])
+def test_export_bundle_writes_only_a_checked_zip(data: ParityData, tmp_path: Any, fmt: str) -> None:
+    from pyspark.ml.regression import LinearRegression
+
+    import snowleap
+    from snowleap.spark import export_bundle
+
+    model = fit([*features("x1", "x2"), LinearRegression(labelCol="target")], data.train)
+    target = tmp_path / "model.zip"
+    assert export_bundle(model, data.clean, target, format=fmt, check_rows=50) == target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.zip"], "no temp files left"
+    assert snowleap.load(target).describe()["format"] == fmt
+    assert set(snowleap.load(target).output_schema) == {
+        "color_index",
+        "size_index",
+        "features",
+        "prediction",
+    }
