@@ -53,5 +53,13 @@ fixtures: spark ## Regenerate tests/fixtures (golden bundles + Spark outputs) wi
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark
 
+.PHONY: bench
+bench: $(STAMP) ## Time the runtime on every reference/fixture bundle (benchmarks/results/runtime.*)
+	$(PY) -m benchmarks.runtime_bench
+
+.PHONY: protobuf-fixtures
+protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles with MLeap's protobuf writer (JVM)
+	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
