@@ -12,11 +12,10 @@ from tests.parity.data import ParityData, make_parity_data
 from tests.parity.mleap_runtime import MleapRuntime
 from tests.parity.parity import FORMATS, assert_parity
 
-pytest.importorskip("pyspark", reason="the parity suite needs the `spark` extra (make spark)")
-
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
+    pytest.importorskip("pyspark", reason="the parity suite needs the `spark` extra (make spark)")
     from snowleap.spark import spark_session
 
     session = spark_session(app_name="snowleap-parity", master="local[2]")
@@ -26,6 +25,7 @@ def spark() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def mleap_runtime() -> Iterator[MleapRuntime]:
+    pytest.importorskip("py4j", reason="the parity suite needs the `spark` extra (make spark)")
     runtime = MleapRuntime()
     yield runtime
     runtime.close()
