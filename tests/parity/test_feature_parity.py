@@ -86,6 +86,25 @@ def test_min_max_scaler(parity: Parity, data: ParityData) -> None:
     parity(fit([assembled("x2", "x3", "constant"), scaler], data.train), data.clean)
 
 
+def test_pca(parity: Parity, data: ParityData) -> None:
+    from pyspark.ml.feature import PCA
+
+    pca = PCA(inputCol="features", outputCol="components", k=2)
+    parity(fit([assembled("x1", "x2", "x3"), pca], data.train), data.clean)
+
+
+def test_reverse_string_indexer(parity: Parity, data: ParityData) -> None:
+    from pyspark.ml.feature import IndexToString, StringIndexer
+
+    indexer = StringIndexer(inputCol="color", outputCol="color_index")
+    to_string = IndexToString(
+        inputCol="color_index",
+        outputCol="color_again",
+        labels=fit([indexer], data.train).stages[0].labels,
+    )
+    parity(fit([indexer, to_string], data.train), data.clean.select("color"))
+
+
 def test_max_abs_scaler(parity: Parity, data: ParityData) -> None:
     from pyspark.ml.feature import MaxAbsScaler
 
