@@ -124,4 +124,4 @@ def test_timings_and_report_of_a_small_model(tmp_path: Path) -> None:
     }
     table = markdown(report)
     assert "| demo | 3: linear_regression, standard_scaler, vector_assembler |" in table
-    assert "| broken | not loadable: bad zip | | | |" in table
+    assert "| broken | not loadable: bad zip | | | | |" in table
