@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create .venv with the package and its test tools
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff (lint and formatting)
 	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
