@@ -56,9 +56,7 @@ def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
                 return np.array(array.tolist(), dtype=np.float64)
             except OverflowError:
                 pass  # NOTE: an int beyond float range; the loop below names its row
-        return np.array(
-            [_number(v, field.name, i) for i, v in enumerate(array)], dtype=np.float64
-        )
+        return np.array([_number(v, field.name, i) for i, v in enumerate(array)], dtype=np.float64)
     dtype = _NUMERIC_DTYPES.get(ctype.base)
     if dtype is None:
         raise InputError(f"column {field.name!r}: unsupported input type {ctype}")
