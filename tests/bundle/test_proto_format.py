@@ -706,3 +706,18 @@ def test_every_file_of_an_mleap_export_parses_alike_in_both_formats(case: str) -
         assert json.loads(proto_zip.read("bundle.json"))["format"] == "protobuf"
     if case == "airbnb_random_forest":
         assert trees == 20, "every tree file of the 20-tree forest was compared"
+
+
+def test_infinities_and_nan_survive_protobuf_exactly() -> None:
+    # NOTE: MLeap's JSON writes these as null; protobuf keeps the IEEE bits (bucketizer splits).
+    writer = ProtobufWriter()
+    message = writer.new("ml.bundle.Model")
+    message.op = "bucketizer"
+    splits = message.attributes.list["splits"]
+    splits.t.base = 7
+    splits.t.shape.dimensions.add(size=4)
+    splits.t.value = struct.pack(">4d", -math.inf, 0.0, 10.0, math.inf)
+    message.attributes.list["missing"].s.d = math.nan
+    model = PROTO.parse_model(message.SerializeToString(), WHERE)
+    assert model.attributes.get_double_vector("splits").tolist() == [-math.inf, 0.0, 10.0, math.inf]
+    assert math.isnan(model.attributes.get_double("missing"))
