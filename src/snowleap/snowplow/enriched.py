@@ -21,7 +21,6 @@ from snowleap.snowplow.values import (
     parse_double,
     parse_int,
     parse_timestamp,
-    shown,
 )
 
 EXPECTED_FIELDS: Final[int] = len(ENRICHED_FIELDS)
@@ -88,28 +87,41 @@ def parse_enriched_tsv(text: str) -> ParseResult:
     return logged(result, "enriched TSV")
 
 
+def _json_type(value: Any) -> str:
+    """The JSON type of a value, for messages (never the value: it may be personal)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object" if isinstance(value, Mapping) else type(value).__name__
+
+
 def _json_value(name: str, kind: FieldKind, value: Any) -> Any:
     """A typed value from the SDK's JSON, which already holds numbers, booleans and ISO times."""
     if kind == "tstamp":
         if not isinstance(value, str):
-            raise EventError(f"expected an ISO 8601 timestamp string, got {type(value).__name__}")
+            raise EventError(f"expected an ISO 8601 timestamp string, got {_json_type(value)}")
         return parse_timestamp(name, value)
     if kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
-            raise EventError(f"expected an integer, got {shown(name, value)}")
+            raise EventError(f"expected an integer, got {_json_type(value)}")
         return value
     if kind == "double":
         if not isinstance(value, int | float) or isinstance(value, bool):
-            raise EventError(f"expected a number, got {shown(name, value)}")
+            raise EventError(f"expected a number, got {_json_type(value)}")
         if not math.isfinite(value):
-            raise EventError(f"expected a finite number, got {shown(name, value)}")
+            raise EventError(f"expected a finite number, got {value!r}")
         return float(value)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise EventError(f"expected true or false, got {shown(name, value)}")
+            raise EventError(f"expected true or false, got {_json_type(value)}")
         return value
     if not isinstance(value, str):
-        raise EventError(f"expected a string, got {type(value).__name__}")
+        raise EventError(f"expected a string, got {_json_type(value)}")
     return value
 
 

@@ -25,6 +25,7 @@ from snowleap.snowplow.classify import (
 from snowleap.snowplow.errors import EventError
 from snowleap.snowplow.privacy import safe_path
 from snowleap.snowplow.selfdesc import SelfDescribing
+from snowleap.snowplow.values import shown
 
 EVENT_TYPES: Final[frozenset[str]] = frozenset(
     {"page_view", "page_ping", "struct", "unstruct", "transaction", "transaction_item",
@@ -114,7 +115,7 @@ def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> E
     if not event:
         raise EventError("field 'event': missing")
     if event not in EVENT_TYPES:
-        raise EventError(f"field 'event': unknown event type {str(event)[:40]!r}")
+        raise EventError(f"field 'event': unknown event type, {shown('event', str(event))}")
     timestamp = next((fields[name] for name in TIME_FIELDS if fields.get(name)), None)
     if timestamp is None:
         raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")

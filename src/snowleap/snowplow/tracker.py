@@ -21,7 +21,7 @@ from snowleap.snowplow.selfdesc import (
     decode_json,
     unstruct_event,
 )
-from snowleap.snowplow.values import parse_double, parse_epoch_millis, parse_int
+from snowleap.snowplow.values import parse_double, parse_epoch_millis, parse_int, shown
 
 PAYLOAD_SCHEMA_PREFIX: Final[str] = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-"
 REQUIRED_PARAMETERS: Final[tuple[str, ...]] = ("e", "p", "tv")
@@ -77,7 +77,7 @@ def _canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribin
             raise EventError(f"{key!r}: missing (required by the tracker protocol)")
     code = params["e"]
     if code not in EVENT_CODES:
-        raise EventError(f"'e': unknown event type {code[:20]!r}")
+        raise EventError(f"'e': unknown event type, {shown('event', code)}")
     fields: dict[str, Any] = {"event": EVENT_CODES[code]}
     for key, (name, parse) in _PARAMETERS.items():
         text = params.get(key)
@@ -166,7 +166,7 @@ def parse_tracker_get(query_string: str) -> ParseResult:
     -------
     >>> result = parse_tracker_get("/i?e=pp&p=web&tv=js-3&dtm=1709542800000&pp_may=abc")
     >>> result.rejected[0]
-    Rejected(index=0, reason="'pp_may': not an integer: 'abc'")
+    Rejected(index=0, reason="'pp_may': not an integer, shaped 'aaa'")
     """
     query = query_string.split("?", 1)[1] if "?" in query_string else query_string
     try:

@@ -1,7 +1,8 @@
 """Typed values from the strings events carry, each failure an ``EventError`` naming the problem.
 
-The caller puts the field's name in front of the message; values of personal fields are never
-quoted in a message (``shown``), so a reason can be logged or returned without leaking them.
+The caller puts the field's name in front of the message. A message never quotes a value, only
+its shape (``shown``): any field can carry personal data when a tracker is misconfigured, and
+reasons are logged and returned to callers.
 """
 
 from __future__ import annotations
@@ -25,38 +26,55 @@ _EPOCH_MILLIS: Final[re.Pattern[str]] = re.compile(r"\d{1,15}")
 _INTEGER: Final[re.Pattern[str]] = re.compile(r"[+-]?\d{1,18}")
 
 
-def shown(field: str, value: object) -> str:
-    """The value as an error message may quote it: withheld for personal fields, else cut short."""
+_SHAPE: Final[dict[int, int]] = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "a" * 26 + "A" * 26 + "9" * 10,
+)
+
+
+def shown(field: str, text: str) -> str:
+    """How an error message shows a bad value: its shape only, letters as a/A and digits as 9.
+
+    The shape says what is wrong (``'99999A9999999'``: a letter among digits) without the value;
+    personal fields do not even show that.
+
+    Example
+    -------
+    >>> shown("dvce_created_tstamp", "17955O79829"), shown("user_id", "alice")
+    ("shaped '99999A99999'", 'withheld (personal field)')
+    """
     if field in PERSONAL_FIELDS:
-        return "(value withheld: personal field)"
-    text = repr(value)
-    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 3] + "..."
+        return "withheld (personal field)"
+    shape = text.translate(_SHAPE)
+    if len(shape) > _SHOWN_LENGTH:
+        shape = shape[: _SHOWN_LENGTH - 3] + "..."
+    return f"shaped {shape!r}"
 
 
 def parse_timestamp(field: str, text: str) -> datetime:
     """``YYYY-MM-DD hh:mm:ss[.ffffff]`` (enriched TSV) or with ``T`` and ``Z`` (SDK JSON), UTC."""
     if _TSV_TSTAMP.fullmatch(text) is None:
-        raise EventError(f"not a timestamp: {shown(field, text)}")
+        raise EventError(f"not a timestamp, {shown(field, text)}")
     try:
         parsed = datetime.fromisoformat(text.removesuffix("Z"))
     except ValueError:
-        raise EventError(f"not a valid date and time: {shown(field, text)}") from None
+        raise EventError(f"not a valid date and time, {shown(field, text)}") from None
     return parsed.replace(tzinfo=UTC)
 
 
 def parse_epoch_millis(field: str, text: str) -> datetime:
     """Epoch milliseconds as the tracker protocol sends them (``dtm``, ``stm``, ``ttm``)."""
     if _EPOCH_MILLIS.fullmatch(text) is None:
-        raise EventError(f"not epoch milliseconds: {shown(field, text)}")
+        raise EventError(f"not epoch milliseconds, {shown(field, text)}")
     try:
         return EPOCH + timedelta(milliseconds=int(text))
     except OverflowError:
-        raise EventError(f"epoch milliseconds out of range: {shown(field, text)}") from None
+        raise EventError(f"epoch milliseconds out of range, {shown(field, text)}") from None
 
 
 def parse_int(field: str, text: str) -> int:
     if _INTEGER.fullmatch(text) is None:
-        raise EventError(f"not an integer: {shown(field, text)}")
+        raise EventError(f"not an integer, {shown(field, text)}")
     return int(text)
 
 
@@ -64,9 +82,9 @@ def parse_double(field: str, text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise EventError(f"not a number: {shown(field, text)}") from None
+        raise EventError(f"not a number, {shown(field, text)}") from None
     if not math.isfinite(value):
-        raise EventError(f"not a finite number: {shown(field, text)}")
+        raise EventError(f"not a finite number, {shown(field, text)}")
     return value
 
 
@@ -76,4 +94,4 @@ def parse_bool(field: str, text: str) -> bool:
         return True
     if text in ("0", "false"):
         return False
-    raise EventError(f"not a boolean (expected 1 or 0): {shown(field, text)}")
+    raise EventError(f"not a boolean (expected 1 or 0), {shown(field, text)}")
