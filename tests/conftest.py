@@ -103,6 +103,25 @@ def one_node_model(tmp_path: Path) -> OneNodeBundle:
     return build
 
 
+NodeSpec = tuple[str, str, Mapping[str, Any], Mapping[str, str], Mapping[str, str]]
+
+
+@pytest.fixture
+def pipeline_model(tmp_path: Path) -> Callable[[list[NodeSpec]], snowleap.Model]:
+    """Factory: a model whose root pipeline runs nodes (name, op, attributes, inputs, outputs)."""
+
+    def build(nodes: list[NodeSpec]) -> snowleap.Model:
+        folder = tmp_path / "bundle_pipeline"
+        write_bundle_json(folder)
+        names = {"type": "list", "string": [node[0] for node in nodes]}
+        write_node(folder / "root", "pipeline", "pipeline", {"nodes": names}, {}, {})
+        for name, op, attributes, inputs, outputs in nodes:
+            write_node(folder / "root" / f"{name}.node", name, op, attributes, inputs, outputs)
+        return snowleap.load(folder)
+
+    return build
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == b or (math.isnan(a) and math.isnan(b))

@@ -5,14 +5,30 @@ from __future__ import annotations
 from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
+from snowleap.ops.feature.binarizer import BinarizerOp
+from snowleap.ops.feature.bucketizer import BucketizerOp
+from snowleap.ops.feature.imputer import ImputerOp
+from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
+from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
+from snowleap.ops.feature.string_indexer import StringIndexerOp
+from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.regression.linear_regression import LinearRegressionOp
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        BinarizerOp,
+        BucketizerOp,
+        ImputerOp,
+        LinearRegressionOp,
+        OneHotEncoderOp,
         PipelineOp,
+        ReverseStringIndexerOp,
         StandardScalerOp,
+        StringIndexerOp,
+        VectorAssemblerOp,
     )
 }
 
