@@ -5,6 +5,10 @@ from __future__ import annotations
 from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
+from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
+from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
+from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
+from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.feature.binarizer import BinarizerOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
 from snowleap.ops.feature.imputer import ImputerOp
@@ -14,17 +18,27 @@ from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.feature.string_indexer import StringIndexerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
+from snowleap.ops.regression.gbt_regression import GBTRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
+from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
         BinarizerOp,
         BucketizerOp,
+        DecisionTreeClassifierOp,
+        DecisionTreeRegressionOp,
+        GBTClassifierOp,
+        GBTRegressionOp,
         ImputerOp,
         LinearRegressionOp,
+        LogisticRegressionOp,
         OneHotEncoderOp,
         PipelineOp,
+        RandomForestClassifierOp,
+        RandomForestRegressionOp,
         ReverseStringIndexerOp,
         StandardScalerOp,
         StringIndexerOp,
