@@ -16,7 +16,6 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import (
     APIGatewayHttpResolver,
@@ -96,9 +95,14 @@ def create_service(environ: Mapping[str, str]) -> ScoringService:
     settings = ServingSettings.from_environment(environ, default_model_uri=default_model_uri())
     if not settings.session_salt:
         logger.warning("SESSION_SALT is not set: session keys differ between environments")
-    return ScoringService.create(
-        settings, s3_client=lambda: boto3.client("s3"), observer=PowertoolsObserver()
-    )
+    return ScoringService.create(settings, s3_client=s3_client, observer=PowertoolsObserver())
+
+
+def s3_client() -> Any:
+    """boto3's S3 client (from the Lambda runtime); imported only for an ``s3://`` MODEL_URI."""
+    import boto3
+
+    return boto3.client("s3")
 
 
 service = create_service(os.environ)

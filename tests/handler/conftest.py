@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +13,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from demo_bundle import demo_bundle
+from local import LocalLambdaContext
 from snowleap.serving import ModelCache, ScoringService, ServingSettings, check_model_fits
 from snowleap.serving.source import ModelSource, open_model_source
-from tests.conftest import double_tensor, write_bundle_json, write_node
 
 # NOTE: what the SAM template's Globals set for the function; the handler reads them at import.
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "snowleap")
@@ -27,89 +26,19 @@ ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
 BUCKET = "snowleap-models"
 KEY = "models/snowleap.zip"
-FEATURES = ["n_page_views", "n_product_views", "n_add_to_basket"]
-# NOTE: coefficients chosen so the hand-worked probabilities are simple: see test_score.
-COEFFICIENTS = [-0.5, 0.5, 2.0]
 
 
 def standin_bundle(tmp_path: Path, *, intercept: float = -1.0, name: str = "standin") -> bytes:
-    """A zipped pipeline bundle scoring session features: vector_assembler -> logistic_regression.
-
-    Stands in for the default bundle (trained by ``make train``) until it is committed.
-    """
-    folder = tmp_path / f"bundle-{name}-{intercept}"
-    write_bundle_json(folder, name=name)
-    root = folder / "root"
-    root.mkdir(parents=True)
-    (root / "model.json").write_text(
-        json.dumps(
-            {
-                "op": "pipeline",
-                "attributes": {
-                    "nodes": {"type": "list", "string": ["assembler", "classifier"]},
-                },
-            }
-        )
-    )
-    (root / "node.json").write_text(
-        json.dumps({"name": "pipeline", "shape": {"inputs": [], "outputs": []}})
-    )
-    write_node(
-        root / "assembler.node",
-        "assembler",
-        "vector_assembler",
-        {
-            "input_shapes": {
-                "type": "list",
-                "data_shape": [{"base": "scalar", "isNullable": False} for _ in FEATURES],
-            }
-        },
-        {f"input{i}": name for i, name in enumerate(FEATURES)},
-        {"output": "features"},
-    )
-    write_node(
-        root / "classifier.node",
-        "classifier",
-        "logistic_regression",
-        {
-            "coefficients": double_tensor(COEFFICIENTS),
-            "intercept": {"double": intercept},
-            "num_classes": {"long": 2},
-        },
-        {"features": "features"},
-        {
-            "raw_prediction": "rawPrediction",
-            "probability": "probability",
-            "prediction": "prediction",
-        },
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, path.relative_to(folder).as_posix())
-    return buffer.getvalue()
+    """The hand-set demo bundle (see handler/demo_bundle.py); stands in for the trained one."""
+    return demo_bundle(intercept=intercept, name=name)
 
 
-@dataclass
-class FakeLambdaContext:
-    """What Powertools reads from the real ``LambdaContext``."""
-
-    function_name: str = "snowleap-score"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:snowleap-score"
-    aws_request_id: str = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-    log_group_name: str = "/aws/lambda/snowleap-score"
-    log_stream_name: str = "2026/11/26/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+FakeLambdaContext = LocalLambdaContext
 
 
 @pytest.fixture
 def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
+    return FakeLambdaContext(aws_request_id="52fdfc07-2182-454f-963f-5f0f9a621d72")
 
 
 @pytest.fixture
