@@ -61,9 +61,7 @@ def install(target: Path, arch: str, pip_python: str) -> None:
         "--only-binary=:all:", *platform_args,
     ]  # fmt: skip
     subprocess.run([*common, "-r", str(HERE / "requirements.txt")], check=True)
-    subprocess.run(
-        [*common, "--no-deps", "-r", str(HERE / "requirements-nodeps.txt")], check=True
-    )
+    subprocess.run([*common, "--no-deps", "-r", str(HERE / "requirements-nodeps.txt")], check=True)
 
 
 def trim(root: Path) -> int:
@@ -154,7 +152,8 @@ def find_python313() -> str | None:
     """A working Python 3.13 (.pyc files are specific to the version that writes them)."""
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
     candidates = [shutil.which(f"python{PYTHON_VERSION}")]
-    candidates += [str(p) for p in sorted(pyenv.glob(f"{PYTHON_VERSION}*/bin/python{PYTHON_VERSION}"))]
+    pattern = f"{PYTHON_VERSION}*/bin/python{PYTHON_VERSION}"
+    candidates += [str(p) for p in sorted(pyenv.glob(pattern))]
     for candidate in candidates:
         # NOTE: a pyenv shim is on PATH even when that version is not selected; it then fails.
         if candidate and _runs_python313(candidate):
