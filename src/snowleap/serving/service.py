@@ -18,7 +18,7 @@ from snowleap.serving.cache import LoadedModel, ModelCache, RefreshOutcome, Refr
 from snowleap.serving.errors import ConfigurationError, ModelUnavailableError
 from snowleap.serving.request_body import parse_score_body
 from snowleap.serving.scoring import check_model_fits, score_events
-from snowleap.serving.source import S3ClientFactory, open_model_source
+from snowleap.serving.source import FileModelSource, S3ClientFactory, open_model_source
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,12 @@ class ScoringService:
         observer: ServingObserver | None = None,
     ) -> ScoringService:
         source = open_model_source(settings.model_uri, s3_client)
+        # NOTE: a disk copy of a local file would only duplicate it.
+        local = isinstance(source, FileModelSource)
         cache = ModelCache(
             source,
             refresh_seconds=settings.refresh_seconds,
-            cache_dir=settings.cache_dir,
+            cache_dir=None if local else settings.cache_dir,
             check=check_model_fits,
         )
         return cls(cache, settings, observer)
