@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from snowleap.errors import BundleError, InputError
-from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, chain_steps, vector
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
 
 if TYPE_CHECKING:
@@ -114,9 +114,9 @@ class OneHotEncoderOp(Op):
         attributes = node.attributes
         drop_last = attributes.get_bool("drop_last")
         if "size" in attributes:
-            # NOTE: legacy form (Spark 2's OneHotEncoder, MLeap < 0.12): one column whose 'size'
-            # is already the vector width; with no 'handle_invalid', MLeap takes 'keep' when
-            # drop_last is set, which makes the width equal to 'size'.
+            # NOTE: legacy form (Spark 2's OneHotEncoder transformer; MLeap < 0.11): one column
+            # whose 'size' is already the vector width; with no 'handle_invalid', MLeap takes
+            # 'keep' when drop_last is set, which makes the width equal to 'size'.
             sizes = [attributes.get_long("size")]
             legacy_default: HandleInvalid = "keep" if drop_last else "error"
             policy = read_handle_invalid(
@@ -147,24 +147,30 @@ class OneHotEncoderOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
-        specs = [
-            (source, target, float(encoding.categories), encoding.width, encoding)
-            for (source, target), encoding in zip(self.columns, self.encodings, strict=True)
-        ]
+        return chain_steps(
+            [
+                _column_step(source, target, encoding)
+                for (source, target), encoding in zip(self.columns, self.encodings, strict=True)
+            ]
+        )
 
-        def encode(row: Row) -> None:
-            for source, target, categories, width, encoding in specs:
-                label = row[source]
-                # NOTE: NaN fails the range test; in range, int() truncates, so a fraction differs.
-                if 0.0 <= label < categories:
-                    slot = int(label)
-                    if slot != label:
-                        slot = encoding.invalid_slot(label, source)
-                else:
-                    slot = encoding.invalid_slot(label, source)
-                one_hot = [0.0] * width
-                if slot < width:
-                    one_hot[slot] = 1.0
-                row[target] = one_hot
 
-        return encode
+def _column_step(source: str, target: str, encoding: OneHotColumn) -> RowStep:
+    categories, width = float(encoding.categories), encoding.width
+    invalid_slot = encoding.invalid_slot
+
+    def encode(row: Row) -> None:
+        label = row[source]
+        # NOTE: NaN fails the range test; in range, int() truncates, so a fraction differs.
+        if 0.0 <= label < categories:
+            slot = int(label)
+            if slot != label:
+                slot = invalid_slot(label, source)
+        else:
+            slot = invalid_slot(label, source)
+        one_hot = [0.0] * width
+        if slot < width:
+            one_hot[slot] = 1.0
+        row[target] = one_hot
+
+    return encode

@@ -18,7 +18,18 @@ import numpy as np
 import numpy.typing as npt
 
 from snowleap.errors import BundleError, InputError
-from snowleap.ops.base import DOUBLE, STRING, Field, Frame, Op, Row, RowStep, SkipRow, keep_rows
+from snowleap.ops.base import (
+    DOUBLE,
+    STRING,
+    Field,
+    Frame,
+    Op,
+    Row,
+    RowStep,
+    SkipRow,
+    chain_steps,
+    keep_rows,
+)
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
 
 if TYPE_CHECKING:
@@ -106,7 +117,7 @@ class StringIndexerOp(Op):
                 raise BundleError(f"{node.where}: string_indexer 'labels_length' is {count}")
             label_lists = [attributes.get_string_list(f"labels_array_{i}") for i in range(count)]
         else:
-            # NOTE: legacy form (MLeap < 0.20, Spark 2): one column, a single 'labels' list.
+            # NOTE: legacy form (MLeap < 0.18, Spark 2): one column, a single 'labels' list.
             label_lists = [attributes.get_string_list("labels")]
         sources = node.shape.numbered_inputs(node.node_where)
         targets = node.shape.numbered_outputs(node.node_where)
@@ -146,53 +157,42 @@ class StringIndexerOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
-        if len(self.columns) == 1:
-            return self._single_column_step()
-        specs = [
-            (source, target, index.table, index.keep_index)
-            for (source, target), index in zip(self.columns, self.indexes, strict=True)
-        ]
-        policy, name = self.handle_invalid, self.name
+        # NOTE: columns run one after the other; the first invalid one raises or skips the row,
+        # which is what MLeap's check of all columns before indexing amounts to.
+        return chain_steps(
+            [
+                _column_step(source, target, index, self.handle_invalid, self.name)
+                for (source, target), index in zip(self.columns, self.indexes, strict=True)
+            ]
+        )
 
-        def index_columns(row: Row) -> None:
-            for source, target, table, keep_index in specs:
-                value = row[source]
-                index = table.get(value)
-                if index is None:
-                    if policy == "skip":
-                        raise SkipRow
-                    if policy == "error":
-                        raise _invalid_error(name, source, value, None)
-                    index = keep_index
-                row[target] = index
 
-        return index_columns
+def _column_step(
+    source: str, target: str, index: LabelIndex, policy: HandleInvalid, op: str
+) -> RowStep:
+    table = index.table
+    if policy == "keep":
+        keep_index = index.keep_index
 
-    def _single_column_step(self) -> RowStep:
-        (source, target), index = self.columns[0], self.indexes[0]
-        table, name = index.table, self.name
-        if self.handle_invalid == "keep":
-            keep_index = index.keep_index
+        def index_or_keep(row: Row) -> None:
+            row[target] = table.get(row[source], keep_index)
 
-            def index_or_keep(row: Row) -> None:
-                row[target] = table.get(row[source], keep_index)
+        return index_or_keep
+    if policy == "skip":
 
-            return index_or_keep
-        if self.handle_invalid == "skip":
-
-            def index_or_skip(row: Row) -> None:
-                found = table.get(row[source])
-                if found is None:
-                    raise SkipRow
-                row[target] = found
-
-            return index_or_skip
-
-        def index_or_raise(row: Row) -> None:
-            value = row[source]
-            found = table.get(value)
+        def index_or_skip(row: Row) -> None:
+            found = table.get(row[source])
             if found is None:
-                raise _invalid_error(name, source, value, None)
+                raise SkipRow
             row[target] = found
 
-        return index_or_raise
+        return index_or_skip
+
+    def index_or_raise(row: Row) -> None:
+        value = row[source]
+        found = table.get(value)
+        if found is None:
+            raise _invalid_error(op, source, value, None)
+        row[target] = found
+
+    return index_or_raise
