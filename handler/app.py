@@ -137,8 +137,10 @@ def internal_error(error: Exception) -> Response[str]:
     return error_response(500, "internal error; see the function's logs")
 
 
+# NOTE: responses are left out of the traces (capture_response=False): X-Ray metadata is no
+# place for every session's score, and large bodies would be truncated anyway.
 @router.post("/score")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def score() -> dict[str, Any]:
     event = router.current_event
     return service.score(request_body(event.raw_event), event.headers.get("content-type"))
@@ -189,7 +191,7 @@ def is_rest_api(event: Mapping[str, Any]) -> bool:
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if not isinstance(event, dict):
