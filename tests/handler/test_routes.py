@@ -248,3 +248,20 @@ def test_logs_carry_the_correlation_id_and_no_personal_data(
     metric_names = {m["Name"] for line in lines if "_aws" in line
                     for d in line["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}  # fmt: skip
     assert {"EventsScored", "EventsRejected", "ScoreMs", "ModelLoaded"} <= metric_names
+
+
+def test_an_unexpected_failure_is_a_500_without_details_and_never_raises(
+    make_service: ServiceFactory, lambda_context: FakeLambdaContext
+) -> None:
+    # GIVEN a service whose S3 client is not an S3 client (a wiring bug, not a request problem)
+    make_service("s3://bucket/key.zip", s3_client=object())
+
+    # WHEN a scoring request and a warm-up ping arrive
+    scored = handler.lambda_handler(load_event("score.json"), lambda_context)
+    warmed = handler.lambda_handler(load_event("warmup.json"), lambda_context)
+
+    # THEN both get a 500 that says nothing of the failure's internals, and nothing raised
+    for response in (scored, warmed):
+        assert response["statusCode"] == 500
+        body = response_json(response)
+        assert "get_object" not in json.dumps(body) and "object" not in body["message"]
