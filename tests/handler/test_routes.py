@@ -265,3 +265,19 @@ def test_an_unexpected_failure_is_a_500_without_details_and_never_raises(
         assert response["statusCode"] == 500
         body = response_json(response)
         assert "get_object" not in json.dumps(body) and "object" not in body["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [("{not json", "application/json", 400), ("a\tb", "text/csv", 415)],
+)
+def test_http_api_bad_requests_get_the_same_4xx(
+    served: None, lambda_context: FakeLambdaContext, body: str, content_type: str, status: int
+) -> None:
+    # GIVEN an HTTP API (payload 2.0) event with a bad body or content type
+    event = load_event("score_http_api.json")
+    event.update(body=body, headers={"content-type": content_type})
+    # WHEN it is handled THEN it gets the same answer as through a REST API
+    response = handler.lambda_handler(event, lambda_context)
+    assert response["statusCode"] == status
+    assert response_json(response)["message"]
