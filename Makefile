@@ -38,6 +38,14 @@ typecheck: $(STAMP) ## mypy --strict on the package
 test: $(STAMP) lint typecheck template-lint $(LAYER_ZIP_X86) ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
+.PHONY: bench
+bench: $(STAMP) ## Time the runtime on every reference/fixture bundle (benchmarks/results/runtime.*)
+	$(PY) -m benchmarks.runtime_bench
+
+.PHONY: protobuf-fixtures
+protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles with MLeap's protobuf writer (JVM)
+	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) $(SAM_VENV) .mypy_cache .ruff_cache .pytest_cache layers/build
 
