@@ -1,6 +1,6 @@
 """Cold-start import time of the handler from the built layer, with and without precompiled .pyc.
 
-Usage: ``python benchmarks/lambda_cold_start.py [layers/build/layer-x86_64.zip]`` after
+Usage: ``python -m benchmarks.lambda_cold_start [layers/build/layer-x86_64.zip]`` after
 ``make layer``. Unpacks the layer twice (as built, and with every ``__pycache__`` removed), builds
 the function package with ``handler/Makefile``, and times ``import app`` plus the first request
 in fresh Python 3.13 processes (``-S``, ``PYTHONDONTWRITEBYTECODE=1``: /opt is read-only on
