@@ -75,7 +75,9 @@ def test_model_route_describes_the_bundle(served: None, lambda_context: FakeLamb
     assert body["input_schema"] == {n: "double" for n in ["n_page_views", "n_product_views",
                                                          "n_add_to_basket"]}  # fmt: skip
     assert body["source"].endswith("standin.zip")
-    assert body["sha256"] and body["etag"] and body["loaded_at"]
+    # AND a local file has no ETag or version id: its sha256 identifies it
+    assert body["etag"] is None and body["version_id"] is None
+    assert len(body["sha256"]) == 64 and body["loaded_at"]
 
 
 def test_health_reports_the_loaded_model(served: None, lambda_context: FakeLambdaContext) -> None:
