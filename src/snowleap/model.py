@@ -27,7 +27,7 @@ class Model:
         self.info = info
         self.root = root
         # NOTE: the row path is prepared here, once, so scoring a row is only the steps' work.
-        self._steps = tuple(leaf.row_step() for leaf in root.leaves())
+        self._row_step = root.row_step()
         self._converters = tuple(
             (field.name, row_ready_type(field), row_converter(field)) for field in root.inputs
         )
@@ -69,8 +69,7 @@ class Model:
         except KeyError as exc:
             raise InputError(f"missing input column {exc.args[0]!r}") from None
         try:
-            for step in self._steps:
-                step(values)
+            self._row_step(values)
         except SkipRow:
             return None
         return values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from snowleap.ops.base import Field, Frame, Op, Row, RowStep
+from snowleap.ops.base import Field, Frame, Op, RowStep, chain_steps
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -42,13 +42,7 @@ class PipelineOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
-        steps = [leaf.row_step() for leaf in self.leaves()]
-
-        def run(row: Row) -> None:
-            for step in steps:
-                step(row)
-
-        return run
+        return chain_steps([leaf.row_step() for leaf in self.leaves()])
 
     def describe(self) -> dict[str, Any]:
         described = super().describe()
