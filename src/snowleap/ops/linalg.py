@@ -14,8 +14,13 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 
-def sequential_dot_batch(features: FloatArray, coefficients: FloatArray) -> FloatArray:
-    """Row-wise ``features[:, 0] * c[0] + features[:, 1] * c[1] + ...``, added in that order.
+def sequential_dot_batch(
+    features: FloatArray, coefficients: FloatArray, start: float = 0.0
+) -> FloatArray:
+    """Row-wise ``start + features[:, 0] * c[0] + features[:, 1] * c[1] + ...``, in that order.
+
+    ``start`` is where each sum begins: 0.0 for a plain dot product, the intercept for BLAS
+    ``gemv`` (``y = b + A x``), which adds the products onto the intercept.
 
     Example
     -------
@@ -24,21 +29,21 @@ def sequential_dot_batch(features: FloatArray, coefficients: FloatArray) -> Floa
     """
     # NOTE: vectorised over rows, one feature at a time; contiguous columns read faster.
     columns = np.ascontiguousarray(features.T)
-    total = np.zeros(features.shape[0])
+    total = np.full(features.shape[0], start)
     for column, coefficient in zip(columns, coefficients.tolist(), strict=True):
         total += column * coefficient
     return total
 
 
-def sequential_dot(features: list[float], coefficients: list[float]) -> float:
-    """``features[0] * c[0] + features[1] * c[1] + ...`` added in that order (the row twin).
+def sequential_dot(features: list[float], coefficients: list[float], start: float = 0.0) -> float:
+    """``start + features[0] * c[0] + features[1] * c[1] + ...`` in that order (the row twin).
 
     Example
     -------
     >>> sequential_dot([1.0, 2.0], [3.0, 4.0])
     11.0
     """
-    total = 0.0
+    total = start
     for x, c in zip(features, coefficients, strict=True):
         total += x * c
     return total

@@ -101,10 +101,10 @@ def _log_odds(threshold: float) -> float:
 
 
 class MultinomialLogisticRegression(ProbabilisticClassifier):
-    """Margins ``intercept + A x`` per class (summed from the intercept, feature by feature, as
-    BLAS ``gemv`` does); probabilities the softmax of the margins, shifted by the largest margin
-    only when it is positive (MLeap's rule), scaled by ``1 / sum``; an infinite largest margin
-    gives that class probability 1.
+    """Margins ``intercept + A x`` per class (``ops.linalg``'s dot product started at the
+    intercept, feature by feature, as BLAS ``gemv`` does); probabilities the softmax of the
+    margins, shifted by the largest margin only when it is positive (MLeap's rule), scaled by
+    ``1 / sum``; an infinite largest margin gives that class probability 1.
     """
 
     def __init__(
@@ -119,20 +119,20 @@ class MultinomialLogisticRegression(ProbabilisticClassifier):
         self.intercepts = intercepts
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
-        margins = np.repeat(self.intercepts[np.newaxis, :], features.shape[0], axis=0)
-        for j in range(self.num_features):
-            margins = margins + features[:, j : j + 1] * self.coefficient_matrix[:, j]
+        margins = np.empty((features.shape[0], self.num_classes))
+        for k, (coefficients, intercept) in enumerate(
+            zip(self.coefficient_matrix, self.intercepts.tolist(), strict=True)
+        ):
+            margins[:, k] = sequential_dot_batch(features, coefficients, intercept)
         return margins
 
     def raw_row_function(self) -> RawRowFunction:
-        intercepts = self.intercepts.tolist()
-        columns = self.coefficient_matrix.T.tolist()
+        classes = list(zip(self.coefficient_matrix.tolist(), self.intercepts.tolist(), strict=True))
 
         def raw(x: list[float]) -> list[float]:
-            margins = intercepts
-            for value, column in zip(x, columns, strict=True):
-                margins = [m + value * a for m, a in zip(margins, column, strict=True)]
-            return list(margins)
+            return [
+                sequential_dot(x, coefficients, intercept) for coefficients, intercept in classes
+            ]
 
         return raw
 

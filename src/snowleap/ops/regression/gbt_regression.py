@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import reduce
-from operator import add, mul
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 from snowleap.ops.tree.ensemble import FlatEnsemble
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
 from snowleap.ops.tree.regressor import FloatArray, TreeRegressor, TreeRegressorOp
@@ -18,7 +17,8 @@ if TYPE_CHECKING:
 
 
 class GBTRegression(TreeRegressor):
-    """The trees' predictions weighted by ``tree_weights`` and summed in tree order.
+    """The trees' predictions weighted by ``tree_weights`` and summed in tree order
+    (``ops.linalg``'s sequential dot product of the leaf values with the weights).
 
     The GBT classifier's margin is this same sum, so it scores with this class too.
     """
@@ -28,22 +28,18 @@ class GBTRegression(TreeRegressor):
     ) -> None:
         super().__init__(ensemble, num_features)
         self.weights = weights
+        self._weight_array = np.asarray(weights, dtype=np.float64)
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
-        values = self.leaf_values_batch(features)
-        total = np.zeros(values.shape[0], dtype=np.float64)
-        for t, weight in enumerate(self.weights):
-            total = total + values[:, t] * weight
-        return total
+        # NOTE: the weighted sum is the dot product of the trees' values with the weights.
+        return sequential_dot_batch(self.leaf_values_batch(features), self._weight_array)
 
     def predict_row_function(self) -> Callable[[list[float]], float]:
         leaves = self.leaf_values_row_function()
-        weights = self.weights
+        weights = list(self.weights)
 
         def predict(x: list[float]) -> float:
-            # NOTE: 0.0 + v1 * w1 + v2 * w2 ..., left to right like the batch's loop.
-            total: float = reduce(add, map(mul, leaves(x), weights), 0.0)
-            return total
+            return sequential_dot(leaves(x), weights)
 
         return predict
 
