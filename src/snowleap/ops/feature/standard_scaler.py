@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from snowleap.errors import BundleError
-from snowleap.ops.base import Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
-    from snowleap.bundle.reader import NodeContext
-
-FloatArray = npt.NDArray[np.float64]
+    from snowleap.bundle.values import Attributes
 
 
-@dataclass(frozen=True)
-class StandardScaling:
+class StandardScaling(VectorFunction):
     """``(x - mean) * (1 / std)``, where a zero std gives 0 (Spark's rule, kept by MLeap).
 
     With a mean only, ``x - mean``; with a std only, ``x * (1 / std)``.
+
+    Example
+    -------
+    >>> StandardScaling(np.array([1.0, 1.0]), np.array([2.0, 0.0])).row_function()([3.0, 5.0])
+    [1.0, 0.0]
     """
 
-    mean: FloatArray | None
-    std: FloatArray | None
+    def __init__(self, mean: FloatArray | None, std: FloatArray | None) -> None:
+        reference = std if std is not None else mean
+        if reference is None:
+            raise ValueError("standard scaling needs a mean or a std")
+        self.mean = mean
+        self.std = std
+        self.size = len(reference)
+        self.factors: FloatArray | None = None
+        if std is not None:
+            with np.errstate(divide="ignore"):
+                self.factors = np.where(std != 0.0, 1.0 / std, 0.0)
 
     @property
-    def size(self) -> int:
-        reference = self.std if self.std is not None else self.mean
-        assert reference is not None
-        return len(reference)
+    def input_size(self) -> int:
+        return self.size
 
     @property
-    def factors(self) -> FloatArray | None:
-        if self.std is None:
-            return None
-        with np.errstate(divide="ignore"):
-            return np.where(self.std != 0.0, 1.0 / self.std, 0.0)
+    def output_size(self) -> int:
+        return self.size
 
     def apply_batch(self, values: FloatArray) -> FloatArray:
         factors = self.factors
@@ -51,73 +55,47 @@ class StandardScaling:
         assert factors is not None
         return values * factors
 
-    def row_function(self) -> tuple[list[float] | None, list[float] | None, list[bool] | None]:
-        """Plain-Python copies of the parameters, for the row path."""
-        factors = self.factors
-        return (
-            None if self.mean is None else self.mean.tolist(),
-            None if factors is None else factors.tolist(),
-            None if self.std is None else (self.std != 0.0).tolist(),
-        )
+    def row_function(self) -> RowFunction:
+        if self.mean is None:
+            assert self.factors is not None
+            factors = self.factors.tolist()
 
-
-class StandardScalerOp(Op):
-    op_name = "standard_scaler"
-
-    def __init__(
-        self, name: str, input_col: str, output_col: str, scaling: StandardScaling
-    ) -> None:
-        size = scaling.size
-        super().__init__(name, [Field(input_col, vector(size))], [Field(output_col, vector(size))])
-        self.input_col = input_col
-        self.output_col = output_col
-        self.scaling = scaling
-
-    @classmethod
-    def from_bundle(cls, node: NodeContext) -> StandardScalerOp:
-        attributes = node.attributes
-        mean = attributes.get_double_vector("mean") if "mean" in attributes else None
-        std = attributes.get_double_vector("std") if "std" in attributes else None
-        if mean is None and std is None:
-            raise BundleError(f"{node.where}: standard_scaler needs a 'mean' or a 'std' attribute")
-        if mean is not None and std is not None and len(mean) != len(std):
-            raise BundleError(
-                f"{node.where}: standard_scaler 'mean' has {len(mean)} values, 'std' {len(std)}"
-            )
-        return cls(
-            node.name,
-            node.shape.standard_input(node.node_where),
-            node.shape.output("output", node.node_where),
-            StandardScaling(mean=mean, std=std),
-        )
-
-    def transform(self, frame: Frame) -> Frame:
-        frame[self.output_col] = self.scaling.apply_batch(frame[self.input_col])
-        return frame
-
-    def row_step(self) -> RowStep:
-        source, target = self.input_col, self.output_col
-        mean, factors, nonzero = self.scaling.row_function()
-        if mean is None:
-            assert factors is not None
-
-            def scale(row: Row) -> None:
-                row[target] = [x * f for x, f in zip(row[source], factors, strict=True)]
+            def scale(values: list[float]) -> list[float]:
+                return [x * f for x, f in zip(values, factors, strict=True)]
 
             return scale
-        if factors is None:
+        mean = self.mean.tolist()
+        if self.factors is None:
 
-            def centre(row: Row) -> None:
-                row[target] = [x - m for x, m in zip(row[source], mean, strict=True)]
+            def centre(values: list[float]) -> list[float]:
+                return [x - m for x, m in zip(values, mean, strict=True)]
 
             return centre
-        assert nonzero is not None
-        params = list(zip(mean, factors, nonzero, strict=True))
+        assert self.std is not None
+        params = list(zip(mean, self.factors.tolist(), (self.std != 0.0).tolist(), strict=True))
 
-        def standardise(row: Row) -> None:
-            row[target] = [
-                (x - m) * f if keep else 0.0
-                for x, (m, f, keep) in zip(row[source], params, strict=True)
+        def standardise(values: list[float]) -> list[float]:
+            return [
+                (x - m) * f if keep else 0.0 for x, (m, f, keep) in zip(values, params, strict=True)
             ]
 
         return standardise
+
+
+class StandardScalerOp(VectorMapOp):
+    op_name = "standard_scaler"
+
+    @classmethod
+    def function_from(cls, attributes: Attributes) -> StandardScaling:
+        mean = attributes.get_double_vector("mean") if "mean" in attributes else None
+        std = attributes.get_double_vector("std") if "std" in attributes else None
+        if mean is None and std is None:
+            raise BundleError(
+                f"{attributes.where}: standard_scaler needs a 'mean' or a 'std' attribute"
+            )
+        if mean is not None and std is not None and len(mean) != len(std):
+            raise BundleError(
+                f"{attributes.where}: standard_scaler 'mean' has {len(mean)} values, "
+                f"'std' {len(std)}"
+            )
+        return StandardScaling(mean=mean, std=std)
