@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from snowleap.errors import InputError
 from snowleap.ops.base import Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.vectors import reader_of, width_error
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -94,10 +95,7 @@ class VectorMapOp(Op):
         )
 
     def _width_error(self, width: int, problem: str) -> InputError:
-        return InputError(
-            f"column {self.input_col!r}: vector has width {width}, {problem} "
-            f"({self.op_name} node {self.name!r})"
-        )
+        return width_error(self.input_col, width, problem, reader_of(self))
 
     def _problem(self, width: int) -> str | None:
         size = self.function.input_size

@@ -19,6 +19,19 @@ def reader_of(op: Op) -> str:
     return f"{op.op_name} node {op.name!r}"
 
 
+def width_error(
+    column: str, width: int, problem: str, reader: str, *, noun: str = "vector has"
+) -> InputError:
+    """The error for a vector of the wrong width, one wording for every op that checks widths.
+
+    Example
+    -------
+    >>> str(width_error("x", 3, "the model expects 2", "pca node 'p'"))
+    "column 'x': vector has width 3, the model expects 2 (pca node 'p')"
+    """
+    return InputError(f"column {column!r}: {noun} width {width}, {problem} ({reader})")
+
+
 def vector_column(frame: Frame, column: str, width: int, reader: str) -> FloatArray:
     """The 2-D float64 column ``column`` of ``frame``; raises unless it is ``width`` wide.
 

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError, InputError
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.vectors import reader_of, width_error
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -43,24 +44,21 @@ class AssemblerInput:
     def column_type(self) -> ColumnType:
         return vector(self.width) if self.kind == "vector" else DOUBLE
 
-    def piece(self, values: FloatArray) -> FloatArray:
+    def piece(self, values: FloatArray, reader: str) -> FloatArray:
         """This input's block of the assembled batch, as a 2-D array."""
         if values.ndim == 1 and self.kind != "vector":
             return values.reshape(-1, 1)
         if values.ndim == 2 and self.kind != "scalar":
             if self.width is not None and values.shape[1] != self.width:
-                raise self.width_error(values.shape[1])
+                raise self.width_error(values.shape[1], reader)
             return values
         raise InputError(
             f"column {self.column!r}: vector_assembler expects a {self.kind}, got an array of "
             f"shape {values.shape}"
         )
 
-    def width_error(self, width: int) -> InputError:
-        return InputError(
-            f"column {self.column!r}: vector has width {width}, vector_assembler expects "
-            f"{self.width}"
-        )
+    def width_error(self, width: int, reader: str) -> InputError:
+        return width_error(self.column, width, f"vector_assembler expects {self.width}", reader)
 
 
 def _input_from_shape(column: str, shape: DataShape, where: str) -> AssemblerInput:
@@ -112,7 +110,8 @@ class VectorAssemblerOp(Op):
         return cls(node.name, inputs, node.shape.output("output", node.node_where))
 
     def transform(self, frame: Frame) -> Frame:
-        pieces = [spec.piece(frame[spec.column]) for spec in self.assembled]
+        reader = reader_of(self)
+        pieces = [spec.piece(frame[spec.column], reader) for spec in self.assembled]
         frame[self.output_col] = np.concatenate(pieces, axis=1).astype(np.float64, copy=False)
         return frame
 
@@ -126,6 +125,7 @@ class VectorAssemblerOp(Op):
 
             return assemble_scalars
         specs = [(spec.column, spec.kind, spec.width, spec) for spec in self.assembled]
+        reader = reader_of(self)
 
         def assemble(row: Row) -> None:
             assembled: list[float] = []
@@ -135,7 +135,7 @@ class VectorAssemblerOp(Op):
                     assembled.append(value)
                 else:
                     if width is not None and len(value) != width:
-                        raise spec.width_error(len(value))
+                        raise spec.width_error(len(value), reader)
                     assembled.extend(value)
             row[target] = assembled
 

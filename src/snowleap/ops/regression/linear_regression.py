@@ -16,6 +16,7 @@ import numpy.typing as npt
 from snowleap.errors import InputError
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
+from snowleap.ops.vectors import reader_of, width_error
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -30,12 +31,6 @@ class LinearPrediction:
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
         return sequential_dot_batch(features, self.coefficients) + self.intercept
-
-
-def _width_error(column: str, width: int, expected: int) -> InputError:
-    return InputError(
-        f"column {column!r}: features have width {width}, linear_regression expects {expected}"
-    )
 
 
 class LinearRegressionOp(Op):
@@ -63,12 +58,18 @@ class LinearRegressionOp(Op):
             ),
         )
 
+    def _width_error(self, width: int) -> InputError:
+        expected = f"linear_regression expects {len(self.model.coefficients)}"
+        return width_error(
+            self.features_col, width, expected, reader_of(self), noun="features have"
+        )
+
     def transform(self, frame: Frame) -> Frame:
         features = frame[self.features_col]
         expected = len(self.model.coefficients)
         if features.ndim != 2 or features.shape[1] != expected:
             width = features.shape[1] if features.ndim == 2 else 1
-            raise _width_error(self.features_col, width, expected)
+            raise self._width_error(width)
         frame[self.prediction_col] = self.model.predict_batch(features)
         return frame
 
@@ -81,7 +82,7 @@ class LinearRegressionOp(Op):
         def predict(row: Row) -> None:
             features = row[source]
             if len(features) != expected:
-                raise _width_error(source, len(features), expected)
+                raise self._width_error(len(features))
             row[target] = sequential_dot(features, coefficients) + intercept
 
         return predict
