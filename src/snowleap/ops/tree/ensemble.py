@@ -1,9 +1,9 @@
 """Trees and ensembles as flat arrays for batches, and as nested tuples for single rows.
 
 Batch path (hummingbird's layout): the nodes of all trees are concatenated into flat arrays of
-feature, threshold, left and right child; a leaf points to itself, so routing every row through
-every tree is a fixed loop of ``depth`` steps of gather / compare / ``where`` over a
-``(rows, trees)`` array of node indices, with no Python per row.
+feature, threshold and children; a leaf points to itself, so routing every row through every
+tree is a fixed loop of ``depth`` steps of gather / compare / gather over a ``(rows, trees)``
+array of node indices (a block of rows at a time), with no Python per row.
 
 Categorical splits (MLeap's ``CategoricalSplit``: left iff ``(x in categories) == is_left``, the
 category being the feature's double value) use a table beside the thresholds: each distinct
@@ -34,6 +34,10 @@ IndexArray = npt.NDArray[np.intp]
 RowWalker = Callable[[list[float]], list[Any]]
 LeafOutput = Callable[[tuple[float, ...]], Any]
 
+# NOTE: (row, tree) pairs routed at once: a level's temporaries (a few arrays of this many
+# 8-byte values) fit in a core's L2 cache. Measured on the airbnb forest (20 trees): blocks of
+# 1k to 2k rows were fastest; 100k rows at once 2.5 times slower.
+_BLOCK_ELEMENTS = 1 << 15
 # NOTE: bounds the memory of the categorical table (one byte per categorical node and code).
 MAX_CATEGORY_TABLE = 1 << 26
 
@@ -70,12 +74,17 @@ class FlatEnsemble:
             [np.asarray(tree.threshold, dtype=np.float64) for tree in trees]
         )
         starts = offsets[:-1].tolist()
-        self.left: IndexArray = np.concatenate(
+        left = np.concatenate(
             [np.asarray(t.left, dtype=np.intp) + s for t, s in zip(trees, starts, strict=True)]
         )
-        self.right: IndexArray = np.concatenate(
+        right = np.concatenate(
             [np.asarray(t.right, dtype=np.intp) + s for t, s in zip(trees, starts, strict=True)]
         )
+        # NOTE: node i's children side by side, right first: ``2 * i + go_left`` picks the next
+        # node in one gather, where a left and a right gather plus a select would take three.
+        self.children: IndexArray = np.empty(2 * len(left), dtype=np.intp)
+        self.children[0::2] = right
+        self.children[1::2] = left
         self._build_category_table()
 
     def _build_category_table(self) -> None:
@@ -113,8 +122,10 @@ class FlatEnsemble:
             codes = np.searchsorted(self.category_values, [c for c in categories if c == c])
             member[codes] = True
             table[slot] = member if is_left else ~member
-        self.category_slot: IndexArray = slot_of
-        self.goes_left: npt.NDArray[np.bool_] = table
+        # NOTE: flattened, so a categorical node's answer for a code is one gather at
+        # ``category_base[node] + code``.
+        self.category_base: IndexArray = slot_of * (unseen + 1)
+        self.goes_left: npt.NDArray[np.bool_] = table.ravel()
 
     @property
     def num_trees(self) -> int:
@@ -132,23 +143,46 @@ class FlatEnsemble:
     def leaf_nodes(self, features: FloatArray) -> IndexArray:
         """The leaf each row reaches in each tree: global node indices of shape (rows, trees)."""
         rows, width = features.shape
-        node = np.repeat(self.roots[np.newaxis, :], rows, axis=0)
-        if self.depth == 0:
-            return node
-        # NOTE: gathers through ``take`` on flat positions are numpy's fastest fancy indexing.
+        trees = self.num_trees
+        reached = np.empty((rows, trees), dtype=np.intp)
         flat = np.ascontiguousarray(features).ravel()
-        row_start = (np.arange(rows, dtype=np.intp) * width)[:, np.newaxis]
-        codes = self._category_codes(flat) if self.has_categorical else None
+        codes = self._category_codes(flat) if self.has_categorical and self.depth else None
+        # NOTE: rows are routed a block at a time: the (rows, trees) temporaries of one level
+        # then stay in the CPU cache, which makes the whole walk about 2.5 times faster than
+        # one pass over a large batch. Still no Python work per row.
+        step = max(1, _BLOCK_ELEMENTS // trees)
+        for start in range(0, rows, step):
+            stop = min(rows, start + step)
+            block = stop - start
+            node = np.tile(self.roots, block)
+            if self.depth:
+                first = start * width
+                row_start = np.repeat(np.arange(first, first + block * width, width), trees)
+                node = self._walk(node, row_start, flat, codes)
+            reached[start:stop] = node.reshape(block, trees)
+        return reached
+
+    def _walk(
+        self,
+        node: IndexArray,
+        row_start: IndexArray,
+        flat: FloatArray,
+        codes: IndexArray | None,
+    ) -> IndexArray:
+        """Move every (row, tree) from the roots down ``depth`` levels; leaves point to self."""
         for _ in range(self.depth):
             position = row_start + self.feature.take(node)
             go_left = flat.take(position) <= self.threshold.take(node)
             if codes is not None:
-                go_left = np.where(
-                    self.is_categorical.take(node),
-                    self.goes_left[self.category_slot.take(node), codes.take(position)],
-                    go_left,
-                )
-            node = np.where(go_left, self.left.take(node), self.right.take(node))
+                # NOTE: only the pairs sitting on a categorical node look up the table.
+                at_category = np.flatnonzero(self.is_categorical.take(node))
+                if len(at_category):
+                    categorical = node.take(at_category)
+                    go_left[at_category] = self.goes_left.take(
+                        self.category_base.take(categorical)
+                        + codes.take(position.take(at_category))
+                    )
+            node = self.children.take(2 * node + go_left)
         return node
 
     def leaf_table(self, leaf_output: LeafOutput) -> FloatArray:
