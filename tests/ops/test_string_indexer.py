@@ -206,3 +206,26 @@ def test_column_of_only_nulls_with_keep(one_node_model, score_both) -> None:
     out = score_both(model, {"s": [None, None]})
     # 2 labels -> keep index 2
     assert out["i"].tolist() == [2.0, 2.0]
+
+
+class _CollidingLabel(str):
+    """A label whose hash equals every other such label's (only a test can build such labels)."""
+
+    def __hash__(self) -> int:
+        return 7
+
+    def __eq__(self, other: object) -> bool:
+        return str.__eq__(self, other)
+
+
+def test_batch_lookup_is_exact_when_hashes_collide() -> None:
+    from snowleap.ops.feature.string_indexer import LabelIndex
+
+    # GIVEN labels whose hashes collide (the batch lookup then falls back to sorting)
+    colliding = LabelIndex((_CollidingLabel("b"), _CollidingLabel("a")))
+    values = np.array([_CollidingLabel("a"), None, _CollidingLabel("z")], dtype=object)
+    assert colliding.index_batch(values).tolist() == [1.0, -1.0, -1.0]
+    # GIVEN a value sharing a label's hash without being equal to it: no match
+    mixed = LabelIndex(("b", _CollidingLabel("a")))
+    values = np.array([_CollidingLabel("z"), _CollidingLabel("a"), "b", "a2"], dtype=object)
+    assert mixed.index_batch(values).tolist() == [-1.0, 1.0, 0.0, -1.0]

@@ -48,13 +48,22 @@ class LabelIndex:
     """The labels of one column and their lookup table, built once at load time.
 
     A label listed twice gets the index of its last occurrence, as MLeap's ``toMap`` does.
+
+    Example
+    -------
+    >>> index = LabelIndex(("NY", "CA"))
+    >>> index.index_batch(np.array(["CA", None, "TX", "NY"], dtype=object)).tolist()
+    [1.0, -1.0, -1.0, 0.0]
     """
 
     labels: tuple[str, ...]
     table: dict[str, float] = field(init=False, repr=False, compare=False)
+    _by_hash: _HashedLabels | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "table", {label: float(i) for i, label in enumerate(self.labels)})
+        table = {label: float(i) for i, label in enumerate(self.labels)}
+        object.__setattr__(self, "table", table)
+        object.__setattr__(self, "_by_hash", _HashedLabels.of(table))
 
     @property
     def keep_index(self) -> float:
@@ -63,6 +72,8 @@ class LabelIndex:
 
     def index_batch(self, values: npt.NDArray[Any]) -> FloatArray:
         """Index a column of strings (``None`` for null); invalid values get -1."""
+        if self._by_hash is not None:
+            return self._by_hash.lookup(values)
         nulls: BoolArray = np.equal(values, _NULL)
         present = values[~nulls] if nulls.any() else values
         # NOTE: only the distinct values go through the dict; rows map via the inverse.
@@ -76,6 +87,42 @@ class LabelIndex:
         indices = np.full(len(values), _INVALID)
         indices[~nulls] = mapped[inverse.reshape(-1)]
         return indices
+
+
+@dataclass(frozen=True)
+class _HashedLabels:
+    """The distinct labels sorted by their Python hash, for a lookup without sorting strings.
+
+    A batch is looked up like the row path's dict: each value's hash (``str`` caches it) is
+    found among the labels' hashes by binary search, then the value is compared with that one
+    label, so a hash shared by a value and a label it is not equal to gives no match. Only
+    used when the labels' own hashes differ (otherwise ``of`` returns ``None``).
+    """
+
+    hashes: npt.NDArray[np.int64]
+    labels: npt.NDArray[np.object_]
+    indices: FloatArray
+
+    @staticmethod
+    def of(table: dict[str, float]) -> _HashedLabels | None:
+        hashes = np.array([hash(label) for label in table], dtype=np.int64)
+        if not table or len(np.unique(hashes)) != len(table):
+            return None
+        order = np.argsort(hashes)
+        labels = np.empty(len(table), dtype=object)
+        labels[:] = list(table)
+        indices = np.array(list(table.values()), dtype=np.float64)
+        return _HashedLabels(hashes[order], labels[order], indices[order])
+
+    def lookup(self, values: npt.NDArray[Any]) -> FloatArray:
+        # NOTE: ``map(hash, ...)`` runs in C; numpy sorts object arrays by calling Python's
+        # comparisons, about four times slower on the airbnb columns.
+        if values.dtype != object:
+            values = values.astype(object)
+        hashes = np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
+        candidate = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        found = np.equal(self.labels.take(candidate), values).astype(np.bool_, copy=False)
+        return np.where(found, self.indices.take(candidate), _INVALID)
 
 
 def _invalid_error(op: str, column: str, value: Any, row: int | None) -> InputError:
