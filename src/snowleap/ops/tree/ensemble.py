@@ -146,7 +146,6 @@ class FlatEnsemble:
         trees = self.num_trees
         reached = np.empty((rows, trees), dtype=np.intp)
         flat = np.ascontiguousarray(features).ravel()
-        codes = self._category_codes(flat) if self.has_categorical and self.depth else None
         # NOTE: rows are routed a block at a time: the (rows, trees) temporaries of one level
         # then stay in the CPU cache, which makes the whole walk about 2.5 times faster than
         # one pass over a large batch. Still no Python work per row.
@@ -158,7 +157,7 @@ class FlatEnsemble:
             if self.depth:
                 first = start * width
                 row_start = np.repeat(np.arange(first, first + block * width, width), trees)
-                node = self._walk(node, row_start, flat, codes)
+                node = self._walk(node, row_start, flat)
             reached[start:stop] = node.reshape(block, trees)
         return reached
 
@@ -167,20 +166,20 @@ class FlatEnsemble:
         node: IndexArray,
         row_start: IndexArray,
         flat: FloatArray,
-        codes: IndexArray | None,
     ) -> IndexArray:
         """Move every (row, tree) from the roots down ``depth`` levels; leaves point to self."""
         for _ in range(self.depth):
             position = row_start + self.feature.take(node)
-            go_left = flat.take(position) <= self.threshold.take(node)
-            if codes is not None:
-                # NOTE: only the pairs sitting on a categorical node look up the table.
+            value = flat.take(position)
+            go_left = value <= self.threshold.take(node)
+            if self.has_categorical:
+                # NOTE: only the pairs sitting on a categorical node code their value and look
+                # up the table.
                 at_category = np.flatnonzero(self.is_categorical.take(node))
                 if len(at_category):
-                    categorical = node.take(at_category)
                     go_left[at_category] = self.goes_left.take(
-                        self.category_base.take(categorical)
-                        + codes.take(position.take(at_category))
+                        self.category_base.take(node.take(at_category))
+                        + self._category_codes(value.take(at_category))
                     )
             node = self.children.take(2 * node + go_left)
         return node
