@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv with the package and its test tools
 
 lint: $(STAMP) ## ruff
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests training
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -50,3 +50,18 @@ test: spark
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# `make data` / `make train`: the default model from synthetic Snowplow events (training/README)
+SESSIONS ?= 100000
+TRAINING_STAMP := $(VENV)/.training-installed
+
+$(TRAINING_STAMP): $(SPARK_STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[training]'
+	touch $(TRAINING_STAMP)
+
+.PHONY: data train
+data: $(STAMP) ## Generate seeded Snowplow enriched events of a web shop into data/events (git-ignored)
+	$(PY) training/generate.py --sessions $(SESSIONS) --out data/events
+
+train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundle + report into bundles/
+	$(PY) training/train.py --input data/events --out bundles/snowleap-default.zip --report bundles/report
