@@ -5,9 +5,10 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from training.generate import generate, write_shards
+
 from snowleap.snowplow import group_sessions, parse_enriched_tsv, session_features, session_key
 from snowleap.snowplow.features import is_purchase
-from training.generate import generate, write_shards
 
 
 def test_same_seed_same_events_other_seed_other_events() -> None:
@@ -22,7 +23,7 @@ def test_sample_parses_and_labels_follow_the_purchases(tmp_path: Path) -> None:
     sessions, stats = generate(300, seed=11)
     assert stats["sessions"] == 300 and 0.03 < stats["buy_rate"] < 0.4
     paths = write_shards(sessions, tmp_path, shards=3)
-    text = "".join(gzip.open(path, "rt", encoding="utf-8").read() for path in paths)
+    text = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in paths)
     parsed = parse_enriched_tsv(text)
     assert parsed.rejected == []
     assert len(parsed.events) == stats["events"]
