@@ -1,8 +1,8 @@
 """``session_features``: the one function that turns a session's events into a feature row.
 
-Training (Spark, through ``applyInPandas``) and serving (Lambda) both call it, so a model sees
-the same numbers in both places. Only events before the session's first purchase count, and no
-feature says whether the purchase happened: the label cannot leak into the row.
+Training (Spark, through ``mapInPandas`` over sessions) and serving (Lambda) both call it, so a
+model sees the same numbers in both places. Only events before the session's first purchase
+count, and no feature says whether the purchase happened: the label cannot leak into the row.
 """
 
 from __future__ import annotations
