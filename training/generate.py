@@ -348,7 +348,7 @@ def _start_time(rng: random.Random, visitor: Visitor) -> datetime:
 
 def purchase_logit(visitor: Visitor, medium: str, start: datetime) -> float:
     """The hidden chance (logit) that this session ends in a purchase, before behaviour noise."""
-    logit = -3.2 + visitor.propensity + MEDIUMS[medium][1] + DEVICES[visitor.device][1]
+    logit = -3.6 + visitor.propensity + MEDIUMS[medium][1] + DEVICES[visitor.device][1]
     logit += 0.5 * min(visitor.sessions - 1, 3) / 3 + (0.3 if visitor.sessions > 1 else 0.0)
     logit += 0.35 if start.weekday() >= 5 else 0.0
     logit += -0.6 if start.hour < 7 else (0.25 if 18 <= start.hour <= 22 else 0.0)
@@ -376,7 +376,7 @@ def simulate(rng: random.Random, session: Session, logit: float) -> None:
     views = 1 + _poisson(rng, 1.5 + 4.0 * intent + (1.0 if buys else 0.0))
     if buys and rng.random() < 0.15:  # NOTE: a decided buyer who goes straight to the product
         views = 1
-    adds = (1 + _poisson(rng, 0.5)) if buys else _poisson(rng, 0.9 * intent + 0.15)
+    adds = (1 + _poisson(rng, 0.5)) if buys else _poisson(rng, 1.1 * intent + 0.15)
     add_at = set(rng.sample(range(max(views, adds)), adds))
     basket: list[tuple[str, str, float]] = []
     for position in range(max(views, adds)):
@@ -391,9 +391,12 @@ def simulate(rng: random.Random, session: Session, logit: float) -> None:
             basket.append((sku, category, price))
     if rng.random() < 0.05:
         writer.page("/search", "Search", 15.0)
-    if basket and rng.random() < (0.9 if buys else 0.7):
+    # NOTE: express checkout (a wallet button on the product page) buys without basket or
+    # checkout pages, as a minority of real buyers do
+    express = buys and rng.random() < 0.12
+    if basket and not express and rng.random() < (0.9 if buys else 0.7):
         writer.page("/basket", "Your basket", 25.0)
-    if buys or (basket and rng.random() < 0.65):
+    if (buys and not express) or (basket and rng.random() < 0.65):
         writer.page("/checkout", "Checkout", 40.0)
         if buys or rng.random() < 0.5:
             writer.page("/checkout/payment", "Payment", 50.0)
