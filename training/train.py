@@ -21,7 +21,6 @@ import argparse
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--format", choices=("tsv", "json"), default="tsv")
     parser.add_argument("--out", type=Path, default=Path("bundles/snowleap-default.zip"))
     parser.add_argument("--report", type=Path, default=Path("bundles/report"))
+    parser.add_argument(
+        "--spark-model",
+        default="bundles/spark-pipeline",
+        help="where Spark's own PipelineModel is saved too (the parity test scores with it)",
+    )
     parser.add_argument("--model", choices=("rf", "gbt"), default="rf")
     parser.add_argument("--trees", type=int, default=30, help="forest size / boosting rounds")
     parser.add_argument("--max-depth", type=int, default=6)
@@ -67,8 +71,6 @@ def spark_for(args: argparse.Namespace) -> Any:
         return SparkSession.builder.appName("snowleap-train").getOrCreate()
     from snowleap.spark import spark_session
 
-    # NOTE: Python workers must run this interpreter, the one with snowleap installed.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return spark_session(app_name="snowleap-train", master=args.master or "local[*]")
 
 
@@ -216,6 +218,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     sample = train.select(*FEATURE_SCHEMA).limit(500)
     export_bundle(model, sample, args.out, format="json")
+    model.write().overwrite().save(args.spark_model)
     timings["export_s"] = time.perf_counter() - began
 
     classifier = model.stages[-1]
@@ -245,6 +248,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "feature_importances_by_assembled_slot": importances,
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
         "bundle": str(args.out),
+        "spark_model": args.spark_model,
         "bundle_bytes": args.out.stat().st_size,
     }
     args.report.mkdir(parents=True, exist_ok=True)
