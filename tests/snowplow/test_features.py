@@ -113,6 +113,11 @@ def test_order_confirmation_page_counts_as_the_purchase() -> None:
 
 def test_single_event_and_empty_sessions() -> None:
     one = session_features([_event("page_view", 0, "/p/1", medium="email")])
+    # every column has its schema's Python type, even when nothing was summed
+    assert all(
+        type(one.row[name]) is (float if kind == "double" else str)
+        for name, kind in FEATURE_SCHEMA.items()
+    )
     assert one.row["n_events"] == 1.0
     assert one.row["mean_gap_s"] == one.row["max_gap_s"] == one.row["duration_s"] == 0.0
     assert one.row["referrer_medium"] == "email"

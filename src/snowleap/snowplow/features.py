@@ -197,9 +197,12 @@ def _fill(row: dict[str, float | str], used: list[Event]) -> None:
     )
     row["duration_s"] = _seconds(used[-1], first)
     row["active_time_s"] = sum(
-        min(gap, PING_GAP_CAP_S)
-        for gap, event in zip(gaps, used[1:], strict=True)
-        if event.event == "page_ping"
+        (
+            min(gap, PING_GAP_CAP_S)
+            for gap, event in zip(gaps, used[1:], strict=True)
+            if event.event == "page_ping"
+        ),
+        start=0.0,
     )
     row["max_scroll_px"] = float(
         max((e.scroll_y_max for e in used if e.scroll_y_max is not None), default=0)
