@@ -35,18 +35,31 @@ $(SPARK_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[spark]'
 	touch $(SPARK_STAMP)
 
-$(JARS_STAMP): jvm/pom.xml
+$(JARS_STAMP): jvm/pom.xml jvm/runtime/pom.xml
 	rm -rf jvm/jars
 	mvn -q -B -f jvm/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/jvm/jars
+	mvn -q -B -f jvm/runtime/pom.xml dependency:copy-dependencies \
+		-DoutputDirectory=$(CURDIR)/jvm/jars/runtime
 	touch $(JARS_STAMP)
 
-.PHONY: jars spark
+.PHONY: jars spark fixtures
 jars: $(JARS_STAMP) ## Fetch MLeap's jars with Maven (jvm/pom.xml) into jvm/jars
 
 spark: $(SPARK_STAMP) $(JARS_STAMP) ## Install PySpark and MLeap's jars (export, parity tests)
 
+fixtures: spark ## Regenerate tests/fixtures (golden bundles + Spark outputs) with Spark and MLeap
+	$(PY) -m tests.parity.make_fixtures
+
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark
+
+.PHONY: bench
+bench: $(STAMP) ## Time the runtime on every reference/fixture bundle (benchmarks/results/runtime.*)
+	$(PY) -m benchmarks.runtime_bench
+
+.PHONY: protobuf-fixtures
+protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles with MLeap's protobuf writer (JVM)
+	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -147,3 +147,9 @@ def test_shapes_not_matching_counts_name_the_file(one_node_model) -> None:
         interaction(one_node_model, [[1], [1]], [SCALAR])
     with pytest.raises(snowleap.BundleError, match=r"model\.json.*list"):
         interaction(one_node_model, [[1], [1]], [SCALAR, {"base": "list", "isNullable": False}])
+
+
+def test_huge_output_is_refused(one_node_model) -> None:
+    # 1001 numeric features times a nominal feature with 1000 categories: 1,001,000 per row
+    with pytest.raises(snowleap.BundleError, match=r"model\.json.*1001000 values per row"):
+        interaction(one_node_model, [[1] * 1001, [1000]], [tensor_shape(1001), SCALAR])

@@ -179,3 +179,30 @@ def test_missing_labels_array_is_a_bundle_error(one_node_model) -> None:
 def test_unknown_handle_invalid_is_a_bundle_error(one_node_model) -> None:
     with pytest.raises(snowleap.BundleError, match="'handle_invalid' is 'ignore'"):
         one_node_model("string_indexer", legacy(["a"], "ignore"), {"input": "s"}, {"output": "i"})
+
+
+def test_several_columns_with_error_name_the_invalid_column(one_node_model) -> None:
+    model = one_node_model(
+        "string_indexer",
+        {
+            "labels_length": {"int": 2},
+            "labels_array_0": labels(["x"]),
+            "labels_array_1": labels(["p"]),
+            "handle_invalid": {"string": "error"},
+        },
+        {"input0": "c0", "input1": "c1"},
+        {"output0": "i0", "output1": "i1"},
+    )
+    with pytest.raises(snowleap.InputError, match=r"'c1': unseen label 'q'"):
+        model.transform_row({"c0": "x", "c1": "q"})
+    with pytest.raises(snowleap.InputError, match=r"'c1', row 1: unseen label 'q'"):
+        model.transform({"c0": ["x", "x"], "c1": ["p", "q"]})
+
+
+def test_column_of_only_nulls_with_keep(one_node_model, score_both) -> None:
+    model = one_node_model(
+        "string_indexer", legacy(["a", "b"], "keep"), {"input": "s"}, {"output": "i"}
+    )
+    out = score_both(model, {"s": [None, None]})
+    # 2 labels -> keep index 2
+    assert out["i"].tolist() == [2.0, 2.0]

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 FloatArray = npt.NDArray[np.float64]
 RowFunction = Callable[[list[float]], list[float]]
 
+# NOTE: ops whose output width grows combinatorially (polynomial expansion, interaction) refuse to
+# go beyond this: MLeap allows up to 2**31 but a hostile bundle or input must not allocate
+# gigabytes, and a million features is far beyond any model served this way.
+MAX_OUTPUT_WIDTH = 1_000_000
+
 
 class VectorFunction(ABC):
     """The math of a vector-to-vector op, free of frames and bundles.

@@ -41,9 +41,9 @@ class BinarizerOp(Op):
         kind: Kind,
         width: int | None = None,
     ) -> None:
+        # NOTE: with kind "any" the declared double is a guess; the output takes the input's shape.
         column_type: ColumnType = vector(width) if kind == "vector" else DOUBLE
-        output_type: ColumnType = DOUBLE if kind == "scalar" else vector(width)
-        super().__init__(name, [Field(input_col, column_type)], [Field(output_col, output_type)])
+        super().__init__(name, [Field(input_col, column_type)], [Field(output_col, column_type)])
         self.input_col = input_col
         self.output_col = output_col
         self.threshold = threshold

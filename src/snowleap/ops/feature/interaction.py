@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from snowleap.errors import BundleError, InputError
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.vector_map import MAX_OUTPUT_WIDTH
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -201,9 +202,13 @@ class InteractionOp(Op):
                     f"count per {'vector element' if is_vector else 'scalar'}, got {counts}"
                 )
             encodings.append(FeatureEncoding(column, tuple(counts), is_vector))
-        return cls(
-            node.name, node.shape.output("output", node.node_where), Interaction(tuple(encodings))
-        )
+        interaction = Interaction(tuple(encodings))
+        if interaction.size > MAX_OUTPUT_WIDTH:
+            raise BundleError(
+                f"{attributes.where}: interaction would output {interaction.size} values per row "
+                f"(limit {MAX_OUTPUT_WIDTH})"
+            )
+        return cls(node.name, node.shape.output("output", node.node_where), interaction)
 
     def transform(self, frame: Frame) -> Frame:
         inputs = [frame[e.column] for e in self.interaction.encodings]

@@ -114,9 +114,9 @@ class OneHotEncoderOp(Op):
         attributes = node.attributes
         drop_last = attributes.get_bool("drop_last")
         if "size" in attributes:
-            # NOTE: legacy form (Spark 2's OneHotEncoder, MLeap < 0.12): one column whose 'size'
-            # is already the vector width; with no 'handle_invalid', MLeap takes 'keep' when
-            # drop_last is set, which makes the width equal to 'size'.
+            # NOTE: legacy form (Spark 2's OneHotEncoder transformer; MLeap < 0.11): one column
+            # whose 'size' is already the vector width; with no 'handle_invalid', MLeap takes
+            # 'keep' when drop_last is set, which makes the width equal to 'size'.
             sizes = [attributes.get_long("size")]
             legacy_default: HandleInvalid = "keep" if drop_last else "error"
             policy = read_handle_invalid(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snowleap.errors import BundleError
+from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 class Projection(VectorFunction):
     """``pc^T x`` for a ``(features, k)`` matrix ``pc``: output ``j`` is ``sum_i pc[i, j] x[i]``.
 
-    Each sum starts at 0.0 and adds the products in feature order, like the BLAS ``dgemv`` loop
-    Spark calls, in both paths.
+    Each output is the shared sequential dot product (``ops.linalg``): a sum starting at 0.0
+    that adds the products in feature order, like the BLAS ``dgemv`` loop Spark calls.
 
     Example
     -------
@@ -37,24 +38,17 @@ class Projection(VectorFunction):
         return int(self.components.shape[1])
 
     def apply_batch(self, values: FloatArray) -> FloatArray:
-        projected = np.zeros((values.shape[0], self.output_size))
+        projected = np.empty((values.shape[0], self.output_size))
         with np.errstate(invalid="ignore", over="ignore"):
-            # NOTE: one feature at a time (not values @ pc), so every output adds in feature order.
-            for feature, weights in enumerate(self.components):
-                projected = projected + values[:, feature, np.newaxis] * weights
+            for j, component in enumerate(self.components.T):
+                projected[:, j] = sequential_dot_batch(values, component)
         return projected
 
     def row_function(self) -> RowFunction:
-        columns = self.components.T.tolist()
+        components = self.components.T.tolist()
 
         def project(values: list[float]) -> list[float]:
-            out = []
-            for weights in columns:
-                total = 0.0
-                for x, w in zip(values, weights, strict=True):
-                    total += x * w
-                out.append(total)
-            return out
+            return [sequential_dot(values, component) for component in components]
 
         return project
 

@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from snowleap.errors import BundleError
 from snowleap.ops.vector_map import (
+    MAX_OUTPUT_WIDTH,
     FloatArray,
     RowFunction,
     VectorFunction,
@@ -22,10 +23,6 @@ from snowleap.ops.vector_map import (
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
-
-# NOTE: MLeap only requires the width to fit an Int; a bound keeps a hostile bundle (or input of
-# undeclared width) from allocating gigabytes. A million terms is far beyond practical models.
-MAX_TERMS = 1_000_000
 
 
 def expansion_width(features: int, degree: int) -> int:
@@ -162,8 +159,11 @@ class PolynomialExpansion(VectorFunction):
 
     def width_problem(self, width: int) -> str | None:
         terms = expansion_width(width, self.degree)
-        if terms > MAX_TERMS:
-            return f"which expands to {terms} terms at degree {self.degree} (limit {MAX_TERMS})"
+        if terms > MAX_OUTPUT_WIDTH:
+            return (
+                f"which expands to {terms} terms at degree {self.degree} "
+                f"(limit {MAX_OUTPUT_WIDTH})"
+            )
         return None
 
     def _plan(self, width: int) -> ExpansionPlan:
@@ -202,9 +202,9 @@ class PolynomialExpansionOp(VectorMapOp):
             )
         # NOTE: bundles written before MLeap 0.9 have no input_size: the width comes with the data.
         size = optional_size(attributes, "input_size")
-        if size is not None and expansion_width(size, degree) > MAX_TERMS:
+        if size is not None and expansion_width(size, degree) > MAX_OUTPUT_WIDTH:
             raise BundleError(
                 f"{where}: polynomial_expansion of {size} features at degree {degree} gives "
-                f"{expansion_width(size, degree)} terms (limit {MAX_TERMS})"
+                f"{expansion_width(size, degree)} terms (limit {MAX_OUTPUT_WIDTH})"
             )
         return PolynomialExpansion(degree, size)

@@ -117,7 +117,7 @@ class StringIndexerOp(Op):
                 raise BundleError(f"{node.where}: string_indexer 'labels_length' is {count}")
             label_lists = [attributes.get_string_list(f"labels_array_{i}") for i in range(count)]
         else:
-            # NOTE: legacy form (MLeap < 0.20, Spark 2): one column, a single 'labels' list.
+            # NOTE: legacy form (MLeap < 0.18, Spark 2): one column, a single 'labels' list.
             label_lists = [attributes.get_string_list("labels")]
         sources = node.shape.numbered_inputs(node.node_where)
         targets = node.shape.numbered_outputs(node.node_where)
