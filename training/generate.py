@@ -236,11 +236,8 @@ class Writer:
                 "pp_yoffset_min": "0",
                 "pp_yoffset_max": str(scroll),
             }
-            self.t = (
-                self.t + timedelta(seconds=HEARTBEAT_S)
-                if ping > 1
-                else self.t + timedelta(seconds=HEARTBEAT_S + self.rng.random())
-            )
+            jitter = self.rng.random() if ping == 1 else 0.0  # NOTE: heartbeats start unaligned
+            self.t += timedelta(seconds=HEARTBEAT_S + jitter)
             self._line("page_ping", ping_values)
         self.t += timedelta(seconds=dwell - HEARTBEAT_S * int(dwell // HEARTBEAT_S) + 1.5)
         self.previous_url = values["page_url"]
