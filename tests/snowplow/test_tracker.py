@@ -89,6 +89,15 @@ def test_self_describing_add_to_cart_from_ue_px(bodies: list[str]) -> None:
     assert [(e.event_name, e.commerce_action) for e in unstruct] == [
         ("add_to_cart", "add_to_basket")
     ]
+    names = {
+        (e.event, e.event_name) for body in bodies for _, e in parse_tracker_payload(body).events
+    }
+    # named as Snowplow's enrichment names them, so raw and enriched events agree
+    assert names == {
+        ("page_view", "page_view"), ("page_ping", "page_ping"), ("struct", "event"),
+        ("unstruct", "add_to_cart"), ("transaction", "transaction"),
+        ("transaction_item", "transaction_item"),
+    }  # fmt: skip
 
 
 def test_base64_without_padding_and_plain_json_forms(bodies: list[str]) -> None:
