@@ -103,14 +103,15 @@ def _name_of(event: str) -> str:
     return "event" if event == "struct" else event
 
 
-def _split_url(url: str | None) -> tuple[str | None, str | None, str]:
-    """Host, path and query of a URL; the query is for campaign tags only and then dropped."""
+def _split_url(fields: Mapping[str, Any], name: str) -> tuple[str | None, str | None, str]:
+    """Host, path and query of a URL field; the query is for campaign tags only, then dropped."""
+    url = fields.get(name)
     if not url:
         return None, None, ""
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise EventError("not a valid URL") from None
+        raise EventError(f"field {name!r}: not a valid URL") from None
     return parts.hostname, parts.path or "/", parts.query
 
 
@@ -125,14 +126,8 @@ def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> E
     if timestamp is None:
         raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
 
-    try:
-        url_host, url_path, url_query = _split_url(fields.get("page_url"))
-    except EventError:
-        raise EventError("field 'page_url': not a valid URL") from None
-    try:
-        refr_host, _, _ = _split_url(fields.get("page_referrer"))
-    except EventError:
-        raise EventError("field 'page_referrer': not a valid URL") from None
+    url_host, url_path, url_query = _split_url(fields, "page_url")
+    refr_host, _, _ = _split_url(fields, "page_referrer")
     page_host = fields.get("page_urlhost") or url_host
     page_path = fields.get("page_urlpath") or url_path
     mkt_medium = fields.get("mkt_medium")
