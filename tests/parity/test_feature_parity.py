@@ -12,19 +12,9 @@ from tests.parity.data import ParityData
 
 Parity = Callable[..., dict[str, Any]]
 
-# NOTE: MLeap 0.16 writes infinite doubles into JSON bundles as null (spray-json's rule); its
-# reader turns null into NaN and its Bucketizer op turns NaN first/last splits back into -inf/+inf
-# (``restoreSplits`` in MLeap's runtime). snowleap's JSON reader rejects the null instead: a known
-# gap, reported. The protobuf bundle keeps infinities and is checked in full. strict: the mark
-# must go once snowleap restores the splits like MLeap.
-INFINITY_IN_JSON = pytest.mark.xfail(
-    strict=True,
-    raises=BundleError,
-    reason="MLeap 0.16 writes +-Infinity splits into JSON bundles as null; snowleap rejects it",
-)
 FORMAT_PARAMS = [
     pytest.param(("protobuf",), id="protobuf"),
-    pytest.param(("json",), id="json", marks=INFINITY_IN_JSON),
+    pytest.param(("json",), id="json"),
 ]
 
 
