@@ -38,7 +38,10 @@ SESSIONS = 1200
 
 @pytest.fixture(scope="module")
 def spark() -> Any:
+    pytest.importorskip("pyspark", reason="the session parity test needs the `spark` extra")
     from snowleap.spark import spark_session
+
+    # NOTE: getOrCreate inside: when tests/parity ran first, this is its session, not a second one
 
     return spark_session(app_name="snowleap-tests", master="local[2]")
 
