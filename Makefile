@@ -30,8 +30,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv with the package and its test tools
 
 lint: $(STAMP) ## ruff (lint and formatting)
-	$(VENV)/bin/ruff check src tests handler layers
-	$(VENV)/bin/ruff format --check src tests handler layers
+	$(VENV)/bin/ruff check src tests handler layers training
+	$(VENV)/bin/ruff format --check src tests handler layers training
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -102,3 +102,18 @@ serve: $(STAMP) ## Serve the API on http://127.0.0.1:$(PORT) (API Gateway events
 
 demo: $(STAMP) ## Local S3 (moto) + local API + real Snowplow sessions: prints scores, stops all
 	bash handler/demo.sh
+
+# `make data` / `make train`: the default model from synthetic Snowplow events (README, "Training")
+SESSIONS ?= 100000
+TRAINING_STAMP := $(VENV)/.training-installed
+
+$(TRAINING_STAMP): $(SPARK_STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[training]'
+	touch $(TRAINING_STAMP)
+
+.PHONY: data train
+data: $(STAMP) ## Generate seeded Snowplow enriched events of a web shop into data/events (git-ignored)
+	$(PY) training/generate.py --sessions $(SESSIONS) --out data/events
+
+train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundle + report into bundles/
+	$(PY) training/train.py --input data/events --out bundles/snowleap-default.zip --report bundles/report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -64,6 +66,9 @@ def test_hand_computed_row() -> None:
     features = session_features(shuffled)
     assert features.used == 11
     assert features.excluded == 4
+    # the transaction (230 s), its item (230 s), the thank-you page (240 s) and the add (250 s)
+    # sit at positions 4, 5, 6 and 7 of the shuffled list
+    assert features.excluded_at == (4, 5, 6, 7)
     assert features.row == {
         "n_events": 11.0,
         "n_page_views": 6.0,  # at 0, 75, 90, 180, 190, 200 s
@@ -104,13 +109,18 @@ def test_order_confirmation_page_counts_as_the_purchase() -> None:
         _event("transaction", 31, action="purchase"),
     ]
     features = session_features(events)
-    assert (features.used, features.excluded) == (1, 2)
+    assert (features.used, features.excluded, features.excluded_at) == (1, 2, (1, 2))
     assert features.row["n_basket_views"] == 1.0
     assert features.row["duration_s"] == 0.0
 
 
 def test_single_event_and_empty_sessions() -> None:
     one = session_features([_event("page_view", 0, "/p/1", medium="email")])
+    # every column has its schema's Python type, even when nothing was summed
+    assert all(
+        type(one.row[name]) is (float if kind == "double" else str)
+        for name, kind in FEATURE_SCHEMA.items()
+    )
     assert one.row["n_events"] == 1.0
     assert one.row["mean_gap_s"] == one.row["max_gap_s"] == one.row["duration_s"] == 0.0
     assert one.row["referrer_medium"] == "email"
@@ -120,13 +130,24 @@ def test_single_event_and_empty_sessions() -> None:
     assert all(empty.row[name] == "unknown" for name, t in FEATURE_SCHEMA.items() if t == "string")
 
 
-def test_ties_keep_their_given_order() -> None:
-    # a page view and an add at the same instant: the first given stays first
-    events = [_event("struct", 5, action="add_to_basket"), _event("page_view", 5, "/p/1")]
-    row = session_features(events).row
-    assert row["n_events"] == 2.0 and row["max_gap_s"] == 0.0
-    # the landing page view's medium, though the struct event came first
-    assert row["referrer_medium"] == "internal"
+def test_ties_are_ordered_by_event_type_not_arrival() -> None:
+    # an add, a page view and a purchase at the same instant, in every arrival order
+    tied = [
+        _event("transaction", 5, action="purchase"),
+        _event("struct", 5, action="add_to_basket"),
+        _event("page_view", 5, "/p/1", medium="email"),
+    ]
+    rows = {json.dumps(session_features(list(order)).row) for order in itertools.permutations(tied)}
+    assert len(rows) == 1
+    assert session_features(tied).excluded_at == (0,)  # the transaction, given first
+    row = session_features(tied).row
+    # the page view, then the add; the purchase is last and cut with what follows
+    assert (row["n_events"], row["n_add_to_basket"], row["referrer_medium"]) == (2.0, 1.0, "email")
+
+
+def test_row_does_not_depend_on_arrival_order() -> None:
+    events = _shopping_session()
+    assert session_features(events[::-1]).row == session_features(events).row
 
 
 @pytest.mark.parametrize(
