@@ -47,6 +47,18 @@ class RandomForestClassification(TreeClassifier):
 
     def raw_row_function(self) -> RawRowFunction:
         leaves = self.leaf_outputs_row_function()
+        if self.num_classes == 2:
+
+            def raw_binary(x: list[float]) -> list[float]:
+                # NOTE: the same additions as ``raw`` below, in the same order, without
+                # transposing the trees' shares: 3 times faster for 30 trees.
+                first = second = 0.0
+                for share_first, share_second in leaves(x):
+                    first += share_first
+                    second += share_second
+                return [first, second]
+
+            return raw_binary
 
         def raw(x: list[float]) -> list[float]:
             # NOTE: per class, 0.0 + tree 1's share + tree 2's share ...: the batch's order.
