@@ -32,7 +32,7 @@ class TreeRegressor(ABC):
 
     def leaf_values_batch(self, features: FloatArray) -> FloatArray:
         """The leaf value each row reaches in each tree, of shape (rows, trees)."""
-        return self.leaf_value[self.ensemble.leaf_nodes(features)]
+        return self.leaf_value.take(self.ensemble.leaf_nodes(features))
 
     def leaf_values_row_function(self) -> Callable[[list[float]], list[Any]]:
         return self.ensemble.row_walker(_prediction)
