@@ -3,10 +3,15 @@
 Spark's BLAS ``dot`` adds ``x[j] * y[j]`` from the first feature to the last. ``np.dot`` and
 ``sum()`` do not promise an order (numpy uses pairwise/SIMD sums; Python 3.12's ``sum`` of floats
 compensates rounding), so the two paths would drift apart in the last bits. These two functions
-are the one definition every linear model uses.
+are the one definition every linear model uses; the sums below the one every sum of scores
+(trees' votes and values, probabilities) uses.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import reduce
+from operator import add
 
 import numpy as np
 import numpy.typing as npt
@@ -46,4 +51,34 @@ def sequential_dot(features: list[float], coefficients: list[float], start: floa
     total = start
     for x, c in zip(features, coefficients, strict=True):
         total += x * c
+    return total
+
+
+def sequential_sum_batch(values: FloatArray) -> FloatArray:
+    """Row-wise ``values[:, 0] + values[:, 1] + ...`` from 0.0, left to right (Scala's ``sum``).
+
+    Sums over axis 1; with 3-D values (rows, trees, classes) each class is summed apart.
+
+    Example
+    -------
+    >>> sequential_sum_batch(np.array([[1.0, 2.0], [0.5, 0.25]])).tolist()
+    [3.0, 0.75]
+    """
+    total = np.zeros(values.shape[:1] + values.shape[2:], dtype=np.float64)
+    for k in range(values.shape[1]):
+        total = total + values[:, k]
+    return total
+
+
+def sequential_sum(values: Iterable[float]) -> float:
+    """``0.0 + values[0] + values[1] + ...`` in that order (the row twin; not ``sum()``, which
+    compensates rounding from Python 3.12).
+
+    Example
+    -------
+    >>> sequential_sum([1.0, 2.0, 0.5])
+    3.5
+    """
+    # NOTE: reduce runs the additions in C, in order; a Python loop would add the same way.
+    total: float = reduce(add, values, 0.0)
     return total

@@ -26,10 +26,13 @@ from snowleap.ops.classification.probabilistic import (
     read_thresholds,
     sigmoid_batch,
     sigmoid_row,
-    sum_batch,
-    sum_row,
 )
-from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
+from snowleap.ops.linalg import (
+    sequential_dot,
+    sequential_dot_batch,
+    sequential_sum,
+    sequential_sum_batch,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -144,7 +147,7 @@ class MultinomialLogisticRegression(ProbabilisticClassifier):
         with np.errstate(invalid="ignore", divide="ignore"):
             shifted = np.where(largest > 0.0, raw - largest, raw)
             exps = exp_batch(shifted)
-            scale = 1.0 / sum_batch(exps)
+            scale = 1.0 / sequential_sum_batch(exps)
             probability = exps * scale[:, np.newaxis]
         one_hot = np.zeros_like(raw)
         one_hot[rows, best] = 1.0
@@ -159,7 +162,7 @@ class MultinomialLogisticRegression(ProbabilisticClassifier):
             exps = [exp_row(value - largest) for value in raw]
         else:
             exps = [exp_row(value) for value in raw]
-        total = sum_row(exps)
+        total = sequential_sum(exps)
         scale = 1.0 / total if total != 0.0 else math.inf
         return [value * scale for value in exps]
 

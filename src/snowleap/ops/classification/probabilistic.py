@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from snowleap.errors import BundleError
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
 
 if TYPE_CHECKING:
@@ -86,31 +87,16 @@ def argmax_row(values: list[float]) -> float:
     return float(best_index)
 
 
-def sum_batch(values: FloatArray) -> FloatArray:
-    """The per-row sum over columns, added left to right like Scala's ``Array.sum``."""
-    total = np.zeros(values.shape[0], dtype=np.float64)
-    for k in range(values.shape[1]):
-        total = total + values[:, k]
-    return total
-
-
-def sum_row(values: list[float]) -> float:
-    total = 0.0
-    for value in values:
-        total += value
-    return total
-
-
 def normalize_batch(values: FloatArray) -> FloatArray:
     """Each row divided by its sum, unless the sum is 0 (MLeap's ``normalizeToProbabilities``)."""
-    total = sum_batch(values)[:, np.newaxis]
+    total = sequential_sum_batch(values)[:, np.newaxis]
     nonzero = total != 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(nonzero, values / np.where(nonzero, total, 1.0), values)
 
 
 def normalize_row(values: list[float]) -> list[float]:
-    total = sum_row(values)
+    total = sequential_sum(values)
     if total != 0.0:
         return [value / total for value in values]
     return list(values)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import add
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from snowleap.ops.classification.probabilistic import (
     FloatArray,
@@ -14,8 +10,8 @@ from snowleap.ops.classification.probabilistic import (
     RawRowFunction,
     read_num_classes,
     read_thresholds,
-    sum_row,
 )
+from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.tree.classifier import TreeClassifier
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
 
@@ -33,17 +29,14 @@ class RandomForestClassification(TreeClassifier):
     def leaf_output(counts: tuple[float, ...]) -> list[float]:
         """The leaf's share of the vote, computed once at load: ``counts[i] / total`` is the
         very division MLeap makes per row; a zero total gives zeros (MLeap skips the leaf)."""
-        total = sum_row(list(counts))
+        total = sequential_sum(counts)
         if total != 0.0:
             return [count / total for count in counts]
         return [0.0] * len(counts)
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
         shares = self.leaf_outputs_batch(features)
-        votes = np.zeros((features.shape[0], self.num_classes), dtype=np.float64)
-        for t in range(shares.shape[1]):
-            votes = votes + shares[:, t, :]
-        return votes
+        return sequential_sum_batch(shares)
 
     def raw_row_function(self) -> RawRowFunction:
         leaves = self.leaf_outputs_row_function()
@@ -62,7 +55,7 @@ class RandomForestClassification(TreeClassifier):
 
         def raw(x: list[float]) -> list[float]:
             # NOTE: per class, 0.0 + tree 1's share + tree 2's share ...: the batch's order.
-            return [reduce(add, shares, 0.0) for shares in zip(*leaves(x), strict=True)]
+            return [sequential_sum(shares) for shares in zip(*leaves(x), strict=True)]
 
         return raw
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import reduce
-from operator import add
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
 from snowleap.ops.tree.regressor import FloatArray, TreeRegressor, TreeRegressorOp
 
@@ -24,19 +21,14 @@ class RandomForestRegression(TreeRegressor):
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
         values = self.leaf_values_batch(features)
-        total = np.zeros(values.shape[0], dtype=np.float64)
-        for t in range(values.shape[1]):
-            total = total + values[:, t]
-        return total / float(values.shape[1])
+        return sequential_sum_batch(values) / float(values.shape[1])
 
     def predict_row_function(self) -> Callable[[list[float]], float]:
         leaves = self.leaf_values_row_function()
         count = float(self.ensemble.num_trees)
 
         def predict(x: list[float]) -> float:
-            # NOTE: 0.0 + v1 + v2 ..., left to right like the batch's loop.
-            total: float = reduce(add, leaves(x), 0.0)
-            return total / count
+            return sequential_sum(leaves(x)) / count
 
         return predict
 
