@@ -66,7 +66,8 @@ def sequential_sum_batch(values: FloatArray) -> FloatArray:
     """
     total = np.zeros(values.shape[:1] + values.shape[2:], dtype=np.float64)
     for k in range(values.shape[1]):
-        total = total + values[:, k]
+        # NOTE: in place: the same additions without a new array per column.
+        total += values[:, k]
     return total
 
 
