@@ -7,8 +7,8 @@ array of node indices (a block of rows at a time), with no Python per row.
 
 Categorical splits (MLeap's ``CategoricalSplit``: left iff ``(x in categories) == is_left``, the
 category being the feature's double value) use a table beside the thresholds: each distinct
-category value of the ensemble gets a code, feature values are coded once per batch with a binary
-search (a value equal to no category, NaN included, gets the extra "unseen" code), and each
+category value of the ensemble gets a code, the values met at categorical nodes are coded with a
+binary search (a value equal to no category, NaN included, gets the extra "unseen" code), and each
 categorical node has a row of the table saying, per code, whether the row goes left. Continuous
 splits (MLeap's ``ContinuousSplit``) go left iff ``x <= threshold``, so NaN goes right.
 
