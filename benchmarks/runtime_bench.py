@@ -42,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = ROOT.parent / "shared" / "mleap-reference"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 RESULTS_DIR = ROOT / "benchmarks" / "results"
+DEFAULT_BUNDLE = ROOT / "bundles" / "snowleap-default.zip"
+SESSION_EVENTS = ROOT / "events" / "sessions.json"
 
 # Targets from the issue, for an airbnb-style row (indexers, encoders, assembler, scaler, forest).
 ROW_TARGET_US = 10.0
@@ -212,6 +214,24 @@ def find_cases(
     return cases
 
 
+def default_bundle_cases(
+    bundle: Path = DEFAULT_BUNDLE, events: Path = SESSION_EVENTS
+) -> list[Case]:
+    """The default Snowplow model, scored on the feature rows of the sessions in ``events``
+    (a tracker POST body), as the Lambda handler builds them; none if either file is missing."""
+    if not bundle.is_file() or not events.is_file():
+        return []
+    from snowleap.snowplow import group_sessions, parse_tracker_payload, session_features
+
+    parsed = parse_tracker_payload(events.read_text())
+    sessions = group_sessions(parsed.events, salt="bench")
+    rows = [session_features([event for _, event in found]).row for found in sessions.values()]
+    if not rows:
+        return []
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    return [Case("bundles/snowleap-default.zip", bundle, columns, events)]
+
+
 def _fixture_bundles(fixtures_dir: Path) -> list[Path]:
     zips = list(fixtures_dir.rglob("*.zip"))
     folders = [p.parent for p in fixtures_dir.rglob("bundle.json")]
@@ -378,7 +398,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results folder")
     args = parser.parse_args(argv)
 
-    cases = [c for c in find_cases() if args.only is None or args.only in c.name]
+    cases = [
+        c
+        for c in [*find_cases(), *default_bundle_cases()]
+        if args.only is None or args.only in c.name
+    ]
     if args.profile is not None:
         matching = [c for c in cases if args.profile in c.name]
         if not matching:

@@ -11,6 +11,7 @@ from benchmarks.runtime_bench import (
     Case,
     batch_columns,
     bench_case,
+    default_bundle_cases,
     find_cases,
     frame_rows,
     markdown,
@@ -125,3 +126,20 @@ def test_timings_and_report_of_a_small_model(tmp_path: Path) -> None:
     table = markdown(report)
     assert "| demo | 3: linear_regression, standard_scaler, vector_assembler |" in table
     assert "| broken | not loadable: bad zip | | | | |" in table
+
+
+def test_default_bundle_is_scored_on_the_sessions_of_the_sample_events() -> None:
+    from snowleap.snowplow import FEATURE_SCHEMA
+
+    # GIVEN the committed default bundle and events/sessions.json (two sessions)
+    (case,) = default_bundle_cases()
+    # THEN each session is one row holding every feature column, and the model scores it
+    assert list(case.columns) == list(FEATURE_SCHEMA)
+    rows = frame_rows(case.columns)
+    assert len(rows) == 2
+    scored = snowleap.load(case.bundle).transform_row(rows[0])
+    assert scored is not None and len(scored["probability"]) == 2
+
+
+def test_no_default_bundle_case_without_the_bundle(tmp_path: Path) -> None:
+    assert default_bundle_cases(tmp_path / "missing.zip") == []
