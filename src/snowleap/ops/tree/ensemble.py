@@ -211,15 +211,7 @@ class FlatEnsemble:
                 if categories is not None:
                     tests.setdefault(_category_test(feature, categories), len(tests))
         roots = tuple(_nested(tree, leaf_output, tests) for tree in self.trees)
-        walk = _walker(roots)
-        if not tests:
-            return walk
-        checks = tuple(tests)
-
-        def leaves(x: list[float]) -> list[Any]:
-            return walk([1.0 if x[feature] in members else 0.0 for feature, members in checks] + x)
-
-        return leaves
+        return _walker(roots, tuple(tests))
 
 
 CategoryTest = tuple[int, frozenset[float]]
@@ -257,8 +249,10 @@ def _nested(tree: DecisionTree, leaf_output: LeafOutput, tests: dict[CategoryTes
     return built[0]
 
 
-def _walker(roots: tuple[Any, ...]) -> RowWalker:
+def _walker(roots: tuple[Any, ...], tests: tuple[CategoryTest, ...]) -> RowWalker:
     def leaves(x: list[float]) -> list[Any]:
+        if tests:
+            x = [1.0 if x[feature] in members else 0.0 for feature, members in tests] + x
         reached = []
         for node in roots:
             while node.__class__ is tuple:
