@@ -210,6 +210,16 @@ class FlatEnsemble:
             for feature, categories in zip(tree.feature, tree.categories, strict=True):
                 if categories is not None:
                     tests.setdefault(_category_test(feature, categories), len(tests))
+        # NOTE: evaluating every test up front pays when a row meets more categorical nodes
+        # than there are tests; else testing membership where a categorical node is met is
+        # faster. Measured per walk: airbnb forest (21 tests, about 36 categorical visits)
+        # 6.8 -> 5.8 us up front; the 8-tree forest fixture (27 tests, about 13) 1.65 us where
+        # met, 2.6 us up front; default Snowplow bundle (13 tests, about 14) alike both ways.
+        internal = sum(tree.size - len(tree.leaf_indices()) for tree in self.trees)
+        visits = sum(tree.depth for tree in self.trees)
+        categorical_visits = visits * int(self.is_categorical.sum()) / max(1, internal)
+        if categorical_visits < len(tests):
+            return _mixed_walker(tuple(_nested(tree, leaf_output, None) for tree in self.trees))
         roots = tuple(_nested(tree, leaf_output, tests) for tree in self.trees)
         return _walker(roots, tuple(tests))
 
@@ -222,12 +232,16 @@ def _category_test(feature: int, categories: tuple[float, ...]) -> CategoryTest:
     return feature, frozenset(c for c in categories if c == c)
 
 
-def _nested(tree: DecisionTree, leaf_output: LeafOutput, tests: dict[CategoryTest, int]) -> Any:
+def _nested(
+    tree: DecisionTree, leaf_output: LeafOutput, tests: dict[CategoryTest, int] | None
+) -> Any:
     """The tree as nested tuples, built bottom-up (children follow parents in pre-order).
 
-    Feature ``f`` is read at ``len(tests) + f``; categorical test ``j`` of ``tests`` at ``j``.
+    With ``tests``, feature ``f`` is read at ``len(tests) + f`` and a categorical node reads its
+    test ``j`` at ``j``. Without, a categorical node holds ``~feature`` (negative), the set of
+    its categories in place of the threshold, and its member child first.
     """
-    offset = len(tests)
+    offset = len(tests) if tests is not None else 0
     built: list[Any] = [None] * tree.size
     for i in range(tree.size - 1, -1, -1):
         if tree.is_leaf(i):
@@ -240,12 +254,14 @@ def _nested(tree: DecisionTree, leaf_output: LeafOutput, tests: dict[CategoryTes
         left, right = built[tree.left[i]], built[tree.right[i]]
         if categories is None:
             built[i] = (offset + tree.feature[i], tree.threshold[i], left, right)
+            continue
+        member, other = (left, right) if tree.is_left[i] else (right, left)
+        test = _category_test(tree.feature[i], categories)
+        if tests is None:
+            built[i] = (~tree.feature[i], test[1], member, other)
         else:
-            # NOTE: the test's value is 1.0 for a member: members go right, i.e. to ``left``
-            # only when ``is_left`` is false.
-            member, other = (left, right) if tree.is_left[i] else (right, left)
-            test = tests[_category_test(tree.feature[i], categories)]
-            built[i] = (test, 0.5, other, member)
+            # NOTE: the test's value is 1.0 for a member, which is above 0.5: members go right.
+            built[i] = (tests[test], 0.5, other, member)
     return built[0]
 
 
@@ -258,6 +274,24 @@ def _walker(roots: tuple[Any, ...], tests: tuple[CategoryTest, ...]) -> RowWalke
             while node.__class__ is tuple:
                 feature, threshold, left, right = node
                 node = left if x[feature] <= threshold else right
+            reached.append(node)
+        return reached
+
+    return leaves
+
+
+def _mixed_walker(roots: tuple[Any, ...]) -> RowWalker:
+    def leaves(x: list[float]) -> list[Any]:
+        reached = []
+        for node in roots:
+            while node.__class__ is tuple:
+                feature, test, first, second = node
+                # NOTE: the sign of the feature index tells a categorical node: an int test is
+                # the cheapest check on this hot loop.
+                if feature >= 0:
+                    node = first if x[feature] <= test else second
+                else:
+                    node = first if x[~feature] in test else second
             reached.append(node)
         return reached
 
