@@ -28,5 +28,25 @@ typecheck: $(STAMP) ## mypy --strict on the package
 test: $(STAMP) lint typecheck ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
+SPARK_STAMP := $(VENV)/.spark-installed
+JARS_STAMP := jvm/jars/.fetched
+
+$(SPARK_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[spark]'
+	touch $(SPARK_STAMP)
+
+$(JARS_STAMP): jvm/pom.xml
+	rm -rf jvm/jars
+	mvn -q -B -f jvm/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/jvm/jars
+	touch $(JARS_STAMP)
+
+.PHONY: jars spark
+jars: $(JARS_STAMP) ## Fetch MLeap's jars with Maven (jvm/pom.xml) into jvm/jars
+
+spark: $(SPARK_STAMP) $(JARS_STAMP) ## Install PySpark and MLeap's jars (export, parity tests)
+
+# NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
+test: spark
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,17 @@
+"""Spark side: write a fitted PySpark pipeline as an MLeap bundle; prove snowleap scores it alike.
+
+Needs the ``spark`` extra (PySpark) and MLeap's jars (``make jars``); never needed at serving time.
+"""
+
+from snowleap.spark.errors import ExportError, ParityError, StageNotExportableError
+from snowleap.spark.export import export_bundle
+from snowleap.spark.session import mleap_jars, spark_session
+
+__all__ = [
+    "ExportError",
+    "ParityError",
+    "StageNotExportableError",
+    "export_bundle",
+    "mleap_jars",
+    "spark_session",
+]

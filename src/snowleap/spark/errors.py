@@ -1,0 +1,15 @@
+"""The exceptions ``snowleap.spark`` raises while exporting a Spark pipeline."""
+
+from __future__ import annotations
+
+
+class ExportError(RuntimeError):
+    """A Spark pipeline could not be written as a bundle (MLeap missing or MLeap failed)."""
+
+
+class StageNotExportableError(ExportError):
+    """A pipeline stage has no MLeap op, so MLeap cannot write it; the message names the stage."""
+
+
+class ParityError(ExportError):
+    """The written bundle, scored by snowleap, does not give Spark's numbers."""
