@@ -62,3 +62,14 @@ QUICK = Settings(
     serve_concurrency=2,
     handler_repeats=30,
 )
+
+
+def batch_repeats(size: int) -> int:
+    """How many timed ``transform`` runs a batch of ``size`` rows gets (median taken)."""
+    if size <= 1:
+        return 300
+    if size <= 100:
+        return 100
+    if size <= 10_000:
+        return 7
+    return 3
