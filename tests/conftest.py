@@ -103,6 +103,25 @@ def one_node_model(tmp_path: Path) -> OneNodeBundle:
     return build
 
 
+NodeSpec = tuple[str, str, Mapping[str, Any], Mapping[str, str], Mapping[str, str]]
+
+
+@pytest.fixture
+def pipeline_model(tmp_path: Path) -> Callable[[list[NodeSpec]], snowleap.Model]:
+    """Factory: a model whose root pipeline runs nodes (name, op, attributes, inputs, outputs)."""
+
+    def build(nodes: list[NodeSpec]) -> snowleap.Model:
+        folder = tmp_path / "bundle_pipeline"
+        write_bundle_json(folder)
+        names = {"type": "list", "string": [node[0] for node in nodes]}
+        write_node(folder / "root", "pipeline", "pipeline", {"nodes": names}, {}, {})
+        for name, op, attributes, inputs, outputs in nodes:
+            write_node(folder / "root" / f"{name}.node", name, op, attributes, inputs, outputs)
+        return snowleap.load(folder)
+
+    return build
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == b or (math.isnan(a) and math.isnan(b))
@@ -168,3 +187,89 @@ def score_both() -> Callable[[snowleap.Model, Mapping[str, Any]], dict[str, Any]
         return batch
 
     return run
+
+
+def tree_leaf(*values: float) -> dict[str, Any]:
+    """A leaf line of a Bundle.ML ``tree.json`` (class counts, or one prediction value)."""
+    return {"type": "leaf", "values": list(values)}
+
+
+def tree_split(feature: int, threshold: float) -> dict[str, Any]:
+    """An internal node with a continuous split: left iff ``x[feature] <= threshold``."""
+    return {
+        "type": "internal",
+        "split": {"type": "continuous", "featureIndex": feature, "threshold": threshold},
+    }
+
+
+def tree_category_split(
+    feature: int, categories: list[float], is_left: bool, num_categories: int
+) -> dict[str, Any]:
+    """An internal node with a categorical split: left iff ``(x in categories) == is_left``."""
+    return {
+        "type": "internal",
+        "split": {
+            "type": "categorical",
+            "featureIndex": feature,
+            "categories": categories,
+            "isLeft": is_left,
+            "numCategories": num_categories,
+        },
+    }
+
+
+def write_tree(folder: Path, nodes: list[dict[str, Any]]) -> None:
+    """Write ``tree.json``: one node per line, in pre-order (MLeap's JSON tree format)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tree.json").write_text("".join(json.dumps(node) + "\n" for node in nodes))
+
+
+TreeBundle = Callable[..., snowleap.Model]
+
+
+@pytest.fixture
+def tree_model(tmp_path: Path) -> TreeBundle:
+    """Factory: a one-node model with a tree beside it (``tree``) and/or tree sub-models.
+
+    ``sub_trees`` maps a sub-folder name to ``(op, attributes, nodes)`` of one tree model, as
+    forests and boosted ensembles store their trees.
+    """
+    built = [0]
+
+    def build(
+        op: str,
+        attributes: Mapping[str, Any],
+        inputs: Mapping[str, str],
+        outputs: Mapping[str, str],
+        tree: list[dict[str, Any]] | None = None,
+        sub_trees: Mapping[str, tuple[str, Mapping[str, Any], list[dict[str, Any]]]] | None = None,
+    ) -> snowleap.Model:
+        built[0] += 1
+        folder = tmp_path / f"bundle_{op}_{built[0]}"
+        write_bundle_json(folder)
+        write_node(folder / "root", f"{op}_node", op, attributes, inputs, outputs)
+        if tree is not None:
+            write_tree(folder / "root", tree)
+        for name, (sub_op, sub_attributes, nodes) in (sub_trees or {}).items():
+            write_tree(folder / "root" / name, nodes)
+            (folder / "root" / name / "model.json").write_text(
+                json.dumps({"op": sub_op, "attributes": dict(sub_attributes)})
+            )
+        return snowleap.load(folder)
+
+    return build
+
+
+def long_value(value: int) -> dict[str, Any]:
+    """A Bundle.ML JSON ``long`` scalar attribute."""
+    return {"long": value}
+
+
+def double_list(values: list[float]) -> dict[str, Any]:
+    """A Bundle.ML JSON list-of-doubles attribute."""
+    return {"type": "list", "double": values}
+
+
+def string_list(values: list[str]) -> dict[str, Any]:
+    """A Bundle.ML JSON list-of-strings attribute."""
+    return {"type": "list", "string": values}

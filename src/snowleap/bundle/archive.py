@@ -11,6 +11,7 @@ import io
 import os
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -18,6 +19,10 @@ from typing import BinaryIO, Protocol
 from snowleap.errors import BundleError
 
 # NOTE: real bundles are kilobytes to tens of megabytes; these bounds only stop hostile input.
+# MLeap (Java's zip file system) and the Python writers use deflate; bzip2 and lzma entries are
+# refused because zipfile inflates each of their chunks without an output bound, so a lying
+# header could make one small read allocate gigabytes.
+_COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
@@ -82,11 +87,14 @@ class ZipArchive:
         try:
             self._zip = zipfile.ZipFile(stream)
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            # NOTE: zipfile reports some damaged headers as NotImplementedError (odd versions).
             raise BundleError(f"{description}: not a valid zip archive ({exc})") from None
         entries: dict[str, zipfile.ZipInfo] = {}
         total = 0
         for info in infos:
+            if not info.filename:
+                raise BundleError(f"{description}: an entry has an empty name")
             if info.is_dir():
                 _normalized(info.filename, description)
                 continue
@@ -106,6 +114,11 @@ class ZipArchive:
         }
 
     def _check_size(self, info: zipfile.ZipInfo, path: str) -> None:
+        if info.compress_type not in _COMPRESSIONS:
+            raise BundleError(
+                f"{self.description}: entry {path!r} uses compression method "
+                f"{info.compress_type}; only stored and deflate entries are read"
+            )
         if info.file_size > MAX_ENTRY_BYTES:
             raise BundleError(
                 f"{self.description}: entry {path!r} unpacks to {info.file_size} bytes "
@@ -135,7 +148,14 @@ class ZipArchive:
                 # NOTE: read one byte past the declared size, so an entry whose header
                 # understates its size is caught instead of trusted.
                 data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            RuntimeError,
+        ) as exc:
             raise BundleError(f"{self.description}: entry {path!r} is corrupt ({exc})") from None
         if len(data) > limit:
             raise BundleError(f"{self.description}: entry {path!r} is larger than its header says")

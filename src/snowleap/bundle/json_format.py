@@ -15,18 +15,19 @@ from typing import Any
 import numpy as np
 
 from snowleap.bundle.definitions import ModelDef, NodeDef, NodeShape, Socket, TreeNodeDef
-from snowleap.bundle.values import BASIC_TYPES, Attributes, DataShape, Tensor, Value
+from snowleap.bundle.values import (
+    BASIC_TYPES,
+    MAX_VALUE_NESTING,
+    TENSOR_DTYPES,
+    Attributes,
+    DataShape,
+    Tensor,
+    Value,
+    checked_tensor,
+)
 from snowleap.errors import BundleError
 
-_NUMPY_DTYPES = {
-    "boolean": np.bool_,
-    "byte": np.int8,
-    "short": np.int16,
-    "int": np.int32,
-    "long": np.int64,
-    "float": np.float32,
-    "double": np.float64,
-}
+_INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
 
 
 class JsonFormat:
@@ -36,18 +37,7 @@ class JsonFormat:
     extension = "json"
 
     def parse_model(self, data: bytes, where: str) -> ModelDef:
-        doc = _load_object(data, where)
-        op = doc.get("op")
-        if not isinstance(op, str) or not op:
-            raise BundleError(f"{where}: 'op' should be a non-empty string, got {op!r}")
-        raw_attributes = doc.get("attributes", {})
-        if not isinstance(raw_attributes, dict):
-            raise BundleError(f"{where}: 'attributes' should be an object")
-        values = {
-            name: _parse_value(raw, f"{where}: attribute {name!r}")
-            for name, raw in raw_attributes.items()
-        }
-        return ModelDef(op=op, attributes=Attributes(values=values, where=where))
+        return _parse_model(_load_object(data, where), where, depth=0)
 
     def parse_node(self, data: bytes, where: str) -> NodeDef:
         doc = _load_object(data, where)
@@ -78,6 +68,8 @@ class JsonFormat:
                 doc = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise BundleError(f"{where}: line {number} is not valid JSON ({exc})") from None
+            except RecursionError:
+                raise BundleError(f"{where}: line {number} nests too deeply") from None
             nodes.append(_parse_tree_node(doc, f"{where}: line {number}"))
         return nodes
 
@@ -92,9 +84,39 @@ def _load_object(data: bytes, where: str) -> dict[str, Any]:
         doc = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BundleError(f"{where}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise BundleError(f"{where}: JSON nests too deeply to be a bundle file") from None
     if not isinstance(doc, dict):
         raise BundleError(f"{where}: should hold a JSON object, found {type(doc).__name__}")
     return doc
+
+
+def _parse_model(doc: Any, where: str, depth: int) -> ModelDef:
+    if not isinstance(doc, dict):
+        raise BundleError(f"{where}: a model should be an object, got {doc!r}")
+    op = doc.get("op")
+    if not isinstance(op, str) or not op:
+        raise BundleError(f"{where}: 'op' should be a non-empty string, got {op!r}")
+    raw_attributes = doc.get("attributes", {})
+    if not isinstance(raw_attributes, dict):
+        raise BundleError(f"{where}: 'attributes' should be an object")
+    values = {
+        name: _parse_value(raw, f"{where}: attribute {name!r}", depth)
+        for name, raw in raw_attributes.items()
+    }
+    return ModelDef(op=op, attributes=Attributes(values=values, where=where))
+
+
+def _parse_nested_model(raw: Any, where: str, depth: int) -> ModelDef:
+    if depth >= MAX_VALUE_NESTING:
+        raise BundleError(f"{where}: models nest deeper than {MAX_VALUE_NESTING} levels")
+    return _parse_model(raw, where, depth + 1)
+
+
+def _parse_basic_type(raw: Any, where: str) -> str:
+    if raw not in BASIC_TYPES and raw != "unknown":
+        raise BundleError(f"{where}: unknown basic type {raw!r}")
+    return str(raw)
 
 
 def _parse_sockets(raw: Any, where: str) -> tuple[Socket, ...]:
@@ -112,20 +134,20 @@ def _parse_sockets(raw: Any, where: str) -> tuple[Socket, ...]:
     return tuple(sockets)
 
 
-def _parse_value(raw: Any, where: str) -> Value:
+def _parse_value(raw: Any, where: str, depth: int) -> Value:
     if not isinstance(raw, dict):
         raise BundleError(f"{where} should be an object, got {raw!r}")
     kind = raw.get("type")
     if kind is None:
-        return Value(kind="scalar", fields=_parse_scalar_fields(raw, where))
+        return Value(kind="scalar", fields=_parse_scalar_fields(raw, where, depth))
     if kind == "list":
-        return Value(kind="list", fields=_parse_list_fields(raw, where))
+        return Value(kind="list", fields=_parse_list_fields(raw, where, depth))
     if kind == "tensor":
         return Value(kind="tensor", tensor=_parse_tensor(raw, where))
     raise BundleError(f"{where}: unknown value type {kind!r}")
 
 
-def _parse_scalar_fields(raw: dict[str, Any], where: str) -> dict[str, Any]:
+def _parse_scalar_fields(raw: dict[str, Any], where: str, depth: int) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for key, item in raw.items():
         if key in BASIC_TYPES:
@@ -135,15 +157,15 @@ def _parse_scalar_fields(raw: dict[str, Any], where: str) -> dict[str, Any]:
         elif key == "data_shape":
             fields[key] = _parse_data_shape(item, f"{where}.data_shape")
         elif key == "basic_type":
-            fields[key] = _basic("string", item, where)
+            fields[key] = _parse_basic_type(item, where)
         elif key == "model":
-            fields[key] = item
+            fields[key] = _parse_nested_model(item, f"{where}.model", depth)
         else:
             raise BundleError(f"{where}: unknown scalar field {key!r}")
     return fields
 
 
-def _parse_list_fields(raw: dict[str, Any], where: str) -> dict[str, Any]:
+def _parse_list_fields(raw: dict[str, Any], where: str, depth: int) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for key, items in raw.items():
         if key == "type":
@@ -158,8 +180,12 @@ def _parse_list_fields(raw: dict[str, Any], where: str) -> dict[str, Any]:
             fields[key] = [
                 _parse_data_shape(s, f"{where}.data_shape[{i}]") for i, s in enumerate(items)
             ]
-        elif key in ("basic_type", "model"):
-            fields[key] = items
+        elif key == "basic_type":
+            fields[key] = [_parse_basic_type(t, f"{where}[{i}]") for i, t in enumerate(items)]
+        elif key == "model":
+            fields[key] = [
+                _parse_nested_model(m, f"{where}.model[{i}]", depth) for i, m in enumerate(items)
+            ]
         else:
             raise BundleError(f"{where}: unknown list field {key!r}")
     return fields
@@ -169,8 +195,11 @@ def _basic(type_name: str, item: Any, where: str) -> Any:
     if type_name == "boolean":
         if isinstance(item, bool):
             return item
-    elif type_name in ("byte", "short", "int", "long"):
+    elif type_name in _INTEGER_BITS:
         if isinstance(item, int) and not isinstance(item, bool):
+            bits = _INTEGER_BITS[type_name]
+            if not -(1 << (bits - 1)) <= item < 1 << (bits - 1):
+                raise BundleError(f"{where}: {item} does not fit a {type_name} ({bits} bits)")
             return item
     elif type_name in ("float", "double"):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
@@ -213,14 +242,11 @@ def _parse_tensor(raw: Any, where: str) -> Tensor:
             if not isinstance(items, list):
                 raise BundleError(f"{where}: tensor {base} values should be a JSON array")
             parsed = [_basic(base, item, f"{where}[{i}]") for i, item in enumerate(items)]
-            dtype = _NUMPY_DTYPES.get(base, object)
-            values: np.ndarray[Any, Any] = np.array(parsed, dtype=dtype)
-            expected = int(np.prod(dimensions)) if dimensions else len(parsed)
-            if all(d >= 0 for d in dimensions) and expected != len(parsed):
-                raise BundleError(
-                    f"{where}: tensor of shape {list(dimensions)} holds {len(parsed)} values"
-                )
-            return Tensor(base=base, dimensions=dimensions, values=values)
+            dtype = TENSOR_DTYPES.get(base, object)
+            # NOTE: a double beyond float32's range becomes infinity, as Java's toFloat does.
+            with np.errstate(over="ignore"):
+                values = np.array(parsed, dtype=dtype)
+            return checked_tensor(base, dimensions, values, where)
     raise BundleError(f"{where}: tensor has no values of a known type")
 
 

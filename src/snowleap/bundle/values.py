@@ -8,6 +8,7 @@ asking for a type that is absent gets that type's zero value, exactly as MLeap's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -31,6 +32,21 @@ BASIC_TYPES: tuple[BasicTypeName, ...] = (
     "string",
     "byte_string",
 )
+
+# NOTE: the element types tensors are held in; strings and byte strings are object arrays.
+TENSOR_DTYPES: dict[str, type[np.generic]] = {
+    "boolean": np.bool_,
+    "byte": np.int8,
+    "short": np.int16,
+    "int": np.int32,
+    "long": np.int64,
+    "float": np.float32,
+    "double": np.float64,
+}
+
+# NOTE: a value may hold a model whose attributes hold models...; real bundles never nest
+# these, the bound only stops a hostile file from exhausting the stack.
+MAX_VALUE_NESTING = 16
 
 _ZERO: dict[str, Any] = {
     "boolean": False,
@@ -78,13 +94,30 @@ class Tensor:
         return self.values.reshape(self.dimensions)
 
 
+def checked_tensor(
+    base: BasicTypeName, dimensions: tuple[int, ...], values: npt.NDArray[Any], where: str
+) -> Tensor:
+    """A ``Tensor``, once its number of values is checked against its (known) dimensions.
+
+    A dimension of -1 means "unknown" in Bundle.ML; such tensors are taken as they come.
+    """
+    if dimensions and all(d >= 0 for d in dimensions):
+        expected = math.prod(dimensions)
+        if expected != len(values):
+            raise BundleError(
+                f"{where}: tensor of shape {list(dimensions)} holds {len(values)} values"
+            )
+    return Tensor(base=base, dimensions=dimensions, values=values)
+
+
 @dataclass(frozen=True)
 class Value:
     """One attribute value.
 
     ``kind`` is ``"scalar"``, ``"list"`` or ``"tensor"``. For scalars ``fields`` maps a type name
     (``double``, ``string``, ``data_shape``, ``tensor``, ``model``, ...) to a Python value; for
-    lists it maps a type name to a Python list. For tensors ``tensor`` is set.
+    lists it maps a type name to a Python list. For tensors ``tensor`` is set. A ``model`` is a
+    ``ModelDef``, a ``basic_type`` a name from ``BASIC_TYPES`` (or ``"unknown"``).
     """
 
     kind: Literal["scalar", "list", "tensor"]

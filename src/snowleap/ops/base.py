@@ -109,3 +109,15 @@ def keep_rows(frame: Frame, mask: npt.NDArray[np.bool_]) -> Frame:
     if bool(mask.all()):
         return frame
     return {name: column[mask] for name, column in frame.items()}
+
+
+def chain_steps(steps: list[RowStep]) -> RowStep:
+    """One row step running ``steps`` in order (a single step is returned as it is)."""
+    if len(steps) == 1:
+        return steps[0]
+
+    def run_all(row: Row) -> None:
+        for step in steps:
+            step(row)
+
+    return run_all

@@ -5,14 +5,60 @@ from __future__ import annotations
 from snowleap.bundle.reader import NodeContext
 from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
+from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
+from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
+from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
+from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
+from snowleap.ops.feature.binarizer import BinarizerOp
+from snowleap.ops.feature.bucketizer import BucketizerOp
+from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
+from snowleap.ops.feature.imputer import ImputerOp
+from snowleap.ops.feature.interaction import InteractionOp
+from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
+from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
+from snowleap.ops.feature.normalizer import NormalizerOp
+from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
+from snowleap.ops.feature.pca import PcaOp
+from snowleap.ops.feature.polynomial_expansion import PolynomialExpansionOp
+from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
+from snowleap.ops.feature.string_indexer import StringIndexerOp
+from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
+from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
+from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.linear_regression import LinearRegressionOp
+from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        BinarizerOp,
+        BucketizerOp,
+        DecisionTreeClassifierOp,
+        DecisionTreeRegressionOp,
+        ElementwiseProductOp,
+        GBTClassifierOp,
+        GBTRegressionOp,
+        ImputerOp,
+        InteractionOp,
+        LinearRegressionOp,
+        LogisticRegressionOp,
+        MaxAbsScalerOp,
+        MinMaxScalerOp,
+        NormalizerOp,
+        OneHotEncoderOp,
+        PcaOp,
         PipelineOp,
+        PolynomialExpansionOp,
+        RandomForestClassifierOp,
+        RandomForestRegressionOp,
+        ReverseStringIndexerOp,
         StandardScalerOp,
+        StringIndexerOp,
+        VectorAssemblerOp,
+        VectorSlicerOp,
     )
 }
 

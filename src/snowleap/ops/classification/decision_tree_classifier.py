@@ -1,0 +1,63 @@
+"""``decision_tree_classifier``: mirrors MLeap's ``DecisionTreeClassifierModel``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from snowleap.ops.classification.probabilistic import (
+    FloatArray,
+    NormalizedProbabilities,
+    ProbabilisticClassifierOp,
+    RawRowFunction,
+    read_num_classes,
+    read_thresholds,
+)
+from snowleap.ops.tree.ensemble import FlatEnsemble
+from snowleap.ops.tree.loading import num_features_of, read_single_tree
+
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import NodeContext
+
+
+class DecisionTreeClassification(NormalizedProbabilities):
+    """Raw scores are the class counts (impurity stats) of the leaf the row reaches."""
+
+    def __init__(
+        self,
+        ensemble: FlatEnsemble,
+        num_features: int,
+        num_classes: int,
+        thresholds: tuple[float, ...] | None,
+    ) -> None:
+        super().__init__(num_features, num_classes, thresholds)
+        ensemble.trees[0].check_leaf_width(num_classes, "class counts")
+        self.ensemble = ensemble
+        self.leaf_counts = ensemble.leaf_table(list)
+
+    def raw_batch(self, features: FloatArray) -> FloatArray:
+        return self.leaf_counts[self.ensemble.leaf_nodes(features)[:, 0]]
+
+    def raw_row_function(self) -> RawRowFunction:
+        leaves = self.ensemble.row_walker(list)
+
+        def raw(x: list[float]) -> list[float]:
+            # NOTE: a copy, so the caller's row never aliases the model's leaf.
+            return list(leaves(x)[0])
+
+        return raw
+
+
+class DecisionTreeClassifierOp(ProbabilisticClassifierOp):
+    op_name = "decision_tree_classifier"
+
+    @classmethod
+    def from_bundle(cls, node: NodeContext) -> DecisionTreeClassifierOp:
+        num_features = num_features_of(node)
+        num_classes = read_num_classes(node)
+        model = DecisionTreeClassification(
+            read_single_tree(node, num_features),
+            num_features,
+            num_classes,
+            read_thresholds(node, num_classes),
+        )
+        return cls.wired(node, model)

@@ -1,0 +1,301 @@
+"""Raw prediction -> probability -> prediction, shared by every classifier.
+
+Mirrors MLeap's ``ProbabilisticClassificationModel`` (a port of Spark's) and the classifier
+transformers (``DecisionTreeClassifier``, ``LogisticRegression``, ...) that pick the prediction
+rule by which outputs the node wires:
+
+* ``probability`` wired (with or without ``raw_prediction``): prediction from the probabilities;
+* only ``raw_prediction`` wired: prediction from the raw scores;
+* neither: the model's plain ``predict``.
+
+Without thresholds a prediction is Spark's ``argmax`` (first index of the largest value, where a
+NaN never wins unless it comes first); with thresholds it is the argmax of ``p / t`` per class,
+``t == 0`` counting as infinity. Models override the rules where MLeap does (binary logistic
+regression, GBT). Each rule exists for a batch (numpy, vectorised over rows) and for one row
+(plain Python floats), written with the same operations in the same order so both give identical
+numbers; transcendental functions go through numpy in both paths (``exp_batch``/``exp_row``),
+because ``math.exp`` and ``numpy.exp`` differ in the last bit for some inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+import numpy.typing as npt
+
+from snowleap.errors import BundleError
+from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import ModelContext, NodeContext
+
+FloatArray = npt.NDArray[np.float64]
+RawRowFunction = Callable[[list[float]], list[float]]
+
+# NOTE: below this, exp cannot overflow, so the row path skips numpy's error-state switch.
+_EXP_SAFE_BELOW = 709.0
+
+
+def exp_batch(values: FloatArray) -> FloatArray:
+    """``exp`` of every value; overflow gives infinity silently, as on the JVM."""
+    with np.errstate(over="ignore"):
+        return np.exp(values)
+
+
+def exp_row(value: float) -> float:
+    """``exp`` of one value, bit-identical to ``exp_batch`` (both use numpy's exp)."""
+    if value < _EXP_SAFE_BELOW:
+        return float(np.exp(value))
+    with np.errstate(over="ignore"):
+        return float(np.exp(value))
+
+
+def sigmoid_batch(values: FloatArray) -> FloatArray:
+    """``1 / (1 + exp(-z))``, Spark's logistic function."""
+    return 1.0 / (1.0 + exp_batch(-values))
+
+
+def sigmoid_row(value: float) -> float:
+    return 1.0 / (1.0 + exp_row(-value))
+
+
+def argmax_batch(values: FloatArray) -> FloatArray:
+    """Spark's ``Vector.argmax`` per row, as a double: the first index of the largest value."""
+    best = values[:, 0]
+    index = np.zeros(values.shape[0], dtype=np.float64)
+    for k in range(1, values.shape[1]):
+        column = values[:, k]
+        better = column > best
+        index = np.where(better, float(k), index)
+        best = np.where(better, column, best)
+    return index
+
+
+def argmax_row(values: list[float]) -> float:
+    best_index = 0
+    best = values[0]
+    for k in range(1, len(values)):
+        if values[k] > best:
+            best_index = k
+            best = values[k]
+    return float(best_index)
+
+
+def sum_batch(values: FloatArray) -> FloatArray:
+    """The per-row sum over columns, added left to right like Scala's ``Array.sum``."""
+    total = np.zeros(values.shape[0], dtype=np.float64)
+    for k in range(values.shape[1]):
+        total = total + values[:, k]
+    return total
+
+
+def sum_row(values: list[float]) -> float:
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def normalize_batch(values: FloatArray) -> FloatArray:
+    """Each row divided by its sum, unless the sum is 0 (MLeap's ``normalizeToProbabilities``)."""
+    total = sum_batch(values)[:, np.newaxis]
+    nonzero = total != 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(nonzero, values / np.where(nonzero, total, 1.0), values)
+
+
+def normalize_row(values: list[float]) -> list[float]:
+    total = sum_row(values)
+    if total != 0.0:
+        return [value / total for value in values]
+    return list(values)
+
+
+class ProbabilisticClassifier(ABC):
+    """The math of a classifier that scores raw values, turns them into probabilities, predicts.
+
+    Subclasses give the raw scores and the raw-to-probability rule for both paths; the
+    prediction rules default to Spark's and can be overridden.
+    """
+
+    def __init__(
+        self, num_features: int, num_classes: int, thresholds: tuple[float, ...] | None
+    ) -> None:
+        self.num_features = num_features
+        self.num_classes = num_classes
+        self.thresholds = thresholds
+
+    # -- what each model provides ----------------------------------------------------------------
+
+    @abstractmethod
+    def raw_batch(self, features: FloatArray) -> FloatArray:
+        """Raw scores (``rawPrediction``) of shape (rows, classes) for a (rows, features) batch."""
+
+    @abstractmethod
+    def raw_row_function(self) -> RawRowFunction:
+        """A function from one row's features to its raw scores, prepared once."""
+
+    @abstractmethod
+    def probability_batch(self, raw: FloatArray) -> FloatArray:
+        """Probabilities from raw scores, as a new array (``raw`` is left untouched)."""
+
+    @abstractmethod
+    def probability_row(self, raw: list[float]) -> list[float]:
+        """Probabilities from one row's raw scores, as a new list."""
+
+    # -- prediction rules (Spark's defaults) -----------------------------------------------------
+
+    def probability_prediction_batch(self, probability: FloatArray) -> FloatArray:
+        """``probabilityToPrediction``: argmax of the probabilities, scaled by the thresholds."""
+        if self.thresholds is None:
+            return argmax_batch(probability)
+        scaled = np.empty_like(probability)
+        for k, threshold in enumerate(self.thresholds):
+            scaled[:, k] = math.inf if threshold == 0.0 else probability[:, k] / threshold
+        return argmax_batch(scaled)
+
+    def probability_prediction_row(self, probability: list[float]) -> float:
+        thresholds = self.thresholds
+        if thresholds is None:
+            return argmax_row(probability)
+        return argmax_row(
+            [math.inf if t == 0.0 else p / t for p, t in zip(probability, thresholds, strict=True)]
+        )
+
+    def raw_prediction_batch(self, raw: FloatArray) -> FloatArray:
+        """``rawToPrediction``: via the probabilities with thresholds, else argmax of the raw."""
+        if self.thresholds is None:
+            return argmax_batch(raw)
+        return self.probability_prediction_batch(self.probability_batch(raw))
+
+    def raw_prediction_row(self, raw: list[float]) -> float:
+        if self.thresholds is None:
+            return argmax_row(raw)
+        return self.probability_prediction_row(self.probability_row(raw))
+
+    def predict_batch(self, raw: FloatArray) -> FloatArray:
+        """``predict``, used when neither raw scores nor probabilities are wired."""
+        return self.probability_prediction_batch(self.probability_batch(raw))
+
+    def predict_row(self, raw: list[float]) -> float:
+        return self.probability_prediction_row(self.probability_row(raw))
+
+
+class NormalizedProbabilities(ProbabilisticClassifier):
+    """Probabilities are the raw scores divided by their sum (tree classifiers' rule)."""
+
+    def probability_batch(self, raw: FloatArray) -> FloatArray:
+        return normalize_batch(raw)
+
+    def probability_row(self, raw: list[float]) -> list[float]:
+        return normalize_row(raw)
+
+
+def read_thresholds(model: ModelContext, num_classes: int) -> tuple[float, ...] | None:
+    """The optional ``thresholds`` attribute, one per class (MLeap requires the match too)."""
+    if "thresholds" not in model.attributes:
+        return None
+    thresholds = tuple(model.attributes.get_double_list("thresholds"))
+    if len(thresholds) != num_classes:
+        raise BundleError(
+            f"{model.where}: 'thresholds' has {len(thresholds)} values for {num_classes} classes"
+        )
+    return thresholds
+
+
+def read_num_classes(model: ModelContext) -> int:
+    count = model.attributes.get_long("num_classes")
+    if count < 2:
+        raise BundleError(f"{model.where}: 'num_classes' should be at least 2, got {count}")
+    return count
+
+
+class ProbabilisticClassifierOp(Op):
+    """Frame plumbing of every classifier: ports ``features`` in; ``raw_prediction`` and
+    ``probability`` out when the node wires them (and only then computed); ``prediction`` out."""
+
+    def __init__(
+        self,
+        name: str,
+        features_col: str,
+        raw_col: str | None,
+        probability_col: str | None,
+        prediction_col: str,
+        model: ProbabilisticClassifier,
+    ) -> None:
+        width = model.num_classes
+        outputs = [
+            Field(col, vector(width)) for col in (raw_col, probability_col) if col is not None
+        ]
+        outputs.append(Field(prediction_col, DOUBLE))
+        super().__init__(name, [Field(features_col, vector(model.num_features))], outputs)
+        self.features_col = features_col
+        self.raw_col = raw_col
+        self.probability_col = probability_col
+        self.prediction_col = prediction_col
+        self.model = model
+
+    @classmethod
+    def wired(cls, node: NodeContext, model: ProbabilisticClassifier) -> Self:
+        """The op for ``node``'s sockets (MLeap's port names), scoring with ``model``."""
+        shape = node.shape
+        return cls(
+            node.name,
+            shape.input("features", node.node_where),
+            shape.optional_output("raw_prediction"),
+            shape.optional_output("probability"),
+            shape.output("prediction", node.node_where),
+            model,
+        )
+
+    def transform(self, frame: Frame) -> Frame:
+        model = self.model
+        raw = model.raw_batch(frame[self.features_col])
+        if self.raw_col is not None:
+            frame[self.raw_col] = raw
+        if self.probability_col is not None:
+            probability = model.probability_batch(raw)
+            frame[self.probability_col] = probability
+            frame[self.prediction_col] = model.probability_prediction_batch(probability)
+        elif self.raw_col is not None:
+            frame[self.prediction_col] = model.raw_prediction_batch(raw)
+        else:
+            frame[self.prediction_col] = model.predict_batch(raw)
+        return frame
+
+    def row_step(self) -> RowStep:
+        model = self.model
+        source, raw_col = self.features_col, self.raw_col
+        probability_col, target = self.probability_col, self.prediction_col
+        raw_of = model.raw_row_function()
+        if probability_col is not None:
+            to_probability = model.probability_row
+            predict = model.probability_prediction_row
+
+            def score_probability(row: Row) -> None:
+                raw = raw_of(row[source])
+                if raw_col is not None:
+                    row[raw_col] = raw
+                probability = to_probability(raw)
+                row[probability_col] = probability
+                row[target] = predict(probability)
+
+            return score_probability
+        rule = model.raw_prediction_row if raw_col is not None else model.predict_row
+
+        def score(row: Row) -> None:
+            raw = raw_of(row[source])
+            if raw_col is not None:
+                row[raw_col] = raw
+            row[target] = rule(raw)
+
+        return score
+
+    def describe(self) -> dict[str, Any]:
+        described = super().describe()
+        described["num_classes"] = self.model.num_classes
+        return described

@@ -1,0 +1,103 @@
+"""``binarizer``: 1.0 where a value is above ``threshold``, else 0.0; mirrors MLeap's
+``BinarizerModel`` (Spark's ``Binarizer``), for a scalar or a vector input.
+
+NaN is not above any threshold, so it gives 0.0. Spark 3's multi-column form (``thresholds``)
+is refused, as MLeap's runtime refuses it. Bundles written before MLeap 0.8 have no
+``input_shapes``; the input's shape then comes from its data (a 2-D batch column or a list in a
+row is a vector), and an input the pipeline does not produce is expected to be a double scalar.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from snowleap.errors import BundleError
+from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
+
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import NodeContext
+
+FloatArray = npt.NDArray[np.float64]
+Kind = Literal["scalar", "vector", "any"]
+
+
+def binarize_batch(values: FloatArray, threshold: float) -> FloatArray:
+    """Element-wise ``1.0 if value > threshold else 0.0`` for scalars and vectors alike."""
+    return (values > threshold).astype(np.float64)
+
+
+class BinarizerOp(Op):
+    op_name = "binarizer"
+
+    def __init__(
+        self,
+        name: str,
+        input_col: str,
+        output_col: str,
+        threshold: float,
+        kind: Kind,
+        width: int | None = None,
+    ) -> None:
+        # NOTE: with kind "any" the declared double is a guess; the output takes the input's shape.
+        column_type: ColumnType = vector(width) if kind == "vector" else DOUBLE
+        super().__init__(name, [Field(input_col, column_type)], [Field(output_col, column_type)])
+        self.input_col = input_col
+        self.output_col = output_col
+        self.threshold = threshold
+        self.kind = kind
+
+    @classmethod
+    def from_bundle(cls, node: NodeContext) -> BinarizerOp:
+        attributes = node.attributes
+        if "thresholds" in attributes:
+            raise BundleError(
+                f"{node.where}: multi-column binarizer ('thresholds') is not supported "
+                "(MLeap's runtime does not support it either)"
+            )
+        threshold = attributes.get_double("threshold")
+        source = node.shape.standard_input(node.node_where)
+        target = node.shape.output("output", node.node_where)
+        if "input_shapes" not in attributes:
+            # NOTE: legacy form (MLeap < 0.8): no shape stored; it comes from the data.
+            return cls(node.name, source, target, threshold, "any")
+        shape = attributes.get_data_shape("input_shapes")
+        if shape.base == "scalar":
+            return cls(node.name, source, target, threshold, "scalar")
+        dims = shape.tensor_dimensions
+        if shape.base == "tensor" and dims is not None and len(dims) == 1:
+            return cls(
+                node.name, source, target, threshold, "vector", dims[0] if dims[0] >= 0 else None
+            )
+        raise BundleError(
+            f"{node.where}: binarizer input of shape {shape.base} "
+            f"{list(dims) if dims is not None else ''} is not supported (scalar or 1-D tensor)"
+        )
+
+    def transform(self, frame: Frame) -> Frame:
+        frame[self.output_col] = binarize_batch(frame[self.input_col], self.threshold)
+        return frame
+
+    def row_step(self) -> RowStep:
+        source, target, threshold = self.input_col, self.output_col, self.threshold
+
+        def binarize_scalar(row: Row) -> None:
+            row[target] = 1.0 if row[source] > threshold else 0.0
+
+        def binarize_vector(row: Row) -> None:
+            row[target] = [1.0 if x > threshold else 0.0 for x in row[source]]
+
+        if self.kind == "scalar":
+            return binarize_scalar
+        if self.kind == "vector":
+            return binarize_vector
+
+        def binarize_any(row: Row) -> None:
+            if row[source].__class__ is list:
+                binarize_vector(row)
+            else:
+                binarize_scalar(row)
+
+        return binarize_any

@@ -1,0 +1,54 @@
+"""``elementwise_product``: multiplies each feature by a fixed weight; mirrors MLeap's
+``ElementwiseProductModel``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
+
+if TYPE_CHECKING:
+    from snowleap.bundle.values import Attributes
+
+
+class ElementwiseProduct(VectorFunction):
+    """``x * scaling_vec``, feature by feature (the Hadamard product).
+
+    Example
+    -------
+    >>> ElementwiseProduct(np.array([2.0, -1.0])).row_function()([1.5, 3.0])
+    [3.0, -3.0]
+    """
+
+    def __init__(self, scaling_vec: FloatArray) -> None:
+        self.scaling_vec = scaling_vec
+
+    @property
+    def input_size(self) -> int:
+        return len(self.scaling_vec)
+
+    @property
+    def output_size(self) -> int:
+        return len(self.scaling_vec)
+
+    def apply_batch(self, values: FloatArray) -> FloatArray:
+        with np.errstate(invalid="ignore", over="ignore"):
+            return values * self.scaling_vec
+
+    def row_function(self) -> RowFunction:
+        weights = self.scaling_vec.tolist()
+
+        def multiply(values: list[float]) -> list[float]:
+            return [x * w for x, w in zip(values, weights, strict=True)]
+
+        return multiply
+
+
+class ElementwiseProductOp(VectorMapOp):
+    op_name = "elementwise_product"
+
+    @classmethod
+    def function_from(cls, attributes: Attributes) -> ElementwiseProduct:
+        return ElementwiseProduct(attributes.get_double_vector("scaling_vec"))

@@ -1,0 +1,61 @@
+"""``max_abs_scaler``: divides each feature by its largest absolute value; mirrors MLeap's
+``MaxAbsScalerModel``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
+
+if TYPE_CHECKING:
+    from snowleap.bundle.values import Attributes
+
+
+class MaxAbsScaling(VectorFunction):
+    """``x / max_abs`` clipped to ``[-1, 1]``; a zero ``max_abs`` divides by 1, NaN stays NaN.
+
+    Example
+    -------
+    >>> MaxAbsScaling(np.array([4.0, 0.0])).row_function()([-2.0, 3.0])
+    [-0.5, 1.0]
+    """
+
+    def __init__(self, max_abs: FloatArray) -> None:
+        # NOTE: MLeap replaces a zero max_abs by 1 (a feature that was always 0 passes through,
+        # clipped), rather than dividing by zero.
+        self.divisors = np.where(max_abs == 0.0, 1.0, max_abs)
+
+    @property
+    def input_size(self) -> int:
+        return len(self.divisors)
+
+    @property
+    def output_size(self) -> int:
+        return len(self.divisors)
+
+    def apply_batch(self, values: FloatArray) -> FloatArray:
+        with np.errstate(invalid="ignore", over="ignore"):
+            # NOTE: np.minimum/np.maximum keep NaN, as MLeap leaves NaN untouched.
+            return np.maximum(-1.0, np.minimum(1.0, values / self.divisors))
+
+    def row_function(self) -> RowFunction:
+        divisors = self.divisors.tolist()
+
+        def rescale(values: list[float]) -> list[float]:
+            # NOTE: comparisons written so NaN falls through unchanged (Python's min() would not).
+            return [
+                1.0 if (q := x / d) > 1.0 else (-1.0 if q < -1.0 else q)
+                for x, d in zip(values, divisors, strict=True)
+            ]
+
+        return rescale
+
+
+class MaxAbsScalerOp(VectorMapOp):
+    op_name = "max_abs_scaler"
+
+    @classmethod
+    def function_from(cls, attributes: Attributes) -> MaxAbsScaling:
+        return MaxAbsScaling(attributes.get_double_vector("maxAbs"))

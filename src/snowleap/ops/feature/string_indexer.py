@@ -1,0 +1,198 @@
+"""``string_indexer``: maps each string to its label's index; mirrors MLeap's
+``StringIndexerModel``.
+
+One node indexes one or several columns (ports ``input0``.. / ``output0``..; legacy bundles have a
+single ``input``/``output``). The index is a double. A null is invalid, like an unseen label:
+``error`` raises, ``keep`` gives the index ``len(labels)``, ``skip`` drops the row.
+
+NOTE: for a null with ``skip`` MLeap itself fails (its ``contains`` check calls ``toString`` on
+the null); snowleap drops the row, as Spark's ``StringIndexerModel`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from snowleap.errors import BundleError, InputError
+from snowleap.ops.base import (
+    DOUBLE,
+    STRING,
+    Field,
+    Frame,
+    Op,
+    Row,
+    RowStep,
+    SkipRow,
+    chain_steps,
+    keep_rows,
+)
+from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
+
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import NodeContext
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+_INVALID = -1.0
+# NOTE: a 0-d object array, so np.equal compares each element with None in C.
+_NULL = np.array(None, dtype=object)
+
+
+@dataclass(frozen=True)
+class LabelIndex:
+    """The labels of one column and their lookup table, built once at load time.
+
+    A label listed twice gets the index of its last occurrence, as MLeap's ``toMap`` does.
+    """
+
+    labels: tuple[str, ...]
+    table: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "table", {label: float(i) for i, label in enumerate(self.labels)}
+        )
+
+    @property
+    def keep_index(self) -> float:
+        """The index ``keep`` gives an invalid value: one past the last label."""
+        return float(len(self.labels))
+
+    def index_batch(self, values: npt.NDArray[Any]) -> FloatArray:
+        """Index a column of strings (``None`` for null); invalid values get -1."""
+        nulls: BoolArray = np.equal(values, _NULL)
+        present = values[~nulls] if nulls.any() else values
+        # NOTE: only the distinct values go through the dict; rows map via the inverse.
+        distinct, inverse = np.unique(present, return_inverse=True)
+        table = self.table
+        mapped = np.array(
+            [table.get(value, _INVALID) for value in distinct.tolist()], dtype=np.float64
+        )
+        if present is values:
+            return mapped[inverse.reshape(-1)]
+        indices = np.full(len(values), _INVALID)
+        indices[~nulls] = mapped[inverse.reshape(-1)]
+        return indices
+
+
+def _invalid_error(op: str, column: str, value: Any, row: int | None) -> InputError:
+    where = f"column {column!r}" if row is None else f"column {column!r}, row {row}"
+    problem = "null value" if value is None else f"unseen label {value!r}"
+    return InputError(
+        f"{where}: {problem}; string_indexer {op!r} has handle_invalid 'error' "
+        "('keep' or 'skip' would accept it)"
+    )
+
+
+class StringIndexerOp(Op):
+    op_name = "string_indexer"
+
+    def __init__(
+        self,
+        name: str,
+        columns: list[tuple[str, str]],
+        indexes: list[LabelIndex],
+        handle_invalid: HandleInvalid,
+    ) -> None:
+        super().__init__(
+            name,
+            [Field(source, STRING) for source, _ in columns],
+            [Field(target, DOUBLE) for _, target in columns],
+        )
+        self.columns = columns
+        self.indexes = indexes
+        self.handle_invalid = handle_invalid
+
+    @classmethod
+    def from_bundle(cls, node: NodeContext) -> StringIndexerOp:
+        attributes = node.attributes
+        if "labels_length" in attributes:
+            count = attributes.get_int("labels_length")
+            if count < 1:
+                raise BundleError(f"{node.where}: string_indexer 'labels_length' is {count}")
+            label_lists = [attributes.get_string_list(f"labels_array_{i}") for i in range(count)]
+        else:
+            # NOTE: legacy form (MLeap < 0.18, Spark 2): one column, a single 'labels' list.
+            label_lists = [attributes.get_string_list("labels")]
+        sources = node.shape.numbered_inputs(node.node_where)
+        targets = node.shape.numbered_outputs(node.node_where)
+        if not len(sources) == len(targets) == len(label_lists):
+            raise BundleError(
+                f"{node.node_where}: string_indexer has {len(label_lists)} label lists, "
+                f"{len(sources)} inputs and {len(targets)} outputs; they should match"
+            )
+        return cls(
+            node.name,
+            list(zip(sources, targets, strict=True)),
+            [LabelIndex(tuple(labels)) for labels in label_lists],
+            read_handle_invalid(attributes, cls.op_name),
+        )
+
+    def transform(self, frame: Frame) -> Frame:
+        indexed = [
+            index.index_batch(frame[source])
+            for (source, _), index in zip(self.columns, self.indexes, strict=True)
+        ]
+        if self.handle_invalid == "skip":
+            valid = np.ones(len(indexed[0]), dtype=np.bool_)
+            for indices in indexed:
+                valid &= indices != _INVALID
+            frame = keep_rows(frame, valid)
+            indexed = [indices[valid] for indices in indexed]
+        for (source, target), index, indices in zip(
+            self.columns, self.indexes, indexed, strict=True
+        ):
+            invalid = indices == _INVALID
+            if invalid.any():
+                if self.handle_invalid == "error":
+                    row = int(np.argmax(invalid))
+                    raise _invalid_error(self.name, source, frame[source][row], row)
+                indices[invalid] = index.keep_index
+            frame[target] = indices
+        return frame
+
+    def row_step(self) -> RowStep:
+        # NOTE: columns run one after the other; the first invalid one raises or skips the row,
+        # which is what MLeap's check of all columns before indexing amounts to.
+        return chain_steps(
+            [
+                _column_step(source, target, index, self.handle_invalid, self.name)
+                for (source, target), index in zip(self.columns, self.indexes, strict=True)
+            ]
+        )
+
+
+def _column_step(
+    source: str, target: str, index: LabelIndex, policy: HandleInvalid, op: str
+) -> RowStep:
+    table = index.table
+    if policy == "keep":
+        keep_index = index.keep_index
+
+        def index_or_keep(row: Row) -> None:
+            row[target] = table.get(row[source], keep_index)
+
+        return index_or_keep
+    if policy == "skip":
+
+        def index_or_skip(row: Row) -> None:
+            found = table.get(row[source])
+            if found is None:
+                raise SkipRow
+            row[target] = found
+
+        return index_or_skip
+
+    def index_or_raise(row: Row) -> None:
+        value = row[source]
+        found = table.get(value)
+        if found is None:
+            raise _invalid_error(op, source, value, None)
+        row[target] = found
+
+    return index_or_raise

@@ -1,0 +1,38 @@
+"""``decision_tree_regression``: mirrors MLeap's ``DecisionTreeRegressionModel``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from snowleap.ops.tree.loading import num_features_of, read_single_tree
+from snowleap.ops.tree.regressor import FloatArray, TreeRegressor, TreeRegressorOp
+
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import NodeContext
+
+
+class DecisionTreeRegression(TreeRegressor):
+    """The prediction is the value of the leaf the row reaches."""
+
+    def predict_batch(self, features: FloatArray) -> FloatArray:
+        return self.leaf_values_batch(features)[:, 0]
+
+    def predict_row_function(self) -> Callable[[list[float]], float]:
+        leaves = self.leaf_values_row_function()
+
+        def predict(x: list[float]) -> float:
+            value: float = leaves(x)[0]
+            return value
+
+        return predict
+
+
+class DecisionTreeRegressionOp(TreeRegressorOp):
+    op_name = "decision_tree_regression"
+
+    @classmethod
+    def from_bundle(cls, node: NodeContext) -> DecisionTreeRegressionOp:
+        num_features = num_features_of(node)
+        model = DecisionTreeRegression(read_single_tree(node, num_features), num_features)
+        return cls.wired(node, model)

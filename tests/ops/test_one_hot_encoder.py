@@ -1,0 +1,169 @@
+"""``one_hot_encoder``: current and legacy forms, drop_last, error/keep, invalid indices."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import snowleap
+from snowleap.ops.base import DOUBLE, vector
+
+
+def current(sizes: list[int], drop_last: bool, handle_invalid: str) -> dict[str, object]:
+    return {
+        "category_sizes": {"type": "list", "int": sizes},
+        "drop_last": {"boolean": drop_last},
+        "handle_invalid": {"string": handle_invalid},
+    }
+
+
+def encoder(one_node_model, attributes: dict[str, object]) -> snowleap.Model:
+    return one_node_model("one_hot_encoder", attributes, {"input0": "c"}, {"output0": "v"})
+
+
+def test_no_drop_last_error_has_one_slot_per_category(one_node_model, score_both) -> None:
+    model = encoder(one_node_model, current([3], drop_last=False, handle_invalid="error"))
+    out = score_both(model, {"c": [0.0, 2.0, 1.0]})
+    assert out["v"].tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    assert model.input_schema == {"c": DOUBLE}
+    assert model.output_schema == {"v": vector(3)}
+
+
+def test_drop_last_makes_the_last_category_all_zeros(one_node_model, score_both) -> None:
+    model = encoder(one_node_model, current([3], drop_last=True, handle_invalid="error"))
+    out = score_both(model, {"c": [0.0, 1.0, 2.0]})
+    # 3 categories - 1 dropped = width 2; category 2 has no slot
+    assert out["v"].tolist() == [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
+    assert model.output_schema == {"v": vector(2)}
+
+
+def test_keep_without_drop_last_adds_an_invalid_slot(one_node_model, score_both) -> None:
+    model = encoder(one_node_model, current([3], drop_last=False, handle_invalid="keep"))
+    out = score_both(model, {"c": [1.0, 5.0, -1.0, 2.0]})
+    # width 3 + 1 invalid slot = 4; 5 (too large) and -1 (negative) go to slot 3
+    assert out["v"].tolist() == [
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+        [0.0, 0.0, 0.0, 1.0],
+        [0.0, 0.0, 1.0, 0.0],
+    ]
+
+
+def test_keep_with_drop_last_drops_the_invalid_slot(one_node_model, score_both) -> None:
+    model = encoder(one_node_model, current([3], drop_last=True, handle_invalid="keep"))
+    out = score_both(model, {"c": [2.0, 9.0, -3.0]})
+    # width 3 + 1 invalid - 1 dropped = 3; category 2 keeps its slot, invalid ones are all zeros
+    assert out["v"].tolist() == [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize(
+    ("index", "problem"),
+    [
+        (3.0, "is not one of the 3 categories"),
+        (-1.0, "is negative"),
+        (1.5, "must be a whole number"),
+        (math.nan, "must be a whole number"),
+        (2.0**31, "must be a whole number"),
+        (math.inf, "must be a whole number"),
+    ],
+)
+def test_invalid_index_with_error(one_node_model, index: float, problem: str) -> None:
+    model = encoder(one_node_model, current([3], drop_last=False, handle_invalid="error"))
+    with pytest.raises(snowleap.InputError, match=rf"'c': one_hot_encoder index .* {problem}"):
+        model.transform_row({"c": index})
+    pattern = rf"'c', row 1: one_hot_encoder index .*{problem}"
+    with pytest.raises(snowleap.InputError, match=pattern):
+        model.transform({"c": [0.0, index]})
+
+
+@pytest.mark.parametrize("index", [1.5, math.nan, None, 2.0**40])
+def test_non_whole_index_raises_even_with_keep(one_node_model, index: float | None) -> None:
+    model = encoder(one_node_model, current([3], drop_last=False, handle_invalid="keep"))
+    with pytest.raises(snowleap.InputError, match="must be a whole number"):
+        model.transform_row({"c": index})
+    with pytest.raises(snowleap.InputError, match=r"row 0: .*must be a whole number"):
+        model.transform({"c": [index]})
+
+
+def test_several_columns(one_node_model, score_both) -> None:
+    model = one_node_model(
+        "one_hot_encoder",
+        current([2, 3], drop_last=False, handle_invalid="error"),
+        {"input0": "a", "input1": "b"},
+        {"output0": "va", "output1": "vb"},
+    )
+    out = score_both(model, {"a": [1.0, 0.0], "b": [0.0, 2.0]})
+    assert out["va"].tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    assert out["vb"].tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    assert model.output_schema == {"va": vector(2), "vb": vector(3)}
+
+
+def test_legacy_size_with_drop_last_defaults_to_keep(one_node_model, score_both) -> None:
+    # NOTE: a legacy 'size' is the vector width; MLeap reads it as category_sizes [size] with
+    # handle_invalid keep, so index == size (Spark's dropped last category) is all zeros.
+    model = one_node_model(
+        "one_hot_encoder",
+        {"size": {"long": 2}, "drop_last": {"boolean": True}},
+        {"input": "c"},
+        {"output": "v"},
+    )
+    out = score_both(model, {"c": [0.0, 1.0, 2.0, 7.0]})
+    assert out["v"].tolist() == [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0], [0.0, 0.0]]
+    assert model.output_schema == {"v": vector(2)}
+
+
+def test_legacy_size_without_drop_last_defaults_to_error(one_node_model, score_both) -> None:
+    model = one_node_model(
+        "one_hot_encoder",
+        {"size": {"long": 3}, "drop_last": {"boolean": False}},
+        {"input": "c"},
+        {"output": "v"},
+    )
+    out = score_both(model, {"c": [2.0, 0.0]})
+    assert out["v"].tolist() == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    with pytest.raises(snowleap.InputError, match="not one of the 3 categories"):
+        model.transform_row({"c": 3.0})
+
+
+def test_legacy_size_with_explicit_error_and_drop_last(one_node_model, score_both) -> None:
+    model = one_node_model(
+        "one_hot_encoder",
+        {
+            "size": {"long": 3},
+            "drop_last": {"boolean": True},
+            "handle_invalid": {"string": "error"},
+        },
+        {"input": "c"},
+        {"output": "v"},
+    )
+    out = score_both(model, {"c": [0.0, 2.0]})
+    # 3 - 1 dropped = width 2
+    assert out["v"].tolist() == [[1.0, 0.0], [0.0, 0.0]]
+
+
+def test_skip_is_refused(one_node_model) -> None:
+    with pytest.raises(snowleap.BundleError, match="'handle_invalid' is 'skip'"):
+        encoder(one_node_model, current([3], drop_last=True, handle_invalid="skip"))
+
+
+def test_current_form_needs_handle_invalid(one_node_model) -> None:
+    attributes = current([3], drop_last=True, handle_invalid="error")
+    del attributes["handle_invalid"]
+    with pytest.raises(snowleap.BundleError, match="missing attribute 'handle_invalid'"):
+        encoder(one_node_model, attributes)
+
+
+def test_sizes_must_match_ports(one_node_model) -> None:
+    with pytest.raises(snowleap.BundleError, match="2 category sizes, 1 inputs and 1 outputs"):
+        encoder(one_node_model, current([3, 4], drop_last=True, handle_invalid="error"))
+
+
+def test_rows_get_fresh_vectors(one_node_model) -> None:
+    model = encoder(one_node_model, current([2], drop_last=False, handle_invalid="error"))
+    first = model.transform_row({"c": 0.0})
+    assert first is not None
+    first["v"][1] = 99.0
+    second = model.transform_row({"c": 0.0})
+    assert second is not None
+    assert second["v"] == [1.0, 0.0]

@@ -1,0 +1,191 @@
+"""``random_forest_classifier``: per-tree normalised votes, thresholds, ensemble loading."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import snowleap
+from tests.conftest import (
+    double_list,
+    long_value,
+    string_list,
+    tree_category_split,
+    tree_leaf,
+    tree_split,
+)
+
+OUTPUTS = {"raw_prediction": "raw", "probability": "prob", "prediction": "pred"}
+TREE_ATTRIBUTES = {"num_features": long_value(2), "num_classes": long_value(2)}
+
+# tree0: x0 <= 0 ? [4, 0] : [1, 3]
+# tree1: (x1 in {1}) == is_left(True) ? [0, 0] (adds nothing) : [2, 2]
+TREES = {
+    "tree0": [tree_split(0, 0.0), tree_leaf(4.0, 0.0), tree_leaf(1.0, 3.0)],
+    "tree1": [tree_category_split(1, [1.0], True, 3), tree_leaf(0.0, 0.0), tree_leaf(2.0, 2.0)],
+}
+
+
+def forest(
+    tree_model,
+    trees=None,
+    weights=None,
+    thresholds=None,
+    tree_op=None,
+    outputs=None,
+    num_features=2,
+    num_classes=2,
+):
+    trees = TREES if trees is None else trees
+    attributes = {
+        "num_features": long_value(num_features),
+        "num_classes": long_value(num_classes),
+        "trees": string_list(list(trees)),
+        # NOTE: MLeap ignores the weights of a random forest; these would change every vote
+        "tree_weights": double_list([2.0, 0.5] if weights is None else weights),
+    }
+    if thresholds is not None:
+        attributes["thresholds"] = double_list(thresholds)
+    sub_trees = {
+        name: (tree_op or "decision_tree_classifier", TREE_ATTRIBUTES, nodes)
+        for name, nodes in trees.items()
+    }
+    return tree_model(
+        "random_forest_classifier",
+        attributes,
+        {"features": "features"},
+        OUTPUTS if outputs is None else outputs,
+        sub_trees=sub_trees,
+    )
+
+
+ROWS = np.array(
+    [
+        [-1.0, 1.0],  # [4,0]/4 = [1, 0]; tree1 [0,0] skipped -> raw [1, 0]
+        [1.0, 0.0],  # [1,3]/4 = [.25,.75]; [2,2]/4 = [.5,.5] -> raw [.75, 1.25]
+        [1.0, 1.0],  # [.25, .75]; tree1 skipped -> raw [.25, .75]
+        [-1.0, 5.0],  # [1, 0]; unseen 5 not in {1} -> right [.5,.5] -> raw [1.5, .5]
+    ]
+)
+
+
+def test_votes_are_per_tree_class_shares_summed(tree_model, score_both) -> None:
+    out = score_both(forest(tree_model), {"features": ROWS})
+    assert out["raw"].tolist() == [[1.0, 0.0], [0.75, 1.25], [0.25, 0.75], [1.5, 0.5]]
+    # probabilities: raw / sum(raw) = raw/1, raw/2, raw/1, raw/2
+    assert out["prob"].tolist() == [[1.0, 0.0], [0.375, 0.625], [0.25, 0.75], [0.75, 0.25]]
+    assert out["pred"].tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_thresholds(tree_model, score_both) -> None:
+    out = score_both(forest(tree_model, thresholds=[0.3, 0.7]), {"features": ROWS})
+    # row 1: [0.375/0.3, 0.625/0.7] = [1.25, 0.89] -> 0;  row 2: [0.83, 1.07] -> 1
+    assert out["pred"].tolist() == [0.0, 0.0, 1.0, 0.0]
+
+
+def test_prediction_only_wiring(tree_model, score_both) -> None:
+    out = score_both(forest(tree_model, outputs={"prediction": "p"}), {"features": ROWS})
+    assert list(out) == ["features", "p"]
+    assert out["p"].tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_sub_models_must_be_classifier_trees(tree_model) -> None:
+    with pytest.raises(snowleap.BundleError, match="tree0: tree model has op 'decision_tree_reg"):
+        forest(tree_model, tree_op="decision_tree_regression")
+
+
+def test_tree_weights_must_match_trees(tree_model) -> None:
+    with pytest.raises(snowleap.BundleError, match="2 trees but 1 values in 'tree_weights'"):
+        forest(tree_model, weights=[1.0])
+
+
+def test_leaf_width_error_names_the_sub_tree_file(tree_model) -> None:
+    trees = {"tree0": TREES["tree0"], "tree1": [tree_leaf(1.0, 2.0, 3.0)]}
+    with pytest.raises(snowleap.BundleError, match=r"root/tree1/tree\.json: leaf at node 0"):
+        forest(tree_model, trees=trees)
+
+
+def test_missing_sub_model_is_a_bundle_error(tree_model, tmp_path) -> None:
+    attributes = {
+        "num_features": long_value(2),
+        "num_classes": long_value(2),
+        "trees": string_list(["tree0", "gone"]),
+        "tree_weights": double_list([1.0, 1.0]),
+    }
+    with pytest.raises(snowleap.BundleError, match=r"missing root/gone/model\.json"):
+        tree_model(
+            "random_forest_classifier",
+            attributes,
+            {"features": "features"},
+            OUTPUTS,
+            sub_trees={"tree0": ("decision_tree_classifier", TREE_ATTRIBUTES, TREES["tree0"])},
+        )
+
+
+# -- randomized: flat-array batch against a recursive reference walker ---------------------------
+
+
+def random_tree(rng: random.Random, num_features: int, num_classes: int, depth: int) -> list:
+    """Pre-order nodes of a random tree mixing continuous and categorical splits."""
+    if depth == 0 or (depth < 5 and rng.random() < 0.2):
+        return [tree_leaf(*[float(rng.randrange(0, 5)) for _ in range(num_classes)])]
+    feature = rng.randrange(num_features)
+    if rng.random() < 0.4:
+        categories = sorted(float(c) for c in rng.sample(range(6), rng.randint(1, 3)))
+        node = tree_category_split(feature, categories, rng.random() < 0.5, 6)
+    else:
+        node = tree_split(feature, round(rng.uniform(-2, 6), 2))
+    left = random_tree(rng, num_features, num_classes, depth - 1)
+    right = random_tree(rng, num_features, num_classes, depth - 1)
+    return [node, *left, *right]
+
+
+def reference_leaf(nodes: list, x: list[float]) -> list[float]:
+    """MLeap's ``InternalNode.predictImpl``, recursively, over the pre-order node list."""
+
+    def walk(position: int) -> tuple[list[float] | None, int]:
+        node = nodes[position]
+        if node["type"] == "leaf":
+            return node["values"], position + 1
+        split = node["split"]
+        value = x[split["featureIndex"]]
+        if split["type"] == "continuous":
+            go_left = value <= split["threshold"]
+        else:
+            go_left = (value in split["categories"]) == split["isLeft"]
+        left, after_left = walk(position + 1)
+        right, after_right = walk(after_left)
+        return (left if go_left else right), after_right
+
+    return walk(0)[0]
+
+
+def test_random_forests_match_a_recursive_reference(tree_model, score_both) -> None:
+    rng = random.Random(20261126)
+    num_features, num_classes = 4, 3
+    trees = {f"tree{i}": random_tree(rng, num_features, num_classes, 6) for i in range(7)}
+    model = forest(
+        tree_model,
+        trees=trees,
+        weights=[1.0] * 7,
+        outputs={"raw_prediction": "raw", "prediction": "pred"},
+        num_features=num_features,
+        num_classes=num_classes,
+    )
+    # features: categories 0..5, unseen 6..7, fractions, negatives and NaN
+    pool = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 1.5, -1.0, -0.0, float("nan")]
+    rows = [
+        [rng.choice(pool) if rng.random() < 0.7 else rng.uniform(-3, 8) for _ in range(4)]
+        for _ in range(3000)
+    ]
+    out = score_both(model, {"features": np.array(rows)})
+    for row, raw in zip(rows, out["raw"].tolist(), strict=True):
+        votes = [0.0] * num_classes
+        for nodes in trees.values():
+            counts = reference_leaf(nodes, row)
+            total = sum(counts)
+            if total != 0:
+                votes = [v + c / total for v, c in zip(votes, counts, strict=True)]
+        assert raw == votes
