@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv with the package and its test tools
 
 lint: $(STAMP) ## ruff
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests benchmarks
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -47,6 +47,20 @@ spark: $(SPARK_STAMP) $(JARS_STAMP) ## Install PySpark and MLeap's jars (export,
 
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark
+
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+.PHONY: bench bench-runtime
+bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*)
+	$(PY) -m benchmarks.runtime_bench
+
+bench: $(BENCH_STAMP) $(JARS_STAMP) bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

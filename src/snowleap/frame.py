@@ -78,10 +78,17 @@ def _string_column(values: Any, column: str) -> npt.NDArray[np.object_]:
         return array.astype(object)
     if array.dtype != object:
         raise InputError(f"column {column!r}: expected strings, got {array.dtype} values")
+    # NOTE: collecting the distinct value types runs at C speed; the per-row loop that names
+    # the offending row only runs when some value is not a plain str or None.
+    if set(map(type, array)) <= _STRING_OR_NONE:
+        return array
     for i, value in enumerate(array):
         if value is not None and not isinstance(value, str):
             raise InputError(f"column {column!r}, row {i}: expected a string, got {value!r}")
     return array
+
+
+_STRING_OR_NONE = {str, type(None)}
 
 
 def _vector_column(values: Any, field: Field) -> npt.NDArray[np.float64]:
@@ -120,6 +127,21 @@ def to_frame(columns: Mapping[str, Any], schema: Sequence[Field]) -> Frame:
             )
         frame[field.name] = column
     return frame
+
+
+def row_ready_type(field: Field) -> type | None:
+    """The Python type a row value may already have for ``row_converter`` to return it as is.
+
+    ``None`` for vectors, which are always copied into a list of floats.
+    """
+    ctype = field.type
+    if ctype.shape == "vector":
+        return None
+    if ctype.base == "string":
+        return str
+    if ctype.base in ("double", "float"):
+        return float
+    return int
 
 
 def row_converter(field: Field) -> RowConverter:

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
 
 Frame = dict[str, npt.NDArray[Any]]
@@ -71,6 +72,9 @@ class Op(ABC):
     """Base class of every op; subclasses set ``op_name`` to their Bundle.ML op name."""
 
     op_name: ClassVar[str]
+    # NOTE: the node's sockets as the bundle wrote them (port -> column); set by the registry
+    # when the op is loaded from a bundle, and only shown by ``describe``.
+    ports: NodeShape | None = None
 
     def __init__(self, name: str, inputs: list[Field], outputs: list[Field]) -> None:
         self.name = name
@@ -96,12 +100,18 @@ class Op(ABC):
 
     def describe(self) -> dict[str, Any]:
         """Name, op and ports, for ``snowleap inspect`` and the serving API's model metadata."""
-        return {
+        described: dict[str, Any] = {
             "name": self.name,
             "op": self.op_name,
             "inputs": {f.name: str(f.type) for f in self.inputs},
             "outputs": {f.name: str(f.type) for f in self.outputs},
         }
+        if self.ports is not None:
+            described["ports"] = {
+                "inputs": [{"port": s.port, "name": s.name} for s in self.ports.inputs],
+                "outputs": [{"port": s.port, "name": s.name} for s in self.ports.outputs],
+            }
+        return described
 
 
 def keep_rows(frame: Frame, mask: npt.NDArray[np.bool_]) -> Frame:

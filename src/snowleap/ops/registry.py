@@ -75,4 +75,6 @@ def load_op(node: NodeContext) -> Op:
             f"{node.node_where}: op {node.op!r} is not supported by snowleap; "
             f"supported ops: {', '.join(supported_ops())}"
         )
-    return op_class.from_bundle(node)
+    op = op_class.from_bundle(node)
+    op.ports = node.shape
+    return op

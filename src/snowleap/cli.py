@@ -1,0 +1,221 @@
+"""The ``snowleap`` command: ``inspect`` a bundle, ``score`` a frame with it.
+
+``snowleap inspect BUNDLE [--json]`` prints the bundle's identity, its nodes (op, ports and the
+columns they read and write), and the model's input and output schemas.
+
+``snowleap score BUNDLE FRAME`` scores FRAME, a LeapFrame JSON document
+(``{"schema": {"fields": [...]}, "rows": [[...], ...]}``) or JSON Lines of row objects (one
+``{"column": value, ...}`` per line), a path or ``-`` for stdin, and writes the output LeapFrame
+JSON (every column, vectors dense) to stdout.
+
+A bad bundle or frame exits with status 2 and one line on stderr saying what and where.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+import snowleap
+from snowleap.errors import BundleError, InputError
+from snowleap.leapframe import read_leapframe, write_leapframe
+from snowleap.ops.base import ColumnType
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    Example
+    -------
+    >>> main(["inspect", "bundle.zip", "--json"])   # doctest: +SKIP
+    0
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "inspect":
+            return _inspect(args.bundle, as_json=args.json, out=sys.stdout)
+        return _score(args.bundle, args.frame, out=sys.stdout)
+    except BundleError as exc:
+        print(f"snowleap: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # NOTE: the reader (``| head``) went away; nothing more to say.
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="snowleap", description="Inspect MLeap Bundle.ML bundles and score frames with them."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    inspect = commands.add_parser("inspect", help="show a bundle's nodes and schemas")
+    inspect.add_argument("bundle", help="a bundle .zip or unzipped bundle folder")
+    inspect.add_argument("--json", action="store_true", help="print JSON for machines")
+    score = commands.add_parser("score", help="score a LeapFrame or JSON Lines file")
+    score.add_argument("bundle", help="a bundle .zip or unzipped bundle folder")
+    score.add_argument("frame", help="LeapFrame JSON or JSON Lines of row objects; - for stdin")
+    return parser
+
+
+# -- inspect -------------------------------------------------------------------------------------
+
+
+def _inspect(bundle: str, as_json: bool, out: TextIO) -> int:
+    described = snowleap.load(bundle).describe()
+    if as_json:
+        out.write(json.dumps(described, indent=2) + "\n")
+        return 0
+    lines = [
+        f"bundle   {described['name']}",
+        f"uid      {described['uid']}",
+        f"format   {described['format']} (MLeap {described['mleap_version']}, "
+        f"written {described['timestamp']})",
+        f"ops      {', '.join(described['ops'])}",
+        "",
+        "nodes",
+    ]
+    _node_lines(described["root"], 1, lines)
+    for title in ("input schema", "output schema"):
+        schema = described[title.replace(" ", "_")]
+        width = max((len(name) for name in schema), default=0)
+        lines += ["", title] + [f"  {name:<{width}}  {kind}" for name, kind in schema.items()]
+    out.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _node_lines(node: dict[str, Any], depth: int, lines: list[str]) -> None:
+    indent = "  " * depth
+    lines.append(f"{indent}{node['name']}  [{node['op']}]")
+    if "nodes" in node:
+        for child in node["nodes"]:
+            _node_lines(child, depth + 1, lines)
+        return
+    for direction, arrow in (("inputs", "in "), ("outputs", "out")):
+        types = node[direction]
+        sockets = node.get("ports", {}).get(direction) or [
+            {"port": "", "name": name} for name in types
+        ]
+        for socket in sockets:
+            port = f"{socket['port']}: " if socket["port"] else ""
+            kind = types.get(socket["name"], "?")
+            lines.append(f"{indent}    {arrow} {port}{socket['name']} ({kind})")
+
+
+# -- score ---------------------------------------------------------------------------------------
+
+
+def _score(bundle: str, frame_path: str, out: TextIO) -> int:
+    model = snowleap.load(bundle)
+    where = "stdin" if frame_path == "-" else frame_path
+    text = _read_text(frame_path, where)
+    columns = _read_frame(text, where, model.input_schema)
+    scored = _with_where(where, lambda: model.transform(columns))
+    doc = write_leapframe(scored, list(scored))
+    out.write(json.dumps(doc) + "\n")
+    return 0
+
+
+def _read_text(path: str, where: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read the frame ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 text ({exc.reason})") from None
+
+
+def _read_frame(text: str, where: str, schema: dict[str, ColumnType]) -> dict[str, Any]:
+    """The columns of a LeapFrame document or of JSON Lines rows."""
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None  # NOTE: JSON Lines of more than one row is not one JSON document.
+    except RecursionError:
+        raise InputError(f"{where}: JSON nests too deeply") from None
+    if isinstance(whole, dict) and ("schema" in whole or "rows" in whole):
+        return _with_where(where, lambda: read_leapframe(whole))
+    rows = [whole] if isinstance(whole, dict) else _json_lines(text, where)
+    return _with_where(where, lambda: _rows_to_columns(rows, schema))
+
+
+def _with_where(where: str, read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``read()``, with the frame's name put in front of any error about its data."""
+    try:
+        return read()
+    except BundleError as exc:
+        raise type(exc)(f"{where}: {exc}") from None
+
+
+def _json_lines(text: str, where: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{where}: line {number} is not valid JSON ({exc.msg}, column {exc.colno}); "
+                "expected a LeapFrame document or JSON Lines of row objects"
+            ) from None
+        except RecursionError:
+            raise InputError(f"{where}: line {number}: JSON nests too deeply") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{where}: line {number} should be a JSON object (one row)")
+        rows.append(row)
+    if not rows:
+        raise InputError(f"{where}: no rows")
+    return rows
+
+
+def _rows_to_columns(
+    rows: list[dict[str, Any]], schema: dict[str, ColumnType]
+) -> dict[str, Any]:
+    """Row objects as a LeapFrame of the model's inputs, read like any LeapFrame.
+
+    Other keys pass through as they are, so an id column comes out beside the predictions.
+    """
+    for number, row in enumerate(rows, start=1):
+        missing = [name for name in schema if name not in row]
+        if missing:
+            raise InputError(f"row {number}: missing input column {missing[0]!r}")
+    doc = {
+        "schema": {"fields": [{"name": n, "type": _leapframe_type(t)} for n, t in schema.items()]},
+        "rows": [[_vector_object(row[n], t) for n, t in schema.items()] for row in rows],
+    }
+    columns = read_leapframe(doc)
+    extra = [key for row in rows for key in row if key not in schema]
+    for key in dict.fromkeys(extra):
+        columns[key] = [row.get(key) for row in rows]
+    return columns
+
+
+def _leapframe_type(ctype: ColumnType) -> Any:
+    if ctype.shape == "vector":
+        field: dict[str, Any] = {"type": "tensor", "base": "double"}
+        if ctype.size is not None:
+            field["dimensions"] = [ctype.size]
+        return field
+    if ctype.shape == "list":
+        return {"type": "list", "base": ctype.base}
+    return ctype.base
+
+
+def _vector_object(value: Any, ctype: ColumnType) -> Any:
+    # NOTE: in a row object a vector may also be a plain list of numbers.
+    if ctype.shape == "vector" and isinstance(value, list):
+        return {"values": value}
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

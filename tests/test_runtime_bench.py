@@ -1,0 +1,99 @@
+"""The runtime benchmark's building blocks work (no timing is asserted: speed is shown in
+``make bench``, never in unit tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from benchmarks.runtime_bench import (
+    batch_columns,
+    bench_case,
+    find_cases,
+    frame_rows,
+    markdown,
+    time_transform,
+    time_transform_row,
+)
+
+import snowleap
+from tests.conftest import SHARED, double_tensor, write_bundle_json, write_node
+
+REFERENCE = SHARED / "mleap-reference"
+
+
+def test_reference_bundles_are_found_with_their_frames(tmp_path: Path) -> None:
+    cases = {case.name: case for case in find_cases(REFERENCE, tmp_path / "no_fixtures")}
+    assert sorted(cases) == [
+        "airbnb.model.lr",
+        "demo",
+        "min_max_scaler_tf",
+        "one_hot_encoder_pipeline",
+    ]
+    assert cases["demo"].bundle == REFERENCE / "demo.zip"
+    assert len(frame_rows(cases["demo"].frame)) == 20
+
+
+def test_fixture_bundle_without_a_frame_is_scored_on_a_covering_reference_frame(
+    tmp_path: Path,
+) -> None:
+    fixtures = tmp_path / "fixtures"
+    folder = fixtures / "bathroom_scaler"
+    write_bundle_json(folder)
+    write_node(
+        folder / "root",
+        "asm",
+        "vector_assembler",
+        {"input_shapes": {"type": "list", "data_shape": [{"base": "scalar"}]}},
+        {"input0": "bathrooms"},
+        {"output": "v"},
+    )
+    cases = [c for c in find_cases(REFERENCE, fixtures) if c.name.startswith("fixtures/")]
+    assert [c.name for c in cases] == ["fixtures/bathroom_scaler"]
+    names = {f["name"] for f in cases[0].frame["schema"]["fields"]}
+    assert "bathrooms" in names
+
+
+def test_batch_columns_repeat_the_frame_rows() -> None:
+    frame = json.loads((REFERENCE / "frame.airbnb.json").read_text())
+    columns = batch_columns(frame, 5)
+    assert columns["state"].tolist() == ["NY"] * 5
+    assert columns["bathrooms"].dtype == np.float64 and len(columns["bathrooms"]) == 5
+
+
+def test_timings_and_report_of_a_small_model(tmp_path: Path) -> None:
+    write_bundle_json(tmp_path / "b")
+    write_node(
+        tmp_path / "b" / "root",
+        "s",
+        "standard_scaler",
+        {"std": double_tensor([2.0])},
+        {"input": "x"},
+        {"output": "y"},
+    )
+    model = snowleap.load(tmp_path / "b")
+    row = time_transform_row(model, {"x": [1.0]}, warmup=5, calls=50)
+    assert row.calls == 50 and 0 < row.min_us <= row.median_us <= row.p99_us
+    batch = time_transform(model, {"x": np.ones((100, 1))}, repeats=2)
+    assert batch.rows == 100 and batch.rows_per_s > 0
+
+    case = next(c for c in find_cases(REFERENCE, tmp_path) if c.name == "demo")
+    result = bench_case(case, rows=50, row_calls=20, repeats=1)
+    assert result["ops"] == ["linear_regression", "standard_scaler", "vector_assembler"]
+    report = {
+        "machine": {
+            "cpu": "cpu",
+            "cores": 2,
+            "load_average_1_5_15": [0, 0, 0],
+            "python": "3",
+            "numpy": "2",
+            "snowleap": "0",
+            "commit": "x",
+        },
+        "settings": {"rows": 50, "row_calls": 20, "repeats": 1},
+        "bundles": [result, {"name": "broken", "skipped": "bad zip"}],
+    }
+    table = markdown(report)
+    assert "| demo | 3: linear_regression, standard_scaler, vector_assembler |" in table
+    assert "| broken | not loadable: bad zip | | | |" in table
