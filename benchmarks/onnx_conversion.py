@@ -30,6 +30,8 @@ class Conversion:
     """The converted model(s) and what was found while converting."""
 
     converted: bytes | None = None
+    # the converted graph with only the Concat casts added: shows the tree converter's own error
+    cast_only: bytes | None = None
     corrected: bytes | None = None
     categorical_splits: int = 0
     notes: list[str] = field(default_factory=list)
@@ -64,9 +66,10 @@ def convert_pipeline(model: Any, spark: Any, input_types: dict[str, str]) -> Con
     tree_nodes = [
         node for node in onnx_model.graph.node if node.op_type.startswith("TreeEnsemble")
     ]
+    if cast:
+        result.cast_only = onnx_model.SerializeToString()
     if not forests:
-        if cast:
-            result.corrected = onnx_model.SerializeToString()
+        result.corrected = result.cast_only
         return result
     if len(forests) != len(tree_nodes):
         result.notes.append(

@@ -65,7 +65,7 @@ def pipeline_table(case: str, pipeline: dict[str, Any], sizes: list[int]) -> lis
     ]
     for key, contender in pipeline["contenders"].items():
         label = LABELS.get(key, key)
-        if key == "onnxruntime" and contender.get("model", "").startswith("corrected"):
+        if key == "onnxruntime" and contender.get("model") == "corrected":
             label += " (corrected model)"
         ratios = contender.get("ratios", {})
         row = contender.get("row") or {}
@@ -80,6 +80,10 @@ def pipeline_table(case: str, pipeline: dict[str, Any], sizes: list[int]) -> lis
         f"- {LABELS.get(k, k)}: {c.get('reason')}"
         for k, c in pipeline["contenders"].items() if c.get("reason")
     ]
+    onnx = pipeline["contenders"].get("onnxruntime", {})
+    for variant in (onnx.get("variants") or {}).values():
+        outcome = variant.get("reason") or _check(variant)
+        reasons.append(f"- ONNX model {variant['model']}: {outcome}")
     return [*lines, "", *reasons]
 
 

@@ -12,8 +12,11 @@ Whatever cannot run is reported with the reason; the run still writes its result
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import platform
+import pstats
 import subprocess
 import sys
 import time
@@ -117,14 +120,30 @@ def measure_pipelines(
 
 
 def profile(works: list[CaseWork]) -> dict[str, Any] | None:
-    """cProfile of snowleap's ``transform_row`` on the profiled case (runtime_bench's profiler)."""
+    """Where snowleap's time goes on the profiled case: the row path (runtime_bench's profiler)
+    and one ``transform`` of 10,000 rows, both by cProfile, heaviest functions first."""
+    import snowleap
     from benchmarks import runtime_bench
 
     for work in works:
         if work.name == PROFILED_CASE and work.bundle is not None:
             frame = json.loads(work.frame_path.read_text())
             case = runtime_bench.Case(work.name, work.bundle, frame, work.frame_path)
-            return {"pipeline": work.name, "text": runtime_bench.profile_row_path(case, top=20)}
+            row_text = runtime_bench.profile_row_path(case, top=20)
+            model = snowleap.load(work.bundle)
+            columns = work.batch_columns(10_000)
+            model.transform(columns)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            model.transform(columns)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+            return {
+                "pipeline": work.name,
+                "text": "transform_row, 20,000 calls:\n" + row_text
+                + "\ntransform, one batch of 10,000 rows:\n" + out.getvalue(),
+            }
     return None
 
 

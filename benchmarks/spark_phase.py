@@ -151,7 +151,12 @@ def convert_to_onnx(spark: Any, model: Any, types: dict[str, str], work: Path) -
     started = time.perf_counter()
     conversion = convert_pipeline(model, spark, types)
     files = {}
-    for label, blob in (("converted", conversion.converted), ("corrected", conversion.corrected)):
+    blobs = (
+        ("converted", conversion.converted),
+        ("cast_only", conversion.cast_only),
+        ("corrected", conversion.corrected),
+    )
+    for label, blob in blobs:
         if blob is not None:
             path = work / f"{label}.onnx"
             path.write_bytes(blob)
