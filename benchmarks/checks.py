@@ -13,11 +13,29 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from snowleap.spark.compare import values_agree
+from snowleap.spark.compare import ABS_TOL, values_agree
 
 EXACT_TOL = 1e-9
 FLOAT32_TOL = 1e-4
+# NOTE: float32 cannot hold a probability of 1e-9 next to 1.0; below this, values count as equal.
+FLOAT32_ABS_TOL = 1e-6
 APPROXIMATE_SHARE = 0.01
+
+
+def agree(expected: Any, actual: Any, tolerance: float) -> bool:
+    """Spark's comparison rules; a float32 engine also gets an absolute floor (see above)."""
+    if tolerance < FLOAT32_TOL:
+        return values_agree(expected, actual, tolerance)
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(
+            agree(e, a, tolerance) for e, a in zip(expected, actual, strict=True)
+        )
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        if math.isnan(expected) or math.isnan(actual):
+            return math.isnan(expected) and math.isnan(actual)
+        return math.isclose(expected, actual, rel_tol=tolerance,
+                            abs_tol=max(FLOAT32_ABS_TOL, ABS_TOL))
+    return values_agree(expected, actual, tolerance)
 
 
 def _relative_error(expected: Any, actual: Any) -> float:
@@ -54,7 +72,7 @@ def compare(
             }
         for index, (want, have) in enumerate(zip(reference[column], got, strict=True)):
             worst = max(worst, _relative_error(want, have))
-            if not values_agree(want, have, tolerance):
+            if not agree(want, have, tolerance):
                 if index not in mismatched:
                     mismatched.append(index)
                 if len(examples) < 3:

@@ -78,10 +78,7 @@ def convert_pipeline(model: Any, spark: Any, input_types: dict[str, str]) -> Con
         return result
     for stage, node in zip(forests, tree_nodes, strict=True):
         kind = _TREE_ENSEMBLE_CLASSES[type(stage).__name__]
-        if kind != "regressor":
-            result.notes.append(f"{type(stage).__name__}: correction only written for regressors")
-            return result
-        attributes, categorical = _regressor_attributes(stage)
+        attributes, categorical = _ensemble_attributes(stage, kind)
         result.categorical_splits += categorical
         _replace_attributes(node, attributes)
     result.notes.append(
@@ -106,16 +103,23 @@ def _trees_and_weights(stage: Any) -> list[tuple[Any, float]]:
 
 
 class _TreeWriter:
-    """Accumulates the flat ``nodes_*`` / ``target_*`` attribute lists of a regressor ensemble."""
+    """Accumulates the flat ``nodes_*`` and leaf attribute lists of a tree ensemble.
 
-    def __init__(self) -> None:
+    Leaves are written the way onnxmltools writes them: a regressor's leaf holds its prediction
+    times the tree's weight (``target_*``); a classifier's holds its normalized class counts times
+    the tree's weight (``class_*``), only class 1's for two classes (ONNX's binary form).
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.leaf = "target" if kind == "regressor" else "class"
         self.lists: dict[str, list[Any]] = {
             key: []
             for key in (
                 "nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_modes",
                 "nodes_values", "nodes_truenodeids", "nodes_falsenodeids",
                 "nodes_missing_value_tracks_true", "nodes_hitrates",
-                "target_treeids", "target_nodeids", "target_ids", "target_weights",
+                f"{self.leaf}_treeids", f"{self.leaf}_nodeids", f"{self.leaf}_ids",
+                f"{self.leaf}_weights",
             )
         }
         self.categorical = 0
@@ -151,10 +155,18 @@ class _TreeWriter:
         """Write ``java_node`` and its subtree; returns the id of the node written first."""
         if java_node.getClass().getSimpleName() == "LeafNode":
             node_id = self._new_node(tree_id, "LEAF", 0, 0.0)
-            self.lists["target_treeids"].append(tree_id)
-            self.lists["target_nodeids"].append(node_id)
-            self.lists["target_ids"].append(0)
-            self.lists["target_weights"].append(float(java_node.prediction()) * weight)
+            if self.leaf == "target":
+                values = [float(java_node.prediction())]
+            else:
+                counts = [float(c) for c in java_node.impurityStats().stats()]
+                total = sum(counts) or 1.0
+                values = [c / total for c in counts]
+                values = values[1:] if len(values) == 2 else values
+            for index, value in enumerate(values):
+                self.lists[f"{self.leaf}_treeids"].append(tree_id)
+                self.lists[f"{self.leaf}_nodeids"].append(node_id)
+                self.lists[f"{self.leaf}_ids"].append(index)
+                self.lists[f"{self.leaf}_weights"].append(value * weight)
             return node_id
         split = java_node.split()
         feature = int(split.featureIndex())
@@ -192,13 +204,14 @@ class _TreeWriter:
         return node_id
 
 
-def _regressor_attributes(stage: Any) -> tuple[dict[str, Any], int]:
-    writer = _TreeWriter()
+def _ensemble_attributes(stage: Any, kind: str) -> tuple[dict[str, Any], int]:
+    writer = _TreeWriter(kind)
     for tree_id, (root, weight) in enumerate(_trees_and_weights(stage)):
         writer.start_tree()
         writer.write(root, tree_id, weight)
     attributes: dict[str, Any] = dict(writer.lists)
-    attributes["n_targets"] = 1
+    if kind == "regressor":
+        attributes["n_targets"] = 1
     attributes["post_transform"] = "NONE"
     return attributes, writer.categorical
 
