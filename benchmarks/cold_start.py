@@ -9,6 +9,7 @@ exit, so interpreter start-up and teardown count; the peak RSS of the process is
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import statistics
@@ -52,6 +53,8 @@ def measure(works: list[CaseWork], settings: Settings) -> dict[str, Any]:
     import boto3
     from moto.server import ThreadedMotoServer
 
+    # NOTE: moto's server logs every request through werkzeug; the results say what matters.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

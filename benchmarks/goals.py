@@ -67,6 +67,10 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each goal per pipeline: met (True/False) or not measurable (None), with the numbers."""
     goals = []
     for case, pipeline in results.get("pipelines", {}).items():
+        if pipeline.get("error"):
+            goals.append(_goal("every goal", case, None, f"pipeline not measured: "
+                               f"{pipeline['error']}"[:300]))
+            continue
         contenders = pipeline.get("contenders", {})
         ours = contenders.get(SNOWLEAP, {})
         onnx = contenders.get("onnxruntime", {})
@@ -99,7 +103,7 @@ def _compare(
     if mine is None or theirs is None:
         missing = "snowleap" if mine is None else "the other contender"
         why = other.get("reason") or other.get("status") or "not measured"
-        return _goal(name, case, None, f"not measurable: no figure for {missing} ({why})"[:300])
+        return _goal(name, case, None, f"no figure for {missing} ({why})"[:300])
     met = bool(test(mine, theirs))
     return _goal(name, case, met, f"snowleap {mine:,.1f} {unit} vs {theirs:,.1f} {unit} "
                  f"(ratio {theirs / mine:,.2f}x)")
@@ -110,7 +114,7 @@ def _batch_goal(case: str, ours: dict[str, Any], onnx: dict[str, Any]) -> dict[s
     mine, theirs = _throughputs(ours), _throughputs(onnx)
     sizes = sorted(set(mine) & set(theirs))
     if not sizes:
-        return _goal(name, case, None, "not measurable: throughput missing for a contender")
+        return _goal(name, case, None, "throughput missing for a contender")
     short = [s for s in sizes if mine[s] < theirs[s]]
     detail = "; ".join(f"{s:,} rows: {mine[s]:,.0f} vs {theirs[s]:,.0f} rows/s" for s in sizes)
     if short:
