@@ -62,5 +62,9 @@ bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bun
 bench: $(BENCH_STAMP) $(JARS_STAMP) bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
+.PHONY: protobuf-fixtures
+protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles with MLeap's protobuf writer (JVM)
+	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -178,8 +178,9 @@ def find_cases(
     """Reference bundles (scored on their ``.expected.json`` frames) and fixture bundles.
 
     A fixture bundle (a ``.zip`` or a folder with ``bundle.json``) is scored on a frame beside
-    it (``<stem>.expected.json`` with a ``frame``, or ``<stem>.frame.json``), else on the first
-    reference frame that holds every input column the model needs.
+    it (``<stem>.expected.json`` with a ``frame``, or ``<stem>.frame.json``; the stem may drop a
+    ``.pb``/``.json`` suffix), else on the first reference frame that holds every input column
+    the model needs.
     """
     cases: list[Case] = []
     frames: list[tuple[Mapping[str, Any], Path]] = []
@@ -196,7 +197,8 @@ def find_cases(
         for bundle in _fixture_bundles(fixtures_dir):
             frame = _own_frame(bundle) or _covering_frame(bundle, frames)
             if frame is not None:
-                cases.append(Case(f"fixtures/{bundle.name}", bundle, frame[0], frame[1]))
+                name = f"fixtures/{bundle.relative_to(fixtures_dir).as_posix()}"
+                cases.append(Case(name, bundle, frame[0], frame[1]))
     return cases
 
 
@@ -211,15 +213,17 @@ def _stem(bundle: Path) -> str:
 
 
 def _own_frame(bundle: Path) -> tuple[Mapping[str, Any], Path] | None:
+    # NOTE: "forest.pb.zip" and "forest.json.zip" share "forest.frame.json".
     stem = _stem(bundle)
-    expected = bundle.parent / f"{stem}.expected.json"
-    if expected.is_file():
-        doc = json.loads(expected.read_text())
-        if "frame" in doc:
-            return doc["frame"], expected
-    frame = bundle.parent / f"{stem}.frame.json"
-    if frame.is_file():
-        return json.loads(frame.read_text()), frame
+    for name in dict.fromkeys((stem, stem.split(".")[0])):
+        expected = bundle.parent / f"{name}.expected.json"
+        if expected.is_file():
+            doc = json.loads(expected.read_text())
+            if "frame" in doc:
+                return doc["frame"], expected
+        frame = bundle.parent / f"{name}.frame.json"
+        if frame.is_file():
+            return json.loads(frame.read_text()), frame
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 import snowleap
+from tests.bundle.protobuf_bundles import to_protobuf_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -232,7 +234,8 @@ def tree_model(tmp_path: Path) -> TreeBundle:
     """Factory: a one-node model with a tree beside it (``tree``) and/or tree sub-models.
 
     ``sub_trees`` maps a sub-folder name to ``(op, attributes, nodes)`` of one tree model, as
-    forests and boosted ensembles store their trees.
+    forests and boosted ensembles store their trees. ``protobuf=True`` loads the same bundle
+    converted to the protobuf format (``model.pb``, ``node.pb``, ``tree.pb``).
     """
     built = [0]
 
@@ -243,6 +246,7 @@ def tree_model(tmp_path: Path) -> TreeBundle:
         outputs: Mapping[str, str],
         tree: list[dict[str, Any]] | None = None,
         sub_trees: Mapping[str, tuple[str, Mapping[str, Any], list[dict[str, Any]]]] | None = None,
+        protobuf: bool = False,
     ) -> snowleap.Model:
         built[0] += 1
         folder = tmp_path / f"bundle_{op}_{built[0]}"
@@ -255,6 +259,8 @@ def tree_model(tmp_path: Path) -> TreeBundle:
             (folder / "root" / name / "model.json").write_text(
                 json.dumps({"op": sub_op, "attributes": dict(sub_attributes)})
             )
+        if protobuf:
+            return snowleap.load(to_protobuf_bundle(folder, folder.with_name(f"{folder.name}_pb")))
         return snowleap.load(folder)
 
     return build
@@ -273,3 +279,51 @@ def double_list(values: list[float]) -> dict[str, Any]:
 def string_list(values: list[str]) -> dict[str, Any]:
     """A Bundle.ML JSON list-of-strings attribute."""
     return {"type": "list", "string": values}
+
+
+def random_tree_nodes(
+    rng: random.Random, num_features: int, leaf: Callable[[], list[float]], depth: int
+) -> list[dict[str, Any]]:
+    """Pre-order nodes of a seeded random tree: about half the splits categorical (either
+    ``is_left``), thresholds often equal to feature values, leaves from ``leaf()``."""
+    if depth == 0 or rng.random() < 0.12:
+        return [tree_leaf(*leaf())]
+    feature = rng.randrange(num_features)
+    if rng.random() < 0.5:
+        categories = sorted(float(c) for c in rng.sample(range(8), rng.randint(1, 4)))
+        node = tree_category_split(feature, categories, rng.random() < 0.5, 8)
+    else:
+        node = tree_split(feature, rng.choice([0.0, 1.0, 2.5, round(rng.uniform(-5, 10), 2)]))
+    left = random_tree_nodes(rng, num_features, leaf, depth - 1)
+    right = random_tree_nodes(rng, num_features, leaf, depth - 1)
+    return [node, *left, *right]
+
+
+def reference_leaf_values(nodes: list[dict[str, Any]], x: list[float]) -> list[float]:
+    """The leaf values ``x`` reaches: MLeap's recursive ``predictImpl`` over pre-order nodes,
+    written independently of snowleap's flat arrays to check them."""
+
+    def walk(position: int) -> tuple[list[float], int]:
+        node = nodes[position]
+        if node["type"] == "leaf":
+            return node["values"], position + 1
+        split = node["split"]
+        value = x[split["featureIndex"]]
+        if split["type"] == "continuous":
+            go_left = value <= split["threshold"]
+        else:
+            go_left = (value in split["categories"]) == split["isLeft"]
+        left, after_left = walk(position + 1)
+        right, after_right = walk(after_left)
+        return (left if go_left else right), after_right
+
+    return walk(0)[0]
+
+
+def random_feature_rows(rng: random.Random, num_features: int, count: int) -> list[list[float]]:
+    """Rows mixing category values 0..7, unseen ones, fractions, signed zeros, inf and NaN."""
+    pool = [0.0, 1.0, 2.0, 2.5, 3.0, 7.0, 9.0, -0.0, -1.0, math.nan, math.inf, -math.inf]
+    def value() -> float:
+        return rng.choice(pool) if rng.random() < 0.6 else rng.uniform(-6, 11)
+
+    return [[value() for _ in range(num_features)] for _ in range(count)]

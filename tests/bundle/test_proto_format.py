@@ -25,8 +25,17 @@ from snowleap.bundle.definitions import ModelDef, NodeDef, TreeNodeDef
 from snowleap.bundle.json_format import JsonFormat
 from snowleap.bundle.proto_format import ProtoFormat
 from snowleap.bundle.values import Attributes, DataShape, Tensor, Value
+from snowleap.leapframe import read_leapframe
 from tests.bundle.protobuf_bundles import ProtobufWriter, tensor_bytes, to_protobuf_bundle
-from tests.conftest import double_tensor, write_bundle_json, write_node
+from tests.conftest import (
+    double_tensor,
+    tree_category_split,
+    tree_leaf,
+    tree_split,
+    write_bundle_json,
+    write_node,
+)
+from tests.fixtures.mleap_protobuf.make_fixtures import forest_bundle, random_tree
 
 WHERE = "bundle.zip: root/model.pb"
 PROTO = ProtoFormat()
@@ -524,3 +533,114 @@ def test_random_corruption_raises_only_bundle_errors() -> None:
                 mutated[rng.randrange(len(mutated))] = rng.randrange(256)
             with contextlib.suppress(snowleap.BundleError):
                 parse(bytes(mutated), "b.zip: f.pb")
+
+
+# -- real ops on both formats ------------------------------------------------------------------
+
+
+def _same_frames(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert list(a) == list(b)
+    for name in a:
+        left, right = np.asarray(a[name]), np.asarray(b[name])
+        if left.dtype.kind == "f":
+            assert np.array_equal(left, right, equal_nan=True), name
+        else:
+            assert left.tolist() == right.tolist(), name
+
+
+@pytest.mark.parametrize("bundle", REFERENCE_BUNDLES)
+def test_reference_bundles_score_identically_in_both_formats(
+    reference_dir: Path, tmp_path: Path, bundle: str
+) -> None:
+    stem = bundle[: -len(".zip")]
+    frame = json.loads((reference_dir / f"{stem}.expected.json").read_text())["frame"]
+    from_json = snowleap.load(reference_dir / bundle)
+    from_proto = snowleap.load(to_protobuf_bundle(reference_dir / bundle, tmp_path))
+    assert from_proto.info.format == "protobuf"
+    columns = read_leapframe(frame)
+    _same_frames(from_json.transform(dict(columns)), from_proto.transform(dict(columns)))
+    for i in range(len(frame["rows"])):
+        row = {n: c[i].tolist() if isinstance(c, np.ndarray) else c[i] for n, c in columns.items()}
+        assert _equal_or_both_nan(from_proto.transform_row(row), from_json.transform_row(row))
+
+
+def _equal_or_both_nan(a: Any, b: Any) -> bool:
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_equal_or_both_nan(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_equal_or_both_nan(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def test_forest_with_both_split_kinds_scores_identically_in_both_formats(
+    tmp_path: Path, score_both
+) -> None:
+    # tree0: x0 <= 1 ? 1 : 2;  tree1: left (10) iff x1 is NOT in {0}, else 20
+    trees = {
+        "tree0": [tree_split(0, 1.0), tree_leaf(1.0), tree_leaf(2.0)],
+        "tree1": [tree_category_split(1, [0.0], False, 2), tree_leaf(10.0), tree_leaf(20.0)],
+    }
+    rng = random.Random(11)
+    trees.update({f"tree{i}": random_tree(rng, 5, 3) for i in range(2, 8)})
+    json_dir = forest_bundle(tmp_path / "json", trees, 3)
+    proto_dir = to_protobuf_bundle(json_dir, tmp_path / "proto")
+    assert (proto_dir / "root" / "tree1" / "tree.pb").is_file()
+    from_json, from_proto = snowleap.load(json_dir), snowleap.load(proto_dir)
+
+    rows = np.array([[rng.choice([0.0, 1.0, 2.0, 3.0, 0.5]) for _ in range(3)] for _ in range(200)])
+    rows[::17, 1] = math.nan
+    json_out = score_both(from_json, {"features": rows})
+    proto_out = score_both(from_proto, {"features": rows})
+    assert np.array_equal(json_out["prediction"], proto_out["prediction"], equal_nan=True)
+
+    only_two = forest_bundle(tmp_path / "two", {k: trees[k] for k in ("tree0", "tree1")}, 3)
+    two = snowleap.load(to_protobuf_bundle(only_two, tmp_path / "two_pb"))
+    out = score_both(two, {"features": np.array([[0.0, 0.0, 0.0], [2.0, 3.0, 0.0]])})
+    # (1 + 20) / 2 = 10.5 and (2 + 10) / 2 = 6
+    assert out["prediction"].tolist() == [10.5, 6.0]
+
+
+# -- bundles MLeap itself wrote in protobuf ------------------------------------------------------
+
+MLEAP_WRITTEN = Path(__file__).resolve().parent.parent / "fixtures" / "mleap_protobuf"
+MLEAP_CASES = sorted(p.name[: -len(".pb.zip")] for p in MLEAP_WRITTEN.glob("*.pb.zip"))
+
+
+def test_mleap_written_fixtures_are_present_and_protobuf() -> None:
+    assert MLEAP_CASES == ["forest", "listings"]
+    for case in MLEAP_CASES:
+        with zipfile.ZipFile(MLEAP_WRITTEN / f"{case}.pb.zip") as archive:
+            info = json.loads(archive.read("bundle.json"))
+            assert (info["format"], info["version"]) == ("protobuf", "0.16.0")
+            assert "root/model.pb" in archive.namelist()
+    with zipfile.ZipFile(MLEAP_WRITTEN / "forest.pb.zip") as archive:
+        # MLeap's runtime before 0.23 saved trees as nodes.pb (the legacy name snowleap reads)
+        assert "root/tree0/nodes.pb" in archive.namelist()
+
+
+@pytest.mark.parametrize("case", MLEAP_CASES)
+def test_mleap_written_protobuf_scores_like_its_json_source(case: str) -> None:
+    frame = json.loads((MLEAP_WRITTEN / f"{case}.frame.json").read_text())
+    from_json = snowleap.load(MLEAP_WRITTEN / f"{case}.json.zip")
+    from_proto = snowleap.load(MLEAP_WRITTEN / f"{case}.pb.zip")
+    assert from_proto.input_schema == from_json.input_schema
+    assert from_proto.output_schema == from_json.output_schema
+    columns = read_leapframe(frame)
+    _same_frames(from_json.transform(dict(columns)), from_proto.transform(dict(columns)))
+    for i in range(len(frame["rows"])):
+        row = {n: c[i].tolist() if isinstance(c, np.ndarray) else c[i] for n, c in columns.items()}
+        assert _equal_or_both_nan(from_proto.transform_row(row), from_json.transform_row(row))
+
+
+def test_mleap_written_listings_price_worked_by_hand() -> None:
+    model = snowleap.load(MLEAP_WRITTEN / "listings.pb.zip")
+    row = model.transform_row({"state": "NY", "bathrooms": 1.0})
+    assert row is not None
+    # NY -> index 0 -> one-hot [1, 0, 0] (legacy size 3 = width 3); features [1, 1, 0, 0]
+    assert row["features"] == [1.0, 1.0, 0.0, 0.0]
+    # scaled: (1-1.5)/0.5 = -1, (1-0.4)/0.25 = 2.4, (0-0.3)/0.5 = -0.6, zero std -> 0
+    assert row["scaled"] == pytest.approx([-1.0, 2.4, -0.6, 0.0], rel=1e-12)
+    # 100 + 12.5*-1 - 3.25*2.4 + 7*-0.6 + 2*0 = 75.5
+    assert row["price"] == pytest.approx(75.5, rel=1e-12)

@@ -131,3 +131,14 @@ def test_thresholds_must_match_num_classes(tree_model) -> None:
 def test_prediction_port_is_required(tree_model) -> None:
     with pytest.raises(snowleap.BundleError, match="no output port 'prediction'"):
         classifier(tree_model, {"probability": "prob"})
+
+
+def test_num_classes_must_be_positive(tree_model) -> None:
+    with pytest.raises(snowleap.BundleError, match="'num_classes' should be at least 1, got 0"):
+        tree_model(
+            "decision_tree_classifier",
+            {"num_features": long_value(2), "num_classes": long_value(0)},
+            {"features": "features"},
+            ALL_OUTPUTS,
+            tree=TREE,
+        )

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import snowleap
+from snowleap.ops.tree import ensemble, structure
 from tests.conftest import long_value, tree_category_split, tree_leaf, tree_split
 
 PORTS = ({"features": "features"}, {"prediction": "prediction"})
@@ -142,3 +143,32 @@ def test_leaf_with_several_values_is_a_bundle_error(tree_model) -> None:
             *PORTS,
             tree=[tree_leaf(1.0, 2.0)],
         )
+
+
+def test_wrong_width_from_an_upstream_op_is_an_input_error(tree_model) -> None:
+    # GIVEN the op alone, fed as a pipeline would feed it (no input conversion in front)
+    op = mixed_model(tree_model).root
+    shape = r"'features'.*width 2, got shape \(3, 1\) \(decision_tree_regression node"
+    with pytest.raises(snowleap.InputError, match=shape):
+        op.transform({"features": np.zeros((3, 1))})
+    with pytest.raises(snowleap.InputError, match=r"'features'.*width 2, got 3"):
+        op.row_step()({"features": [0.0, 1.0, 2.0]})
+
+
+def test_empty_batch(tree_model) -> None:
+    out = mixed_model(tree_model).transform({"features": np.zeros((0, 2))})
+    assert out["prediction"].shape == (0,)
+
+
+def test_node_count_limit(tree_model, monkeypatch) -> None:
+    # GIVEN a limit of 5 nodes per tree (the real one is about two million)
+    monkeypatch.setattr(structure, "MAX_TREE_NODES", 5)
+    with pytest.raises(snowleap.BundleError, match=r"tree\.json: tree has 7 nodes, more than"):
+        mixed_model(tree_model)
+
+
+def test_category_table_limit(tree_model, monkeypatch) -> None:
+    # GIVEN room for 4 table entries: 2 categorical splits (+1) over 3 values (+1) need 12
+    monkeypatch.setattr(ensemble, "MAX_CATEGORY_TABLE", 4)
+    with pytest.raises(snowleap.BundleError, match="2 categorical splits over 3 category values"):
+        mixed_model(tree_model)

@@ -28,7 +28,7 @@ ROWS = np.array([[0.0, 2.0], [1.0, 0.0]])
 MARGINS = [0.0 + 1.0 * 1.0 + 0.5 * 0.1, 0.0 + -1.0 * 1.0 + 4.0 * 0.1]
 
 
-def boosted(tree_model, outputs, trees=None, weights=None, **extra):
+def boosted(tree_model, outputs, trees=None, weights=None, protobuf=False, **extra):
     trees = TREES if trees is None else trees
     attributes = {
         "num_features": long_value(2),
@@ -46,6 +46,7 @@ def boosted(tree_model, outputs, trees=None, weights=None, **extra):
             name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
             for name, nodes in trees.items()
         },
+        protobuf=protobuf,
     )
 
 
@@ -101,3 +102,11 @@ def test_only_two_classes_and_logistic_loss(tree_model) -> None:
         boosted(tree_model, ALL, lossType={"string": "squared"})
     model = boosted(tree_model, ALL, lossType={"string": "logistic"})
     assert model.ops == ["gbt_classifier"]
+
+
+def test_protobuf_bundle_scores_like_json(tree_model, score_both) -> None:
+    # GIVEN the same model in both formats (tree.pb: length-prefixed messages, pre-order)
+    json_out = score_both(boosted(tree_model, ALL), {"features": ROWS})
+    proto_out = score_both(boosted(tree_model, ALL, protobuf=True), {"features": ROWS})
+    for column in ("raw", "prob", "pred"):
+        assert proto_out[column].tolist() == json_out[column].tolist()

@@ -11,6 +11,9 @@ import snowleap
 from tests.conftest import (
     double_list,
     long_value,
+    random_feature_rows,
+    random_tree_nodes,
+    reference_leaf_values,
     string_list,
     tree_category_split,
     tree_leaf,
@@ -37,6 +40,7 @@ def forest(
     outputs=None,
     num_features=2,
     num_classes=2,
+    protobuf=False,
 ):
     trees = TREES if trees is None else trees
     attributes = {
@@ -58,6 +62,7 @@ def forest(
         {"features": "features"},
         OUTPUTS if outputs is None else outputs,
         sub_trees=sub_trees,
+        protobuf=protobuf,
     )
 
 
@@ -76,6 +81,12 @@ def test_votes_are_per_tree_class_shares_summed(tree_model, score_both) -> None:
     assert out["raw"].tolist() == [[1.0, 0.0], [0.75, 1.25], [0.25, 0.75], [1.5, 0.5]]
     # probabilities: raw / sum(raw) = raw/1, raw/2, raw/1, raw/2
     assert out["prob"].tolist() == [[1.0, 0.0], [0.375, 0.625], [0.25, 0.75], [0.75, 0.25]]
+    assert out["pred"].tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_protobuf_bundle_gives_the_same_votes(tree_model, score_both) -> None:
+    out = score_both(forest(tree_model, protobuf=True), {"features": ROWS})
+    assert out["raw"].tolist() == [[1.0, 0.0], [0.75, 1.25], [0.25, 0.75], [1.5, 0.5]]
     assert out["pred"].tolist() == [0.0, 1.0, 1.0, 0.0]
 
 
@@ -127,65 +138,29 @@ def test_missing_sub_model_is_a_bundle_error(tree_model, tmp_path) -> None:
 # -- randomized: flat-array batch against a recursive reference walker ---------------------------
 
 
-def random_tree(rng: random.Random, num_features: int, num_classes: int, depth: int) -> list:
-    """Pre-order nodes of a random tree mixing continuous and categorical splits."""
-    if depth == 0 or (depth < 5 and rng.random() < 0.2):
-        return [tree_leaf(*[float(rng.randrange(0, 5)) for _ in range(num_classes)])]
-    feature = rng.randrange(num_features)
-    if rng.random() < 0.4:
-        categories = sorted(float(c) for c in rng.sample(range(6), rng.randint(1, 3)))
-        node = tree_category_split(feature, categories, rng.random() < 0.5, 6)
-    else:
-        node = tree_split(feature, round(rng.uniform(-2, 6), 2))
-    left = random_tree(rng, num_features, num_classes, depth - 1)
-    right = random_tree(rng, num_features, num_classes, depth - 1)
-    return [node, *left, *right]
-
-
-def reference_leaf(nodes: list, x: list[float]) -> list[float]:
-    """MLeap's ``InternalNode.predictImpl``, recursively, over the pre-order node list."""
-
-    def walk(position: int) -> tuple[list[float] | None, int]:
-        node = nodes[position]
-        if node["type"] == "leaf":
-            return node["values"], position + 1
-        split = node["split"]
-        value = x[split["featureIndex"]]
-        if split["type"] == "continuous":
-            go_left = value <= split["threshold"]
-        else:
-            go_left = (value in split["categories"]) == split["isLeft"]
-        left, after_left = walk(position + 1)
-        right, after_right = walk(after_left)
-        return (left if go_left else right), after_right
-
-    return walk(0)[0]
-
-
 def test_random_forests_match_a_recursive_reference(tree_model, score_both) -> None:
     rng = random.Random(20261126)
     num_features, num_classes = 4, 3
-    trees = {f"tree{i}": random_tree(rng, num_features, num_classes, 6) for i in range(7)}
+
+    def counts() -> list[float]:
+        return [float(rng.randrange(0, 5)) for _ in range(num_classes)]
+
+    trees = {f"tree{i}": random_tree_nodes(rng, num_features, counts, 7) for i in range(9)}
     model = forest(
         tree_model,
         trees=trees,
-        weights=[1.0] * 7,
+        weights=[1.0] * len(trees),
         outputs={"raw_prediction": "raw", "prediction": "pred"},
         num_features=num_features,
         num_classes=num_classes,
     )
-    # features: categories 0..5, unseen 6..7, fractions, negatives and NaN
-    pool = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 1.5, -1.0, -0.0, float("nan")]
-    rows = [
-        [rng.choice(pool) if rng.random() < 0.7 else rng.uniform(-3, 8) for _ in range(4)]
-        for _ in range(3000)
-    ]
+    rows = random_feature_rows(rng, num_features, 3000)
     out = score_both(model, {"features": np.array(rows)})
     for row, raw in zip(rows, out["raw"].tolist(), strict=True):
         votes = [0.0] * num_classes
         for nodes in trees.values():
-            counts = reference_leaf(nodes, row)
-            total = sum(counts)
+            leaf = reference_leaf_values(nodes, row)
+            total = leaf[0] + leaf[1] + leaf[2]
             if total != 0:
-                votes = [v + c / total for v, c in zip(votes, counts, strict=True)]
+                votes = [v + c / total for v, c in zip(votes, leaf, strict=True)]
         assert raw == votes

@@ -9,9 +9,13 @@ import numpy as np
 import pytest
 
 import snowleap
+from snowleap.ops.tree import loading
 from tests.conftest import (
     double_list,
     long_value,
+    random_feature_rows,
+    random_tree_nodes,
+    reference_leaf_values,
     string_list,
     tree_category_split,
     tree_leaf,
@@ -74,53 +78,30 @@ def test_bad_feature_index_in_a_sub_tree_names_its_file(tree_model) -> None:
         forest(tree_model, trees)
 
 
-def random_tree(rng: random.Random, num_features: int, depth: int) -> list:
-    if depth == 0 or (depth < 6 and rng.random() < 0.15):
-        return [tree_leaf(round(rng.uniform(-100, 100), 3))]
-    feature = rng.randrange(num_features)
-    if rng.random() < 0.5:
-        categories = [float(c) for c in rng.sample(range(8), rng.randint(1, 4))]
-        node = tree_category_split(feature, categories, rng.random() < 0.5, 8)
-    else:
-        node = tree_split(feature, rng.choice([0.0, 1.0, 2.5, rng.uniform(-5, 10)]))
-    left = random_tree(rng, num_features, depth - 1)
-    right = random_tree(rng, num_features, depth - 1)
-    return [node, *left, *right]
-
-
-def reference_prediction(nodes: list, x: list[float]) -> float:
-    """MLeap's recursive ``predictImpl`` over the pre-order list: returns (value, next index)."""
-
-    def walk(position: int) -> tuple[float, int]:
-        node = nodes[position]
-        if node["type"] == "leaf":
-            return node["values"][0], position + 1
-        split = node["split"]
-        value = x[split["featureIndex"]]
-        if split["type"] == "continuous":
-            go_left = value <= split["threshold"]
-        else:
-            go_left = (value in split["categories"]) == split["isLeft"]
-        left, after_left = walk(position + 1)
-        right, after_right = walk(after_left)
-        return (left if go_left else right), after_right
-
-    return walk(0)[0]
-
-
 def test_random_forests_match_a_recursive_reference(tree_model, score_both) -> None:
     rng = random.Random(7)
     num_features = 5
-    trees = {f"t{i}": random_tree(rng, num_features, 8) for i in range(12)}
+
+    def value() -> list[float]:
+        return [round(rng.uniform(-100, 100), 3)]
+
+    trees = {f"t{i}": random_tree_nodes(rng, num_features, value, 8) for i in range(12)}
     model = forest(tree_model, trees, num_features=num_features)
-    pool = [0.0, 1.0, 2.0, 2.5, 3.0, 7.0, 8.0, -0.0, -1.0, math.nan, math.inf, -math.inf]
-    rows = [
-        [rng.choice(pool) if rng.random() < 0.6 else rng.uniform(-6, 11) for _ in range(5)]
-        for _ in range(4000)
-    ]
+    rows = random_feature_rows(rng, num_features, 4000)
     out = score_both(model, {"features": np.array(rows)})
     for row, prediction in zip(rows, out["prediction"].tolist(), strict=True):
         total = 0.0
         for nodes in trees.values():
-            total += reference_prediction(nodes, row)
+            total += reference_leaf_values(nodes, row)[0]
         assert prediction == total / len(trees)
+
+
+def test_tree_count_and_total_node_limits(tree_model, monkeypatch) -> None:
+    monkeypatch.setattr(loading, "MAX_TREES", 1)
+    with pytest.raises(snowleap.BundleError, match="2 trees, more than the limit 1"):
+        forest(tree_model)
+    monkeypatch.setattr(loading, "MAX_TREES", 10)
+    monkeypatch.setattr(loading, "MAX_ENSEMBLE_NODES", 5)
+    # 3 + 3 nodes
+    with pytest.raises(snowleap.BundleError, match="trees hold more than 5 nodes in all"):
+        forest(tree_model)

@@ -39,6 +39,8 @@ _FORMATS: dict[str, SerializationFormat] = {
 
 OpLoader = Callable[["NodeContext"], "Op"]
 
+_LEGACY_TREE_FILE = "nodes"
+
 
 @dataclass(frozen=True)
 class ModelContext:
@@ -81,6 +83,11 @@ class ModelContext:
         """The nodes of a decision tree file beside this model, in depth-first order."""
         name = f"{_checked_child(file, self.where)}.{self.format.extension}"
         path = f"{self.path}/{name}"
+        legacy = f"{self.path}/{_LEGACY_TREE_FILE}.{self.format.extension}"
+        if file == "tree" and not self.archive.exists(path) and self.archive.exists(legacy):
+            # NOTE: legacy: MLeap's runtime before 0.23 saved decision trees to "nodes.<ext>"
+            # (combust/mleap#843); Spark exports always wrote "tree.<ext>".
+            path = legacy
         return self.format.parse_tree(
             _read(self.archive, path), f"{self.archive.description}: {path}"
         )

@@ -6,39 +6,30 @@ from typing import TYPE_CHECKING
 
 from snowleap.ops.classification.probabilistic import (
     FloatArray,
-    NormalizedProbabilities,
     ProbabilisticClassifierOp,
     RawRowFunction,
     read_num_classes,
     read_thresholds,
 )
-from snowleap.ops.tree.ensemble import FlatEnsemble
+from snowleap.ops.tree.classifier import TreeClassifier
 from snowleap.ops.tree.loading import num_features_of, read_single_tree
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
 
 
-class DecisionTreeClassification(NormalizedProbabilities):
+class DecisionTreeClassification(TreeClassifier):
     """Raw scores are the class counts (impurity stats) of the leaf the row reaches."""
 
-    def __init__(
-        self,
-        ensemble: FlatEnsemble,
-        num_features: int,
-        num_classes: int,
-        thresholds: tuple[float, ...] | None,
-    ) -> None:
-        super().__init__(num_features, num_classes, thresholds)
-        ensemble.trees[0].check_leaf_width(num_classes, "class counts")
-        self.ensemble = ensemble
-        self.leaf_counts = ensemble.leaf_table(list)
+    @staticmethod
+    def leaf_output(counts: tuple[float, ...]) -> list[float]:
+        return list(counts)
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
-        return self.leaf_counts[self.ensemble.leaf_nodes(features)[:, 0]]
+        return self.leaf_outputs_batch(features)[:, 0, :]
 
     def raw_row_function(self) -> RawRowFunction:
-        leaves = self.ensemble.row_walker(list)
+        leaves = self.leaf_outputs_row_function()
 
         def raw(x: list[float]) -> list[float]:
             # NOTE: a copy, so the caller's row never aliases the model's leaf.

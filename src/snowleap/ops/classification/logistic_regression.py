@@ -29,6 +29,7 @@ from snowleap.ops.classification.probabilistic import (
     sum_batch,
     sum_row,
 )
+from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -38,11 +39,11 @@ DEFAULT_THRESHOLD = 0.5
 
 
 class BinaryLogisticRegression(ProbabilisticClassifier):
-    """Margin ``m = x . coefficients + intercept`` (the dot product summed feature by feature
-    from 0, then the intercept added, as MLeap's ``BLAS.dot(...) + intercept``); raw scores
-    ``[-m, m]``; probabilities the logistic function of each raw score; class 1 iff the
-    probability of class 1 is above ``threshold`` (or, from raw scores alone, iff ``m`` is above
-    the threshold's log-odds).
+    """Margin ``m = x . coefficients + intercept``: ``ops.linalg``'s dot product, summed
+    feature by feature from 0, then the intercept added, as MLeap's ``BLAS.dot(...) + intercept``.
+    Raw scores ``[-m, m]``; probabilities the logistic function of each raw score; class 1 iff
+    the probability of class 1 is above ``threshold`` (or, from raw scores alone, iff ``m`` is
+    above the threshold's log-odds).
     """
 
     def __init__(self, coefficients: FloatArray, intercept: float, threshold: float) -> None:
@@ -53,10 +54,7 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
         self.raw_threshold = _log_odds(threshold)
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
-        margin = np.zeros(features.shape[0], dtype=np.float64)
-        for j, coefficient in enumerate(self.coefficients.tolist()):
-            margin = margin + features[:, j] * coefficient
-        margin = margin + self.intercept
+        margin = sequential_dot_batch(features, self.coefficients) + self.intercept
         return np.stack([-margin, margin], axis=1)
 
     def raw_row_function(self) -> RawRowFunction:
@@ -64,10 +62,7 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
         intercept = self.intercept
 
         def raw(x: list[float]) -> list[float]:
-            margin = 0.0
-            for value, coefficient in zip(x, coefficients, strict=True):
-                margin += value * coefficient
-            margin += intercept
+            margin = sequential_dot(x, coefficients) + intercept
             return [-margin, margin]
 
         return raw
@@ -191,28 +186,19 @@ class LogisticRegressionOp(ProbabilisticClassifierOp):
 
 def _multinomial(node: NodeContext, num_classes: int) -> MultinomialLogisticRegression:
     attributes = node.attributes
-    tensor = attributes.get_tensor("coefficient_matrix")
-    if tensor.base not in ("double", "float") or len(tensor.dimensions) != 2:
+    stored = attributes.get_double_matrix("coefficient_matrix")
+    if stored.shape[0] != num_classes:
         raise BundleError(
-            f"{node.where}: 'coefficient_matrix' should be a 2-D double tensor, found "
-            f"{tensor.base} of shape {list(tensor.dimensions)}"
-        )
-    rows, cols = tensor.dimensions
-    values = np.asarray(tensor.values, dtype=np.float64)
-    if rows != num_classes or values.size != rows * cols:
-        raise BundleError(
-            f"{node.where}: 'coefficient_matrix' of shape [{rows}, {cols}] with {values.size} "
-            f"values does not fit {num_classes} classes"
+            f"{node.where}: 'coefficient_matrix' of shape {list(stored.shape)} does not fit "
+            f"{num_classes} classes"
         )
     # NOTE: MLeap writes Spark's ``Matrix.toArray``, which is column-major, and reads it back
-    # with ``Matrices.dense(rows, cols, values)``, also column-major.
-    matrix = values.reshape((rows, cols), order="F")
+    # with ``Matrices.dense(rows, cols, values)``, also column-major; the getter reads row-major.
+    matrix = np.ascontiguousarray(stored.ravel().reshape(stored.shape, order="F"))
     intercepts = attributes.get_double_vector("intercept_vector")
     if len(intercepts) != num_classes:
         raise BundleError(
             f"{node.where}: 'intercept_vector' has {len(intercepts)} values for "
             f"{num_classes} classes"
         )
-    return MultinomialLogisticRegression(
-        np.ascontiguousarray(matrix), intercepts, read_thresholds(node, num_classes)
-    )
+    return MultinomialLogisticRegression(matrix, intercepts, read_thresholds(node, num_classes))

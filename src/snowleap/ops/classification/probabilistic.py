@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from snowleap.errors import BundleError
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import ModelContext, NodeContext
@@ -208,9 +209,10 @@ def read_thresholds(model: ModelContext, num_classes: int) -> tuple[float, ...] 
 
 
 def read_num_classes(model: ModelContext) -> int:
+    """The ``num_classes`` attribute; 1 is possible (Spark fitted on a single label)."""
     count = model.attributes.get_long("num_classes")
-    if count < 2:
-        raise BundleError(f"{model.where}: 'num_classes' should be at least 2, got {count}")
+    if count < 1:
+        raise BundleError(f"{model.where}: 'num_classes' should be at least 1, got {count}")
     return count
 
 
@@ -254,30 +256,34 @@ class ProbabilisticClassifierOp(Op):
 
     def transform(self, frame: Frame) -> Frame:
         model = self.model
-        raw = model.raw_batch(frame[self.features_col])
-        if self.raw_col is not None:
-            frame[self.raw_col] = raw
-        if self.probability_col is not None:
-            probability = model.probability_batch(raw)
-            frame[self.probability_col] = probability
-            frame[self.prediction_col] = model.probability_prediction_batch(probability)
-        elif self.raw_col is not None:
-            frame[self.prediction_col] = model.raw_prediction_batch(raw)
-        else:
-            frame[self.prediction_col] = model.predict_batch(raw)
+        # NOTE: inf * 0, overflow and the like give NaN / inf silently, as on the JVM.
+        with np.errstate(all="ignore"):
+            raw = model.raw_batch(
+                vector_column(frame, self.features_col, model.num_features, reader_of(self))
+            )
+            if self.raw_col is not None:
+                frame[self.raw_col] = raw
+            if self.probability_col is not None:
+                probability = model.probability_batch(raw)
+                frame[self.probability_col] = probability
+                frame[self.prediction_col] = model.probability_prediction_batch(probability)
+            elif self.raw_col is not None:
+                frame[self.prediction_col] = model.raw_prediction_batch(raw)
+            else:
+                frame[self.prediction_col] = model.predict_batch(raw)
         return frame
 
     def row_step(self) -> RowStep:
         model = self.model
-        source, raw_col = self.features_col, self.raw_col
-        probability_col, target = self.probability_col, self.prediction_col
+        features_of = vector_row_function(self.features_col, model.num_features, reader_of(self))
+        raw_col, probability_col, target = self.raw_col, self.probability_col, self.prediction_col
         raw_of = model.raw_row_function()
         if probability_col is not None:
             to_probability = model.probability_row
             predict = model.probability_prediction_row
 
             def score_probability(row: Row) -> None:
-                raw = raw_of(row[source])
+                raw = raw_of(features_of(row))
                 if raw_col is not None:
                     row[raw_col] = raw
                 probability = to_probability(raw)
@@ -288,7 +294,7 @@ class ProbabilisticClassifierOp(Op):
         rule = model.raw_prediction_row if raw_col is not None else model.predict_row
 
         def score(row: Row) -> None:
-            raw = raw_of(row[source])
+            raw = raw_of(features_of(row))
             if raw_col is not None:
                 row[raw_col] = raw
             row[target] = rule(raw)

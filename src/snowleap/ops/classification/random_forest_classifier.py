@@ -10,63 +10,49 @@ import numpy as np
 
 from snowleap.ops.classification.probabilistic import (
     FloatArray,
-    NormalizedProbabilities,
     ProbabilisticClassifierOp,
     RawRowFunction,
     read_num_classes,
     read_thresholds,
     sum_row,
 )
-from snowleap.ops.tree.ensemble import FlatEnsemble
+from snowleap.ops.tree.classifier import TreeClassifier
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
 
 
-class RandomForestClassification(NormalizedProbabilities):
+class RandomForestClassification(TreeClassifier):
     """Raw scores are votes: each tree's leaf class counts normalised to sum 1, added per class
     in tree order (a leaf whose counts sum to 0 adds nothing). ``tree_weights`` are ignored, as
     in MLeap and Spark.
     """
 
-    def __init__(
-        self,
-        ensemble: FlatEnsemble,
-        num_features: int,
-        num_classes: int,
-        thresholds: tuple[float, ...] | None,
-    ) -> None:
-        super().__init__(num_features, num_classes, thresholds)
-        for tree in ensemble.trees:
-            tree.check_leaf_width(num_classes, "class counts")
-        self.ensemble = ensemble
-        # NOTE: a leaf's share of the vote never changes, so it is divided out once here;
-        # ``counts[i] / total`` is the very division MLeap makes per row.
-        self.leaf_votes = ensemble.leaf_table(_vote_share)
+    @staticmethod
+    def leaf_output(counts: tuple[float, ...]) -> list[float]:
+        """The leaf's share of the vote, computed once at load: ``counts[i] / total`` is the
+        very division MLeap makes per row; a zero total gives zeros (MLeap skips the leaf)."""
+        total = sum_row(list(counts))
+        if total != 0.0:
+            return [count / total for count in counts]
+        return [0.0] * len(counts)
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
-        votes_per_tree = self.leaf_votes[self.ensemble.leaf_nodes(features)]
+        shares = self.leaf_outputs_batch(features)
         votes = np.zeros((features.shape[0], self.num_classes), dtype=np.float64)
-        for t in range(votes_per_tree.shape[1]):
-            votes = votes + votes_per_tree[:, t, :]
+        for t in range(shares.shape[1]):
+            votes = votes + shares[:, t, :]
         return votes
 
     def raw_row_function(self) -> RawRowFunction:
-        leaves = self.ensemble.row_walker(_vote_share)
+        leaves = self.leaf_outputs_row_function()
 
         def raw(x: list[float]) -> list[float]:
             # NOTE: per class, 0.0 + tree 1's share + tree 2's share ...: the batch's order.
             return [reduce(add, shares, 0.0) for shares in zip(*leaves(x), strict=True)]
 
         return raw
-
-
-def _vote_share(counts: tuple[float, ...]) -> list[float]:
-    total = sum_row(list(counts))
-    if total != 0.0:
-        return [count / total for count in counts]
-    return [0.0] * len(counts)
 
 
 class RandomForestClassifierOp(ProbabilisticClassifierOp):

@@ -13,8 +13,9 @@ categorical node has a row of the table saying, per code, whether the row goes l
 splits (MLeap's ``ContinuousSplit``) go left iff ``x <= threshold``, so NaN goes right.
 
 Row path: each tree becomes nested tuples ``(feature, threshold, left, right)`` whose leaves are
-the op's leaf payloads (never tuples); a categorical node holds a frozenset of its categories in
-place of the threshold and has its children ordered so that membership means the first child.
+the op's leaf payloads (never tuples); a categorical node holds ``~feature`` (negative), a
+frozenset of its categories in place of the threshold, and its children ordered so that
+membership means the first child.
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ class FlatEnsemble:
         slots = int(self.is_categorical.sum())
         if (slots + 1) * (unseen + 1) > MAX_CATEGORY_TABLE:
             raise BundleError(
-                f"{self.trees[0].where}: {slots} categorical splits over {unseen} category values "
-                f"are more than snowleap's table allows ({MAX_CATEGORY_TABLE} entries)"
+                f"{self.trees[0].where} (and the model's other trees): {slots} categorical "
+                f"splits over {unseen} category values are more than snowleap's table allows "
+                f"({MAX_CATEGORY_TABLE} entries)"
             )
         # NOTE: row 0 serves continuous nodes and leaves; it is never selected for them.
         table = np.zeros((slots + 1, unseen + 1), dtype=np.bool_)
@@ -129,23 +131,24 @@ class FlatEnsemble:
 
     def leaf_nodes(self, features: FloatArray) -> IndexArray:
         """The leaf each row reaches in each tree: global node indices of shape (rows, trees)."""
-        rows = features.shape[0]
+        rows, width = features.shape
         node = np.repeat(self.roots[np.newaxis, :], rows, axis=0)
         if self.depth == 0:
             return node
-        codes = self._category_codes(features) if self.has_categorical else None
+        # NOTE: gathers through ``take`` on flat positions are numpy's fastest fancy indexing.
+        flat = np.ascontiguousarray(features).ravel()
+        row_start = (np.arange(rows, dtype=np.intp) * width)[:, np.newaxis]
+        codes = self._category_codes(flat) if self.has_categorical else None
         for _ in range(self.depth):
-            feature = self.feature[node]
-            values = np.take_along_axis(features, feature, axis=1)
-            go_left = values <= self.threshold[node]
+            position = row_start + self.feature.take(node)
+            go_left = flat.take(position) <= self.threshold.take(node)
             if codes is not None:
-                code = np.take_along_axis(codes, feature, axis=1)
                 go_left = np.where(
-                    self.is_categorical[node],
-                    self.goes_left[self.category_slot[node], code],
+                    self.is_categorical.take(node),
+                    self.goes_left[self.category_slot.take(node), codes.take(position)],
                     go_left,
                 )
-            node = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(go_left, self.left.take(node), self.right.take(node))
         return node
 
     def leaf_table(self, leaf_output: LeafOutput) -> FloatArray:
@@ -189,7 +192,9 @@ def _nested(tree: DecisionTree, leaf_output: LeafOutput) -> Any:
         else:
             members = frozenset(c for c in categories if c == c)
             first, second = (left, right) if tree.is_left[i] else (right, left)
-            built[i] = (tree.feature[i], members, first, second)
+            # NOTE: the complemented (negative) feature index marks the node categorical: an
+            # int sign test is the cheapest check on the row path's hot loop.
+            built[i] = (~tree.feature[i], members, first, second)
     return built[0]
 
 
@@ -212,10 +217,10 @@ def _mixed_walker(roots: tuple[Any, ...]) -> RowWalker:
         for node in roots:
             while node.__class__ is tuple:
                 feature, test, first, second = node
-                if test.__class__ is float:
+                if feature >= 0:
                     node = first if x[feature] <= test else second
                 else:
-                    node = first if x[feature] in test else second
+                    node = first if x[~feature] in test else second
             reached.append(node)
         return reached
 

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.tree.ensemble import FlatEnsemble
+from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -71,15 +72,21 @@ class TreeRegressorOp(Op):
         )
 
     def transform(self, frame: Frame) -> Frame:
-        frame[self.prediction_col] = self.model.predict_batch(frame[self.features_col])
+        # NOTE: an infinite leaf times a zero weight gives NaN silently, as on the JVM.
+        with np.errstate(all="ignore"):
+            width = self.model.num_features
+            features = vector_column(frame, self.features_col, width, reader_of(self))
+            frame[self.prediction_col] = self.model.predict_batch(features)
         return frame
 
     def row_step(self) -> RowStep:
-        source, target = self.features_col, self.prediction_col
+        width = self.model.num_features
+        features_of = vector_row_function(self.features_col, width, reader_of(self))
+        target = self.prediction_col
         predict = self.model.predict_row_function()
 
         def score(row: Row) -> None:
-            row[target] = predict(row[source])
+            row[target] = predict(features_of(row))
 
         return score
 
