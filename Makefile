@@ -5,8 +5,18 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# NOTE: aws-sam-cli pins many packages of its own; it gets its own venv so it cannot clash
+# with the project's.
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+LAYER_DIR := layers/build
+LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
+LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
+LAYER_INPUTS := layers/build_layer.py layers/requirements.txt layers/requirements-nodeps.txt
+EVENT ?= events/score.json
+PORT ?= 3000
 
-.PHONY: help venv test lint typecheck check clean
+.PHONY: help venv test lint typecheck check clean template-lint layer invoke serve demo
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -14,18 +24,18 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,lambda,test-lambda]'
 	touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv with the package and its test tools
 
 lint: $(STAMP) ## ruff
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests handler layers benchmarks
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint typecheck ## Lint, type-check and run the whole test suite
+test: $(STAMP) lint typecheck template-lint $(LAYER_ZIP_X86) ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
 SPARK_STAMP := $(VENV)/.spark-installed
@@ -52,7 +62,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 BENCH_ARGS ?=
 
 $(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
-	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m pip install --quiet -e '.[bench,lambda]'
 	touch $(BENCH_STAMP)
 
 .PHONY: bench bench-runtime
@@ -67,4 +77,32 @@ protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles wit
 	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(SAM_VENV) .mypy_cache .ruff_cache .pytest_cache layers/build
+
+# --- Lambda: template checks, layer, local runs -------------------------------------------
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.120'
+	touch $@
+
+template-lint: $(STAMP) $(SAM_VENV)/.installed ## cfn-lint and sam validate --lint on template.yaml (offline)
+	$(VENV)/bin/cfn-lint template.yaml
+	# NOTE: sam validate needs a region, not credentials or network.
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(SAM) validate --lint -t template.yaml
+
+$(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP)
+	$(PY) layers/build_layer.py --arch $* --out $(LAYER_DIR)/$* --zip $@
+
+layer: $(STAMP) ## Build the dependency layer zips (arm64, x86_64) and print their sizes
+	$(PY) layers/build_layer.py --arch arm64 --out $(LAYER_DIR)/arm64 --zip $(LAYER_ZIP_ARM)
+	$(PY) layers/build_layer.py --arch x86_64 --out $(LAYER_DIR)/x86_64 --zip $(LAYER_ZIP_X86)
+
+invoke: $(STAMP) ## Invoke the handler in-process with EVENT (default events/score.json)
+	$(PY) handler/local.py invoke $(EVENT)
+
+serve: $(STAMP) ## Serve the API on http://127.0.0.1:$(PORT) (API Gateway events, in-process)
+	$(PY) handler/local.py serve --port $(PORT)
+
+demo: $(STAMP) ## Local S3 (moto) + local API + real Snowplow sessions: prints scores, stops all
+	bash handler/demo.sh

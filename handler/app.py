@@ -1,0 +1,210 @@
+"""AWS Lambda entry point: Powertools adapter from API Gateway events to ``ScoringService``.
+
+Routes (one set, served for both API Gateway payload formats): ``POST /score``, ``GET /model``,
+``GET /health``. An EventBridge scheduled event or ``{"warmup": true}`` loads or refreshes the
+model and returns at once. Everything the function does lives in ``snowleap.serving``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+from collections.abc import Mapping
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import (
+    APIGatewayHttpResolver,
+    APIGatewayRestResolver,
+    Response,
+    content_types,
+)
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import ServiceError
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from snowleap.serving import (
+    ModelUnavailableError,
+    RefreshOutcome,
+    RefreshResult,
+    RequestError,
+    ScoringService,
+    ServingSettings,
+)
+
+# NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
+# whichever the event has becomes the correlation id of every log line.
+CORRELATION_ID_PATH = "requestContext.requestId || id"
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+router = Router()
+app = APIGatewayRestResolver()
+http_app = APIGatewayHttpResolver()
+
+
+class PowertoolsObserver:
+    """Turns what the service reports into EMF metrics (and log lines without personal data)."""
+
+    def model_refreshed(self, result: RefreshResult) -> None:
+        name = {
+            RefreshOutcome.LOADED: "ModelLoaded",
+            RefreshOutcome.UPDATED: "ModelRefreshUpdated",
+            RefreshOutcome.UNCHANGED: "ModelRefreshUnchanged",
+            RefreshOutcome.FAILED: "ModelRefreshFailed",
+        }.get(result.outcome)
+        if name is not None:
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        if result.load_ms is not None:
+            metrics.add_metric(
+                name="ModelLoadMs", unit=MetricUnit.Milliseconds, value=result.load_ms
+            )
+        if result.outcome is RefreshOutcome.FAILED:
+            logger.error("model load or refresh failed", extra={"reason": result.error})
+        elif result.outcome in (RefreshOutcome.LOADED, RefreshOutcome.UPDATED):
+            logger.info("model loaded", extra={"outcome": result.outcome.value})
+
+    def request_scored(self, *, events_scored: int, events_rejected: int, score_ms: float) -> None:
+        metrics.add_metric(name="EventsScored", unit=MetricUnit.Count, value=events_scored)
+        metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=events_rejected)
+        metrics.add_metric(name="ScoreMs", unit=MetricUnit.Milliseconds, value=score_ms)
+        logger.info(
+            "request scored",
+            extra={"events_scored": events_scored, "events_rejected": events_rejected},
+        )
+
+
+def default_model_uri() -> str:
+    """The embedded bundle: beside this file when deployed, in the repository's ``bundles/``."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "bundles", here.parent / "bundles"):
+        candidate = folder / "snowleap-default.zip"
+        if candidate.is_file():
+            return str(candidate)
+    return str(here / "bundles" / "snowleap-default.zip")
+
+
+def create_service(environ: Mapping[str, str]) -> ScoringService:
+    """The service for this execution environment; the model itself loads on first use."""
+    settings = ServingSettings.from_environment(environ, default_model_uri=default_model_uri())
+    if not settings.session_salt:
+        logger.warning("SESSION_SALT is not set: session keys differ between environments")
+    return ScoringService.create(settings, s3_client=s3_client, observer=PowertoolsObserver())
+
+
+def s3_client() -> Any:
+    """boto3's S3 client (from the Lambda runtime); imported only for an ``s3://`` MODEL_URI."""
+    import boto3
+
+    return boto3.client("s3")
+
+
+service = create_service(os.environ)
+
+
+def error_response(status: int, message: str) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps({"error": HTTPStatus(status).phrase, "message": message}),
+    )
+
+
+@router.exception_handler(RequestError)
+def bad_request(error: RequestError) -> Response[str]:
+    logger.info("bad request", extra={"status": error.status, "reason": error.message})
+    return error_response(error.status, error.message)
+
+
+@router.exception_handler(ModelUnavailableError)
+def model_unavailable(error: ModelUnavailableError) -> Response[str]:
+    return error_response(503, f"{error}; retry shortly")
+
+
+@router.exception_handler(Exception)
+def internal_error(error: Exception) -> Response[str]:
+    if isinstance(error, ServiceError):
+        # NOTE: Powertools' own HTTP errors (404 for an unknown route) pass through as they are.
+        return error_response(error.status_code, str(error.msg))
+    # NOTE: the message of an unexpected error is logged, not sent: it may say too much.
+    logger.exception("unexpected error")
+    return error_response(500, "internal error; see the function's logs")
+
+
+# NOTE: responses are left out of the traces (capture_response=False): X-Ray metadata is no
+# place for every session's score, and large bodies would be truncated anyway.
+@router.post("/score")
+@tracer.capture_method(capture_response=False)
+def score() -> dict[str, Any]:
+    event = router.current_event
+    return service.score(request_body(event.raw_event), event.headers.get("content-type"))
+
+
+@router.get("/model")
+@tracer.capture_method
+def model() -> dict[str, Any]:
+    return service.model_metadata()
+
+
+@router.get("/health")
+def health() -> dict[str, Any]:
+    return service.health()
+
+
+app.include_router(router)
+http_app.include_router(router)
+
+
+def request_body(event: Mapping[str, Any]) -> bytes:
+    """The raw request body bytes; API Gateway base64-encodes bodies it considers binary."""
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise RequestError(
+                400, "request body is marked base64 but is not valid base64"
+            ) from None
+    return str(body).encode("utf-8")
+
+
+def is_warmup(event: Mapping[str, Any]) -> bool:
+    """An EventBridge scheduled event, or a plain ``{"warmup": true}``."""
+    scheduled = (
+        event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
+    )
+    return scheduled or event.get("warmup") is True
+
+
+def is_http_api(event: Mapping[str, Any]) -> bool:
+    return event.get("version") == "2.0" and "http" in (event.get("requestContext") or {})
+
+
+def is_rest_api(event: Mapping[str, Any]) -> bool:
+    return "httpMethod" in event and "requestContext" in event
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        logger.warning("event is not a JSON object")
+        return {"error": "unsupported event: expected a JSON object"}
+    if is_warmup(event):
+        return service.warm_up()
+    if is_http_api(event):
+        return http_app.resolve(event, context)
+    if is_rest_api(event):
+        return app.resolve(event, context)
+    logger.warning("unsupported event", extra={"event_keys": sorted(event)[:20]})
+    return {
+        "error": "unsupported event: expected an API Gateway REST or HTTP API event, an "
+        'EventBridge scheduled event, or {"warmup": true}'
+    }

@@ -1,0 +1,30 @@
+"""The errors of the serving layer, each mapped to one HTTP status by the handler."""
+
+from __future__ import annotations
+
+
+class RequestError(ValueError):
+    """The request itself is wrong; ``status`` is the 4xx code to answer with.
+
+    Example
+    -------
+    >>> RequestError(415, "Content-Type 'text/plain' is not supported").status
+    415
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ModelSourceError(RuntimeError):
+    """The model's bytes could not be fetched (S3 unreachable, access denied, no such file)."""
+
+
+class ModelUnavailableError(RuntimeError):
+    """No model is loaded yet (the first load failed); the next request tries again."""
+
+
+class ConfigurationError(ValueError):
+    """An environment setting of the function is missing or malformed."""

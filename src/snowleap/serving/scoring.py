@@ -1,0 +1,155 @@
+"""Scoring a request's events: group them by session, build each session's features, score them.
+
+Every event of the request ends up in exactly one place of the ``ScoreReport``: used by a
+session, excluded from its session's features (it came after the session's first purchase, which
+is what the model predicts, so counting it would leak the answer), or rejected with a reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from snowleap.errors import BundleError
+from snowleap.model import Model
+from snowleap.snowplow import (
+    FEATURE_SCHEMA,
+    Event,
+    ParseResult,
+    Rejected,
+    group_sessions,
+    session_features,
+)
+
+PROBABILITY_COLUMN = "probability"
+BUY_INDEX = 1
+
+
+@dataclass(frozen=True)
+class SessionScore:
+    """One session's score: ``segment`` is ``"buy"`` when ``probability`` reaches the threshold."""
+
+    session: str
+    probability: float | None
+    segment: str
+    events: list[int]
+    events_excluded: list[int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "session": self.session,
+            "probability": self.probability,
+            "segment": self.segment,
+            "events_used": len(self.events),
+            "events": self.events,
+            "events_excluded": self.events_excluded,
+        }
+
+
+@dataclass
+class ScoreReport:
+    """What ``POST /score`` answers (without the model identity, which the service adds)."""
+
+    sessions: list[SessionScore] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def events_scored(self) -> int:
+        return sum(len(s.events) + len(s.events_excluded) for s in self.sessions)
+
+    def accounted_indices(self) -> list[int]:
+        """Every event index the report mentions, sorted (each must appear once)."""
+        indices = [i for s in self.sessions for i in (*s.events, *s.events_excluded)]
+        indices.extend(r.index for r in self.rejected)
+        return sorted(indices)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sessions": [s.as_dict() for s in self.sessions],
+            "rejected": [{"index": r.index, "reason": r.reason} for r in self.rejected],
+        }
+
+
+def check_model_fits(model: Model) -> None:
+    """Refuse a model that cannot score session features: ``BundleError`` saying what differs.
+
+    Run when a bundle is loaded, so a wrong bundle is refused before it serves (and the previous
+    one keeps serving) rather than failing every request.
+
+    Example
+    -------
+    >>> check_model_fits(snowleap.load("bundles/snowleap-default.zip"))   # doctest: +SKIP
+    """
+    problems: list[str] = []
+    for name, ctype in model.input_schema.items():
+        wanted = FEATURE_SCHEMA.get(name)
+        if wanted is None:
+            problems.append(f"input {name!r} is not a session feature")
+        elif ctype.shape != "scalar" or (ctype.base == "string") != (wanted == "string"):
+            problems.append(f"input {name!r} is {ctype}, the session feature is {wanted}")
+    output = model.output_schema.get(PROBABILITY_COLUMN)
+    if output is None or output.shape != "vector" or output.size not in (None, 2):
+        found = "missing" if output is None else str(output)
+        problems.append(f"output {PROBABILITY_COLUMN!r} should be a vector of 2, found {found}")
+    if problems:
+        raise BundleError(f"model does not fit the session features: {'; '.join(problems)}")
+
+
+def score_events(model: Model, parsed: ParseResult, *, salt: str, threshold: float) -> ScoreReport:
+    """Score every session of ``parsed``; report each event as used, excluded or rejected.
+
+    Example
+    -------
+    >>> parsed = parse_tracker_payload(body)                                     # doctest: +SKIP
+    >>> report = score_events(model, parsed, salt="s3cret", threshold=0.5)       # doctest: +SKIP
+    >>> report.sessions[0].segment                                               # doctest: +SKIP
+    'buy'
+    """
+    report = ScoreReport(rejected=list(parsed.rejected))
+    grouped = group_sessions(parsed.events, salt)
+    for key, members in grouped.items():
+        features = session_features([event for _, event in members])
+        indices = [index for index, _ in members]
+        excluded = _excluded_indices(members, features.excluded)
+        used = sorted(set(indices) - set(excluded))
+        scored = model.transform_row(features.row)
+        if scored is None:
+            reason = "the model skipped this session (one of its ops drops invalid rows)"
+            report.rejected.extend(Rejected(i, reason) for i in indices)
+            continue
+        probability = _buy_probability(scored[PROBABILITY_COLUMN])
+        segment = "buy" if probability is not None and probability >= threshold else "defer"
+        report.sessions.append(SessionScore(key, probability, segment, used, excluded))
+    _reject_ungrouped(report, parsed)
+    report.sessions.sort(key=lambda s: min(s.events + s.events_excluded))
+    report.rejected.sort(key=lambda r: r.index)
+    return report
+
+
+def _excluded_indices(members: Sequence[tuple[int, Event]], excluded: int) -> list[int]:
+    """Request indices of the ``excluded`` events ``session_features`` left out.
+
+    It leaves out the last ``excluded`` events in stable time order (the first purchase and
+    what follows), so the same stable sort finds which ones they were.
+    """
+    ordered = sorted(members, key=lambda member: member[1].timestamp)
+    return sorted(index for index, _ in ordered[len(ordered) - excluded :])
+
+
+def _buy_probability(value: Any) -> float | None:
+    probability = float(value[BUY_INDEX])
+    # NOTE: JSON has no NaN; a model that cannot tell says so with null, segment "defer".
+    return None if math.isnan(probability) else probability
+
+
+def _reject_ungrouped(report: ScoreReport, parsed: ParseResult) -> None:
+    """Events that parsed but belong to no session (no session id) are rejected, not lost."""
+    grouped = {i for s in report.sessions for i in (*s.events, *s.events_excluded)}
+    grouped.update(r.index for r in report.rejected)
+    for index, _ in parsed.events:
+        if index not in grouped:
+            report.rejected.append(
+                Rejected(index, "no domain_sessionid (sid): the event belongs to no session")
+            )

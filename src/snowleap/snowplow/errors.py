@@ -1,0 +1,17 @@
+"""Errors of the Snowplow layer.
+
+``PayloadError`` is for a request that holds no readable events at all (not JSON, not a
+``payload_data`` envelope); a single bad event never raises, it is reported as ``Rejected``.
+"""
+
+from __future__ import annotations
+
+from snowleap.errors import InputError
+
+
+class PayloadError(InputError):
+    """A tracker request body is not a ``payload_data`` envelope, so no event in it can be read."""
+
+
+class EventError(ValueError):
+    """One event is malformed; the message is the precise reason (which field, what is wrong)."""

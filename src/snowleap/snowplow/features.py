@@ -1,0 +1,191 @@
+"""``session_features``: the one function that turns a session's events into a feature row.
+
+Training (Spark, through ``applyInPandas``) and serving (Lambda) both call it, so a model sees
+the same numbers in both places. Only events before the session's first purchase count, and no
+feature says whether the purchase happened: the label cannot leak into the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Final, Literal
+
+from snowleap.snowplow.event import Event
+
+FeatureType = Literal["double", "string"]
+
+FEATURE_SCHEMA: Final[dict[str, FeatureType]] = {
+    "n_events": "double",
+    "n_page_views": "double",
+    "n_page_pings": "double",
+    "n_distinct_pages": "double",
+    "n_product_views": "double",
+    "n_category_views": "double",
+    "n_basket_views": "double",
+    "n_checkout_views": "double",
+    "n_add_to_basket": "double",
+    "n_remove_from_basket": "double",
+    "duration_s": "double",
+    "active_time_s": "double",
+    "max_scroll_px": "double",
+    "start_hour": "double",
+    "start_weekday": "double",
+    "mean_gap_s": "double",
+    "max_gap_s": "double",
+    "visit_number": "double",
+    "referrer_medium": "string",
+    "device_class": "string",
+    "platform": "string",
+}
+CATEGORICAL_FEATURES: Final[tuple[str, ...]] = tuple(
+    name for name, kind in FEATURE_SCHEMA.items() if kind == "string"
+)
+NUMERIC_FEATURES: Final[tuple[str, ...]] = tuple(
+    name for name, kind in FEATURE_SCHEMA.items() if kind == "double"
+)
+# NOTE: a ping's share of active time is the gap since the previous event, capped, because a
+# long gap before a ping means the visitor was away (pings stop while the tab is idle) or the
+# heartbeat is long; 30 s is three of the JavaScript tracker's usual 10 s heartbeats.
+PING_GAP_CAP_S: Final[float] = 30.0
+UNKNOWN: Final[str] = "unknown"
+
+_PRODUCT_SEGMENTS: Final[frozenset[str]] = frozenset({"p", "product", "products", "item", "dp"})
+_CATEGORY_SEGMENTS: Final[frozenset[str]] = frozenset(
+    {"c", "category", "categories", "collections", "collection", "catalog", "shop"}
+)
+_BASKET_SEGMENTS: Final[frozenset[str]] = frozenset({"basket", "cart", "bag"})
+_CONFIRMATION_SEGMENTS: Final[frozenset[str]] = frozenset(
+    {"confirmation", "thank-you", "thankyou", "thanks", "order-confirmation", "order-complete",
+     "success", "complete"}
+)  # fmt: skip
+
+
+def page_kind(path: str | None) -> str | None:
+    """The kind of shop page a URL path is, by its segments.
+
+    ``home``, ``product`` (``/p/<id>``, ``/product/<id>`` ...), ``category``, ``basket``,
+    ``checkout``, ``confirmation`` (a checkout or order page saying the order is complete),
+    ``search`` or ``other``; ``None`` without a path.
+
+    Example
+    -------
+    >>> page_kind("/p/SKU-100"), page_kind("/checkout/confirmation"), page_kind("/")
+    ('product', 'confirmation', 'home')
+    """
+    if path is None:
+        return None
+    segments = [s for s in path.lower().split("/") if s]
+    if not segments or segments[0] in ("index.html", "home"):
+        return "home"
+    first = segments[0]
+    if any(s in _CONFIRMATION_SEGMENTS for s in segments) and (
+        first in ("checkout", "order", "orders") or first in _CONFIRMATION_SEGMENTS
+    ):
+        return "confirmation"
+    if first == "checkout":
+        return "checkout"
+    if first in _BASKET_SEGMENTS:
+        return "basket"
+    if first in _PRODUCT_SEGMENTS and len(segments) >= 2:
+        return "product"
+    if first in _CATEGORY_SEGMENTS or first in _PRODUCT_SEGMENTS:
+        return "category"
+    if first == "search":
+        return "search"
+    return "other"
+
+
+def is_purchase(event: Event) -> bool:
+    """A purchase: a transaction (or item), a purchase action, or a view of the order-complete page.
+
+    Used both to label a session (buy = holds a purchase) and to cut its events at the first
+    purchase, so one definition serves both and the page saying "thank you" never becomes a
+    feature.
+    """
+    if event.commerce_action == "purchase":
+        return True
+    return event.event == "page_view" and page_kind(event.page_path) == "confirmation"
+
+
+@dataclass(frozen=True)
+class SessionFeatures:
+    """A session's feature row, how many events it used and how many it left out.
+
+    ``excluded`` counts the events from the first purchase on (that purchase included).
+    """
+
+    row: dict[str, float | str]
+    used: int
+    excluded: int
+
+
+def _seconds(later: Event, earlier: Event) -> float:
+    return (later.timestamp - earlier.timestamp).total_seconds()
+
+
+def session_features(events: Sequence[Event]) -> SessionFeatures:
+    """The feature row (columns of ``FEATURE_SCHEMA``) of one session's events.
+
+    Events are put in time order (stable, so ties keep their given order); those from the first
+    purchase on (``is_purchase``) are left out. Times are UTC.
+
+    Example
+    -------
+    >>> from snowleap.snowplow import parse_tracker_get
+    >>> events = [e for _, e in parse_tracker_get("e=pv&p=web&tv=js&dtm=0&url=https://s.io/p/1"
+    ...                                            ).events]
+    >>> features = session_features(events)
+    >>> features.row["n_product_views"], features.row["start_weekday"], features.used
+    (1.0, 3.0, 1)
+    """
+    ordered = sorted(events, key=lambda event: event.timestamp)
+    cut = next((i for i, event in enumerate(ordered) if is_purchase(event)), len(ordered))
+    used = ordered[:cut]
+    row: dict[str, float | str] = dict.fromkeys(NUMERIC_FEATURES, 0.0)
+    row.update(dict.fromkeys(CATEGORICAL_FEATURES, UNKNOWN))
+    if used:
+        _fill(row, used)
+    return SessionFeatures(row=row, used=len(used), excluded=len(ordered) - cut)
+
+
+def _fill(row: dict[str, float | str], used: list[Event]) -> None:
+    page_views = [e for e in used if e.event == "page_view"]
+    kinds = [page_kind(e.page_path) for e in page_views]
+    gaps = [_seconds(b, a) for a, b in pairwise(used)]
+    first = used[0]
+    row["n_events"] = float(len(used))
+    row["n_page_views"] = float(len(page_views))
+    row["n_page_pings"] = float(sum(1 for e in used if e.event == "page_ping"))
+    row["n_distinct_pages"] = float(len({e.page_path for e in page_views}))
+    row["n_product_views"] = float(
+        kinds.count("product") + sum(1 for e in used if e.commerce_action == "product_view")
+    )
+    row["n_category_views"] = float(kinds.count("category"))
+    row["n_basket_views"] = float(kinds.count("basket"))
+    row["n_checkout_views"] = float(kinds.count("checkout"))
+    row["n_add_to_basket"] = float(sum(1 for e in used if e.commerce_action == "add_to_basket"))
+    row["n_remove_from_basket"] = float(
+        sum(1 for e in used if e.commerce_action == "remove_from_basket")
+    )
+    row["duration_s"] = _seconds(used[-1], first)
+    row["active_time_s"] = sum(
+        min(gap, PING_GAP_CAP_S)
+        for gap, event in zip(gaps, used[1:], strict=True)
+        if event.event == "page_ping"
+    )
+    row["max_scroll_px"] = float(
+        max((e.scroll_y_max for e in used if e.scroll_y_max is not None), default=0)
+    )
+    row["start_hour"] = float(first.timestamp.hour)
+    row["start_weekday"] = float(first.timestamp.weekday())
+    row["mean_gap_s"] = sum(gaps) / len(gaps) if gaps else 0.0
+    row["max_gap_s"] = max(gaps, default=0.0)
+    row["visit_number"] = float(
+        next((e.visit_number for e in used if e.visit_number is not None), 0)
+    )
+    landing = page_views[0] if page_views else first
+    row["referrer_medium"] = landing.medium
+    row["device_class"] = first.device_class
+    row["platform"] = first.platform

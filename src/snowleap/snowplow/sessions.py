@@ -1,0 +1,37 @@
+"""Grouping events into sessions under pseudonymous keys."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from snowleap.snowplow.event import Event
+from snowleap.snowplow.privacy import session_key
+
+NO_SESSION_KEY: Final[str] = "no-session"
+
+
+def group_sessions(
+    events: list[tuple[int, Event]], salt: str
+) -> dict[str, list[tuple[int, Event]]]:
+    """Events grouped by salted session key, in input order within each session.
+
+    Events without a ``domain_sessionid`` share the key ``NO_SESSION_KEY``: a request that sends
+    no session id is scored as one session.
+
+    Example
+    -------
+    >>> from snowleap.snowplow import parse_tracker_get
+    >>> events = parse_tracker_get("e=pv&p=web&tv=js&dtm=1&sid=abc").events
+    >>> [key[:8] for key in group_sessions(events, salt="pepper")]
+    ['95ac8d48']
+    """
+    groups: dict[str, list[tuple[int, Event]]] = {}
+    keys: dict[str, str] = {}
+    for index, event in events:
+        sid = event.domain_sessionid
+        if sid is None:
+            key = NO_SESSION_KEY
+        else:
+            key = keys.get(sid) or keys.setdefault(sid, session_key(sid, salt))
+        groups.setdefault(key, []).append((index, event))
+    return groups

@@ -1,0 +1,177 @@
+"""Raw tracker requests: the ``payload_data`` POST envelope and the GET query string.
+
+Tracker protocol values are all strings. They are renamed to the enriched field names (``url``
+to ``page_url``, ``dtm`` to ``dvce_created_tstamp`` ...) and typed, so that ``build_event``
+serves raw and enriched events alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+from urllib.parse import parse_qsl
+
+from snowleap.snowplow.errors import EventError, PayloadError
+from snowleap.snowplow.event import ParseResult, Rejected, build_event, logged
+from snowleap.snowplow.selfdesc import (
+    SelfDescribing,
+    check_contexts,
+    decode_base64_json,
+    decode_json,
+    unstruct_event,
+)
+from snowleap.snowplow.values import parse_double, parse_epoch_millis, parse_int, shown
+
+PAYLOAD_SCHEMA_PREFIX: Final[str] = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-"
+REQUIRED_PARAMETERS: Final[tuple[str, ...]] = ("e", "p", "tv")
+EVENT_CODES: Final[dict[str, str]] = {
+    "pv": "page_view",
+    "pp": "page_ping",
+    "se": "struct",
+    "ue": "unstruct",
+    "tr": "transaction",
+    "ti": "transaction_item",
+    "ad": "ad_impression",
+}
+# tracker parameter -> (enriched field name, parser of the string value)
+_Parser = Callable[[str, str], Any]
+
+
+def _text(_: str, value: str) -> str:
+    return value
+
+
+_PARAMETERS: Final[dict[str, tuple[str, _Parser]]] = {
+    "p": ("platform", _text),
+    "tv": ("v_tracker", _text),
+    "aid": ("app_id", _text),
+    "url": ("page_url", _text),
+    "refr": ("page_referrer", _text),
+    "ua": ("useragent", _text),
+    "sid": ("domain_sessionid", _text),
+    "se_ac": ("se_action", _text),
+    "ttm": ("true_tstamp", parse_epoch_millis),
+    "dtm": ("dvce_created_tstamp", parse_epoch_millis),
+    "stm": ("dvce_sent_tstamp", parse_epoch_millis),
+    "vid": ("domain_sessionidx", parse_int),
+    "tid": ("txn_id", parse_int),
+    "pp_mix": ("pp_xoffset_min", parse_int),
+    "pp_max": ("pp_xoffset_max", parse_int),
+    "pp_miy": ("pp_yoffset_min", parse_int),
+    "pp_may": ("pp_yoffset_max", parse_int),
+    "tr_tt": ("tr_total", parse_double),
+    "tr_tx": ("tr_tax", parse_double),
+    "tr_sh": ("tr_shipping", parse_double),
+    "ti_pr": ("ti_price", parse_double),
+    "ti_qu": ("ti_quantity", parse_int),
+}
+
+
+def _canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribing | None]:
+    for key, value in params.items():
+        if not isinstance(value, str):
+            raise EventError(f"{key!r}: expected a string, got {type(value).__name__}")
+    for key in REQUIRED_PARAMETERS:
+        if not params.get(key):
+            raise EventError(f"{key!r}: missing (required by the tracker protocol)")
+    code = params["e"]
+    if code not in EVENT_CODES:
+        raise EventError(f"'e': unknown event type, {shown('event', code)}")
+    fields: dict[str, Any] = {"event": EVENT_CODES[code]}
+    for key, (name, parse) in _PARAMETERS.items():
+        text = params.get(key)
+        if text:
+            try:
+                fields[name] = parse(name, text)
+            except EventError as exc:
+                raise EventError(f"{key!r}: {exc}") from None
+    for key, decode in (("co", decode_json), ("cx", decode_base64_json)):
+        if params.get(key):
+            try:
+                check_contexts(decode(params[key]))
+            except EventError as exc:
+                raise EventError(f"{key!r}: {exc}") from None
+    unstruct: SelfDescribing | None = None
+    for key, decode in (("ue_pr", decode_json), ("ue_px", decode_base64_json)):
+        if params.get(key):
+            try:
+                unstruct = unstruct_event(decode(params[key]))
+            except EventError as exc:
+                raise EventError(f"{key!r}: {exc}") from None
+    if fields["event"] == "unstruct" and unstruct is None:
+        raise EventError("'ue_pr'/'ue_px': missing (required for a self-describing event 'ue')")
+    return fields, unstruct
+
+
+def _parse_events(items: list[Any], source: str) -> ParseResult:
+    result = ParseResult()
+    for index, params in enumerate(items):
+        if not isinstance(params, Mapping):
+            reason = f"expected a JSON object of parameters, got {type(params).__name__}"
+            result.rejected.append(Rejected(index, reason))
+            continue
+        try:
+            result.events.append((index, build_event(*_canonical(params))))
+        except EventError as exc:
+            result.rejected.append(Rejected(index, str(exc)))
+    return logged(result, source)
+
+
+def parse_tracker_payload(body: str | bytes | Mapping[str, Any]) -> ParseResult:
+    """Parse a tracker POST body: the ``payload_data`` self-describing envelope of events.
+
+    Each event is reported by its 0-based position in ``data``: parsed, or rejected with the
+    parameter and the problem (``"'cx': not valid base64"``). A body that is not such an
+    envelope at all raises ``PayloadError`` (an ``InputError``), since it holds no event to
+    report on.
+
+    Example
+    -------
+    >>> body = {"schema": "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4",
+    ...         "data": [{"e": "pv", "p": "web", "tv": "js-3", "dtm": "1709542800000"},
+    ...                  {"e": "pv", "p": "web"}]}
+    >>> result = parse_tracker_payload(body)
+    >>> len(result.events), result.rejected[0].reason
+    (1, "'tv': missing (required by the tracker protocol)")
+    """
+    envelope: Any = body
+    if isinstance(body, bytes):
+        try:
+            envelope = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PayloadError(f"request body: not UTF-8 (byte {exc.start})") from None
+    if isinstance(envelope, str):
+        try:
+            envelope = json.loads(envelope)
+        except json.JSONDecodeError as exc:
+            raise PayloadError(f"request body: not JSON ({exc.msg} at char {exc.pos})") from None
+    if not isinstance(envelope, Mapping):
+        raise PayloadError(f"request body: expected a JSON object, got {type(envelope).__name__}")
+    schema = envelope.get("schema")
+    if not isinstance(schema, str) or not schema.startswith(PAYLOAD_SCHEMA_PREFIX):
+        raise PayloadError(
+            f"request body: 'schema' must be {PAYLOAD_SCHEMA_PREFIX}x-y, got {str(schema)[:90]!r}"
+        )
+    data = envelope.get("data")
+    if not isinstance(data, list) or not data:
+        raise PayloadError("request body: 'data' must be a non-empty list of events")
+    return _parse_events(data, "tracker POST")
+
+
+def parse_tracker_get(query_string: str) -> ParseResult:
+    """Parse one event sent by GET: the query string, with or without its ``/i?`` path.
+
+    Example
+    -------
+    >>> result = parse_tracker_get("/i?e=pp&p=web&tv=js-3&dtm=1709542800000&pp_may=abc")
+    >>> result.rejected[0]
+    Rejected(index=0, reason="'pp_may': not an integer, shaped 'aaa'")
+    """
+    query = query_string.split("?", 1)[1] if "?" in query_string else query_string
+    try:
+        params = dict(parse_qsl(query, keep_blank_values=True, strict_parsing=True))
+    except ValueError:
+        result = ParseResult(rejected=[Rejected(0, "query string: not key=value pairs")])
+        return logged(result, "tracker GET")
+    return _parse_events([params], "tracker GET")

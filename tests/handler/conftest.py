@@ -1,0 +1,170 @@
+"""Fixtures of the Lambda handler tests: a stand-in bundle, S3 in moto, a fake LambdaContext."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from demo_bundle import demo_bundle
+from local import LocalLambdaContext
+from snowleap.serving import ModelCache, ScoringService, ServingSettings, check_model_fits
+from snowleap.serving.source import ModelSource, open_model_source
+
+# NOTE: what the SAM template's Globals set for the function; the handler reads them at import.
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "snowleap")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "snowleap")
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "events"
+BUCKET = "snowleap-models"
+KEY = "models/snowleap.zip"
+
+
+def standin_bundle(tmp_path: Path, *, intercept: float = -1.0, name: str = "standin") -> bytes:
+    """The hand-set demo bundle (see handler/demo_bundle.py); stands in for the trained one."""
+    return demo_bundle(intercept=intercept, name=name)
+
+
+FakeLambdaContext = LocalLambdaContext
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext(aws_request_id="52fdfc07-2182-454f-963f-5f0f9a621d72")
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and a region, so boto3 never looks for real ones."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+@dataclass
+class S3Bucket:
+    """A versioned bucket in moto, and a count of the GetObject calls that returned a body."""
+
+    client: Any
+    downloads: list[str]
+    requests: list[dict[str, Any]]
+
+    def put(self, data: bytes) -> str:
+        response = self.client.put_object(Bucket=BUCKET, Key=KEY, Body=data)
+        return str(response["VersionId"])
+
+
+@pytest.fixture
+def s3(aws_env: None) -> Iterator[S3Bucket]:
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        bucket = S3Bucket(client, downloads=[], requests=[])
+
+        def count(http_response: Any, parsed: dict[str, Any], **_: Any) -> None:
+            bucket.requests.append(parsed)
+            if http_response.status_code == 200:
+                bucket.downloads.append(str(parsed.get("VersionId")))
+
+        client.meta.events.register("after-call.s3.GetObject", count)
+        yield bucket
+
+
+class Clock:
+    """A monotonic clock the test moves forward."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+ServiceFactory = Callable[..., ScoringService]
+
+
+@pytest.fixture
+def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> ServiceFactory:
+    """Build a ``ScoringService`` like the handler does, and install it in the handler module."""
+    import app as handler
+
+    def build(
+        source: ModelSource | str,
+        *,
+        threshold: float = 0.5,
+        max_body_bytes: int = 64 * 1024,
+        cache_dir: Path | None = None,
+        s3_client: Any = None,
+    ) -> ScoringService:
+        if isinstance(source, str):
+            source = open_model_source(source, lambda: s3_client)
+        settings = ServingSettings(
+            model_uri=source.uri,
+            refresh_seconds=60.0,
+            threshold=threshold,
+            max_body_bytes=max_body_bytes,
+            session_salt="test-salt",
+            cache_dir=cache_dir if cache_dir is not None else tmp_path / "model-cache",
+        )
+        cache = ModelCache(
+            source,
+            refresh_seconds=settings.refresh_seconds,
+            cache_dir=settings.cache_dir,
+            check=check_model_fits,
+            clock=clock,
+        )
+        service = ScoringService(cache, settings, handler.PowertoolsObserver())
+        monkeypatch.setattr(handler, "service", service)
+        return service
+
+    return build
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """One of the ready events in ``events/``, by file name."""
+    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
+    return event
+
+
+def rest_event(
+    method: str, path: str, body: str | None = None, content_type: str | None = None
+) -> dict[str, Any]:
+    """An API Gateway REST (payload 1.0) event, built from the ready score event's shape."""
+    event = load_event("score.json")
+    headers = {"Host": "abc123.execute-api.eu-west-1.amazonaws.com"}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    event.update(
+        httpMethod=method,
+        path=path,
+        resource=path,
+        body=body,
+        headers=headers,
+        multiValueHeaders={k: [v] for k, v in headers.items()},
+    )
+    event["requestContext"].update(httpMethod=method, resourcePath=path, path=f"/Prod{path}")
+    return event
+
+
+def response_json(response: dict[str, Any]) -> Any:
+    return json.loads(response["body"])

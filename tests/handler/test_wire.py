@@ -1,0 +1,88 @@
+"""Over real sockets on 127.0.0.1: moto's S3 server holds the bundle, the local API bridge turns
+HTTP requests into API Gateway events for the handler."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from local import ApiGatewayBridge, invoke
+from tests.handler.conftest import ROOT, ServiceFactory, standin_bundle
+
+BUCKET = "wire-models"
+KEY = "snowleap.zip"
+
+
+@pytest.fixture
+def s3_server(aws_env: None) -> Iterator[Any]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    client = boto3.client("s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    yield client
+    server.stop()
+
+
+@pytest.fixture
+def api() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ApiGatewayBridge)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def call(url: str, body: bytes | None = None, content_type: str | None = None) -> tuple[int, Any]:
+    headers = {"Content-Type": content_type} if content_type else {}
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_scores_over_http_with_the_bundle_from_an_s3_server_and_rolls_forward(
+    tmp_path: Path, s3_server: Any, api: str, make_service: ServiceFactory
+) -> None:
+    # GIVEN version 1 of the bundle in the S3 server and the local API reading it from there
+    first = s3_server.put_object(Bucket=BUCKET, Key=KEY, Body=standin_bundle(tmp_path))
+    make_service(f"s3://{BUCKET}/{KEY}", s3_client=s3_server)
+    sessions = (ROOT / "events" / "sessions.json").read_bytes()
+
+    # WHEN sessions are POSTed over HTTP
+    status, body = call(f"{api}/score", sessions, "application/json")
+
+    # THEN they are scored by version 1 (session A: margin 0 -> 0.5)
+    assert status == 200
+    assert body["model"]["version_id"] == first["VersionId"]
+    assert body["sessions"][0]["probability"] == pytest.approx(0.5)
+
+    # WHEN version 2 is uploaded and a warm-up ping arrives
+    second = s3_server.put_object(
+        Bucket=BUCKET, Key=KEY, Body=standin_bundle(tmp_path, intercept=1.0)
+    )
+    assert invoke({"warmup": True})["refresh"] == "updated"
+
+    # THEN the next request is scored by version 2 (session A: margin 2 -> 0.88079708)
+    status, body = call(f"{api}/score", sessions, "application/json")
+    assert body["model"]["version_id"] == second["VersionId"]
+    assert body["sessions"][0]["probability"] == pytest.approx(0.8807970779778823)
+    # AND bad requests get their 4xx over the wire too
+    assert call(f"{api}/score", b"e=pv", "text/plain")[0] == 415
+    assert call(f"{api}/score", b"[" + b"1," * 40_000 + b"1]", "application/json")[0] == 413
+    status, body = call(f"{api}/model")
+    assert status == 200 and body["version_id"] == second["VersionId"]

@@ -1,0 +1,159 @@
+"""session_features on hand-built sessions; every expected value worked out by hand below."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from snowleap.snowplow import FEATURE_SCHEMA, Event, session_features
+from snowleap.snowplow.features import is_purchase, page_kind
+
+# Saturday 9 March 2024, 14:05 UTC
+START = datetime(2024, 3, 9, 14, 5, tzinfo=UTC)
+
+
+def _event(
+    kind: str,
+    second: float,
+    path: str | None = None,
+    *,
+    action: str | None = None,
+    scroll: int | None = None,
+    medium: str = "internal",
+) -> Event:
+    return Event(
+        event=kind,
+        event_name=kind,
+        timestamp=START + timedelta(seconds=second),
+        platform="web",
+        page_path=path,
+        medium=medium,
+        commerce_action=action,
+        scroll_y_max=scroll,
+        device_class="mobile",
+        visit_number=2,
+        domain_sessionid="sid",
+    )
+
+
+def _shopping_session() -> list[Event]:
+    return [
+        _event("page_view", 0, "/", medium="search"),
+        _event("page_ping", 10, "/", scroll=300),
+        _event("page_ping", 20, "/", scroll=800),
+        _event("page_view", 75, "/c/shoes"),
+        _event("page_view", 90, "/p/SKU-1"),
+        _event("page_ping", 100, "/p/SKU-1", scroll=400),
+        _event("page_ping", 160, "/p/SKU-1", scroll=500),
+        _event("struct", 170, action="add_to_basket"),
+        _event("page_view", 180, "/p/SKU-2"),
+        _event("page_view", 190, "/basket"),
+        _event("page_view", 200, "/checkout"),
+        # the purchase and everything after it must not count
+        _event("transaction", 230, action="purchase"),
+        _event("transaction_item", 230, action="purchase"),
+        _event("page_view", 240, "/checkout/confirmation"),
+        _event("struct", 250, action="add_to_basket"),
+    ]
+
+
+def test_hand_computed_row() -> None:
+    events = _shopping_session()
+    shuffled = events[7:] + events[:7]  # time order is restored by the function
+    features = session_features(shuffled)
+    assert features.used == 11
+    assert features.excluded == 4
+    assert features.row == {
+        "n_events": 11.0,
+        "n_page_views": 6.0,  # at 0, 75, 90, 180, 190, 200 s
+        "n_page_pings": 4.0,  # at 10, 20, 100, 160 s
+        "n_distinct_pages": 6.0,  # /, /c/shoes, /p/SKU-1, /p/SKU-2, /basket, /checkout
+        "n_product_views": 2.0,
+        "n_category_views": 1.0,
+        "n_basket_views": 1.0,
+        "n_checkout_views": 1.0,
+        "n_add_to_basket": 1.0,  # the one at 250 s is after the purchase
+        "n_remove_from_basket": 0.0,
+        "duration_s": 200.0,  # 0 .. 200 s
+        "active_time_s": 60.0,  # pings after gaps of 10, 10, 10 and 60 capped to 30
+        "max_scroll_px": 800.0,
+        "start_hour": 14.0,
+        "start_weekday": 5.0,  # Saturday
+        "mean_gap_s": 20.0,  # 10 gaps summing to 200 s
+        "max_gap_s": 60.0,  # 100 -> 160 s
+        "visit_number": 2.0,
+        "referrer_medium": "search",  # the landing page view's medium
+        "device_class": "mobile",
+        "platform": "web",
+    }
+    assert list(features.row) == list(FEATURE_SCHEMA)
+
+
+def test_what_happens_from_the_purchase_on_cannot_change_the_row() -> None:
+    events = _shopping_session()
+    before_purchase = session_features(events[:11])
+    assert before_purchase.excluded == 0
+    assert session_features(events).row == before_purchase.row
+
+
+def test_order_confirmation_page_counts_as_the_purchase() -> None:
+    events = [
+        _event("page_view", 0, "/basket"),
+        _event("page_view", 30, "/checkout/confirmation"),
+        _event("transaction", 31, action="purchase"),
+    ]
+    features = session_features(events)
+    assert (features.used, features.excluded) == (1, 2)
+    assert features.row["n_basket_views"] == 1.0
+    assert features.row["duration_s"] == 0.0
+
+
+def test_single_event_and_empty_sessions() -> None:
+    one = session_features([_event("page_view", 0, "/p/1", medium="email")])
+    assert one.row["n_events"] == 1.0
+    assert one.row["mean_gap_s"] == one.row["max_gap_s"] == one.row["duration_s"] == 0.0
+    assert one.row["referrer_medium"] == "email"
+    empty = session_features([_event("transaction", 0, action="purchase")])
+    assert (empty.used, empty.excluded) == (0, 1)
+    assert all(empty.row[name] == 0.0 for name, t in FEATURE_SCHEMA.items() if t == "double")
+    assert all(empty.row[name] == "unknown" for name, t in FEATURE_SCHEMA.items() if t == "string")
+
+
+def test_ties_keep_their_given_order() -> None:
+    # a page view and an add at the same instant: the first given stays first
+    events = [_event("struct", 5, action="add_to_basket"), _event("page_view", 5, "/p/1")]
+    row = session_features(events).row
+    assert row["n_events"] == 2.0 and row["max_gap_s"] == 0.0
+    # the landing page view's medium, though the struct event came first
+    assert row["referrer_medium"] == "internal"
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/", "home"),
+        ("/index.html", "home"),
+        ("/p/SKU-100", "product"),
+        ("/products/42", "product"),
+        ("/products", "category"),
+        ("/c/shoes/trail", "category"),
+        ("/basket", "basket"),
+        ("/cart/", "basket"),
+        ("/checkout/payment", "checkout"),
+        ("/checkout/confirmation", "confirmation"),
+        ("/order/thank-you", "confirmation"),
+        ("/search", "search"),
+        ("/about/success-stories", "other"),
+        (None, None),
+    ],
+)
+def test_page_kind(path: str | None, kind: str | None) -> None:
+    assert page_kind(path) == kind
+
+
+def test_is_purchase() -> None:
+    assert is_purchase(_event("transaction", 0, action="purchase"))
+    assert is_purchase(_event("page_view", 0, "/checkout/complete"))
+    assert not is_purchase(_event("page_view", 0, "/checkout"))
+    assert not is_purchase(_event("struct", 0, action="add_to_basket"))

@@ -1,0 +1,198 @@
+"""Tracker requests: all 34 POST bodies, the GET request, and malformed variants."""
+# ruff: noqa: E501  (NOTE: tables of inputs and their exact reasons read best one case a line)
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from snowleap.snowplow import (
+    PayloadError,
+    group_sessions,
+    parse_tracker_get,
+    parse_tracker_payload,
+    session_key,
+)
+from snowleap.snowplow.features import is_purchase
+
+SCHEMA = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4"
+
+
+@pytest.fixture(scope="module")
+def bodies(snowplow_dir: Path) -> list[str]:
+    return (snowplow_dir / "tracker_payloads.jsonl").read_text().splitlines()
+
+
+@pytest.fixture
+def page_view(bodies: list[str]) -> dict[str, str]:
+    event: dict[str, str] = json.loads(bodies[0])["data"][0]
+    return event
+
+
+def _post(*events: Any) -> dict[str, Any]:
+    return {"schema": SCHEMA, "data": list(events)}
+
+
+def test_all_post_bodies_parse_into_45_events(bodies: list[str]) -> None:
+    assert len(bodies) == 34
+    events = []
+    for body in bodies:
+        for form in (body, body.encode("utf-8"), json.loads(body)):
+            result = parse_tracker_payload(form)
+            assert result.rejected == []
+        events.extend(result.events)
+    assert len(events) == 45
+    kinds = {event.event for _, event in events}
+    assert kinds == {"page_view", "page_ping", "struct", "unstruct", "transaction",
+                     "transaction_item"}  # fmt: skip
+
+
+def test_sessions_match_the_tracker_summary(bodies: list[str], snowplow_dir: Path) -> None:
+    summary = json.loads((snowplow_dir / "tracker_sessions_summary.json").read_text())
+    events = [pair for body in bodies for pair in parse_tracker_payload(body).events]
+    sessions = group_sessions(events, salt="test-salt")
+    assert len(sessions) == len(summary["sessions"]) == 6
+    for session in summary["sessions"]:
+        group = [event for _, event in sessions[session_key(session["sid"], "test-salt")]]
+        adds = any(event.commerce_action == "add_to_basket" for event in group)
+        assert adds == session["add_to_basket"], session["sid"]
+        assert any(is_purchase(event) for event in group) == session["buys"], session["sid"]
+
+
+def test_fixture_values_are_typed(bodies: list[str]) -> None:
+    ping = parse_tracker_payload(bodies[1]).events[0][1]
+    assert ping.event == "page_ping"
+    assert ping.scroll_y_max == 300
+    # ttm (the true time the visit happened) wins over dtm (when the script ran)
+    assert ping.timestamp.isoformat() == "2024-03-04T09:00:10+00:00"
+    assert ping.medium == "search"  # referrer www.google.com
+    assert ping.device_class == "desktop"
+    assert ping.visit_number == 1
+    product = parse_tracker_payload(bodies[3]).events[0][1]
+    assert product.page_path == "/p/SKU-100"
+    assert product.medium == "internal"  # referrer is the shop itself
+
+
+def test_self_describing_add_to_cart_from_ue_px(bodies: list[str]) -> None:
+    unstruct = [
+        event
+        for body in bodies
+        for _, event in parse_tracker_payload(body).events
+        if event.event == "unstruct"
+    ]
+    assert [(e.event_name, e.commerce_action) for e in unstruct] == [
+        ("add_to_cart", "add_to_basket")
+    ]
+
+
+def test_base64_without_padding_and_plain_json_forms(bodies: list[str]) -> None:
+    event = json.loads(bodies[0])["data"][0]
+    padded = parse_tracker_payload(_post(event)).events[0][1]
+    assert event["cx"].endswith("=")
+    unpadded = dict(event, cx=event["cx"].rstrip("="))
+
+    plain = dict(event)
+    plain["co"] = base64.urlsafe_b64decode(plain.pop("cx")).decode()
+    results = parse_tracker_payload(_post(unpadded, plain))
+    assert results.rejected == []
+    assert [e for _, e in results.events] == [padded, padded]
+    ue = next(e for body in bodies for e in json.loads(body)["data"] if e["e"] == "ue")
+    ue_plain = dict(ue)
+    ue_plain["ue_pr"] = base64.urlsafe_b64decode(ue_plain.pop("ue_px")).decode()
+    ue_unpadded = dict(ue, ue_px=ue["ue_px"].rstrip("="))
+    parsed = parse_tracker_payload(_post(ue, ue_plain, ue_unpadded))
+    assert parsed.rejected == []
+    first = parsed.events[0][1]
+    assert all(e == first for _, e in parsed.events)
+
+
+def test_get_request(snowplow_dir: Path) -> None:
+    line = (snowplow_dir / "tracker_get_requests.txt").read_text().strip()
+    result = parse_tracker_get(line)
+    assert result.rejected == []
+    ((index, event),) = result.events
+    assert index == 0
+    assert (event.event, event.page_path, event.platform) == ("page_view", "/basket", "web")
+    assert event.timestamp.isoformat() == "2024-03-04T09:05:00+00:00"
+    assert parse_tracker_get(line.split("?", 1)[1]).events == result.events
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"cx": "not*base64"}, "'cx': not valid base64"),
+        ({"cx": "abcde"}, "'cx': not valid base64"),
+        ({"cx": "bm90IGpzb24"}, "'cx': base64 decodes to invalid JSON (Expecting value at char 0)"),
+        ({"cx": "__79"}, "'cx': base64 decodes to bytes that are not UTF-8"),
+        ({"co": '{"schema": "iglu:x/y/jsonschema/1-0-0"'}, "'co': not valid JSON (Expecting ',' delimiter at char 38)"),
+        ({"co": '{"data": []}'}, "'co': contexts has no 'schema' string"),
+        ({"co": '{"schema": "web_page", "data": []}'}, "'co': contexts has a schema that is not an Iglu URI: 'web_page'"),
+        ({"co": '{"schema": "iglu:a/b/jsonschema/1-0-0", "data": [1]}'}, "'co': context 0 is not a JSON object"),
+        ({"e": "ue"}, "'ue_pr'/'ue_px': missing (required for a self-describing event 'ue')"),
+        ({"e": "zz"}, "'e': unknown event type, shaped 'aa'"),
+        ({"tv": ""}, "'tv': missing (required by the tracker protocol)"),
+        ({"dtm": "17955O7982982"}, "'dtm': not epoch milliseconds, shaped '99999A9999999'"),
+        ({"ttm": "-1"}, "'ttm': not epoch milliseconds, shaped '-9'"),
+        ({"pp_may": "12.5"}, "'pp_may': not an integer, shaped '99.9'"),
+        ({"vid": 1}, "'vid': expected a string, got int"),
+        ({"tr_tt": "ninety"}, "'tr_tt': not a number, shaped 'aaaaaa'"),
+        ({"url": "http://[::1"}, "field 'page_url': not a valid URL"),
+    ],
+)  # fmt: skip
+def test_malformed_event_gets_its_precise_reason(
+    page_view: dict[str, str], change: dict[str, Any], reason: str
+) -> None:
+    bad = {**page_view, **change}
+    result = parse_tracker_payload(_post(page_view, bad, page_view))
+    assert [(r.index, r.reason) for r in result.rejected] == [(1, reason)]
+    assert [i for i, _ in result.events] == [0, 2]
+
+
+def test_event_without_any_time(page_view: dict[str, str]) -> None:
+    bad = {k: v for k, v in page_view.items() if k not in ("dtm", "ttm")}
+    result = parse_tracker_payload(_post(bad))
+    assert result.rejected[0].reason.startswith("no event time: none of true_tstamp")
+
+
+def test_event_that_is_not_an_object(page_view: dict[str, str]) -> None:
+    result = parse_tracker_payload(_post("e=pv", page_view))
+    assert [(r.index, r.reason) for r in result.rejected] == [
+        (0, "expected a JSON object of parameters, got str")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"\xff\xfe", "request body: not UTF-8 (byte 0)"),
+        ("{", "request body: not JSON (Expecting property name enclosed in double quotes at char 1)"),
+        ("[]", "request body: expected a JSON object, got list"),
+        ({"schema": "iglu:com.acme/payload/jsonschema/1-0-0", "data": []}, "request body: 'schema' must be"),
+        ({"schema": SCHEMA, "data": []}, "request body: 'data' must be a non-empty list of events"),
+        ({"schema": SCHEMA}, "request body: 'data' must be a non-empty list of events"),
+    ],
+)  # fmt: skip
+def test_a_body_that_is_no_envelope_raises(body: Any, message: str) -> None:
+    with pytest.raises(PayloadError) as raised:
+        parse_tracker_payload(body)
+    assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("e=pv&p=web&tv=js&dtm=1&pp_may=x", "'pp_may': not an integer, shaped 'a'"),
+        ("e=pv&p=web&dtm=1", "'tv': missing (required by the tracker protocol)"),
+        ("e=pv&p=web&tv=js&dtm=1&bad", "query string: not key=value pairs"),
+        (f"e=ue&p=web&tv=js&dtm=1&ue_px={quote('e30')}", "'ue_px': unstruct_event envelope has no 'schema' string"),
+    ],
+)  # fmt: skip
+def test_malformed_get_gets_its_precise_reason(query: str, reason: str) -> None:
+    result = parse_tracker_get(f"/i?{query}")
+    assert result.events == []
+    assert [(r.index, r.reason) for r in result.rejected] == [(0, reason)]
