@@ -135,7 +135,7 @@ def serving_lines(results: dict[str, Any]) -> list[str]:
             f"- Handler in-process, API Gateway event with one {handler['events_in_session']}-"
             f"event session: median {_num(warm['median_us'])} µs, p99 {_num(warm['p99_us'])} µs"
             f"{_ratio_to(warm['median_us'], row_us)} ; first invocation (loads the model) "
-            f"{_num(handler['first_invocation_ms'])} ms."
+            f"{_num(handler['first_invocation_ms'])} ms. Model: {handler.get('model')}."
         )
     else:
         lines.append(f"- Handler in-process: not measured ({handler.get('reason', 'not run')}).")
@@ -146,10 +146,12 @@ def serving_lines(results: dict[str, Any]) -> list[str]:
             f"- `make serve` on loopback, {serve['requests']} requests from "
             f"{serve['concurrency']} client threads: {_num(serve['requests_per_s'])} requests/s, "
             f"p50 {_num(latency['median_us'] / 1e3, 2)} ms, p99 {_num(latency['p99_us'] / 1e3, 2)}"
-            f" ms{_ratio_to(latency['median_us'], row_us)} ({serve['ok']} OK)."
+            f" ms{_ratio_to(latency['median_us'], row_us)} ({serve['ok']} OK). "
+            f"Model: {serve.get('model')}."
         )
     else:
-        lines.append(f"- `make serve`: not measured ({serve.get('reason', 'not run')}).")
+        why = serve.get("reason") or "; ".join(serve.get("failures") or ["not run"])
+        lines.append(f"- `make serve`: not measured ({why}).")
     if row_us is not None:
         lines.append(f"  (xr here = latency ÷ snowleap's bare `transform_row` on the session "
                      f"model, {_num(row_us)} µs.)")

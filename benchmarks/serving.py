@@ -121,6 +121,24 @@ def session_event(events: int = SESSION_EVENTS) -> dict[str, Any]:
     return event_copy
 
 
+DEFAULT_BUNDLE = REPO_ROOT / "bundles" / "snowleap-default.zip"
+DEMO_BUNDLE_WRITER = REPO_ROOT / "handler" / "demo_bundle.py"
+
+
+def serving_model(folder: Path) -> tuple[str, str]:
+    """The bundle the handler serves here, and what it is.
+
+    The trained default bundle; while a checkout has none yet, the handler's own hand-set demo
+    bundle (``handler/demo_bundle.py``) stands in, and the results say so.
+    """
+    if DEFAULT_BUNDLE.is_file():
+        return str(DEFAULT_BUNDLE), "default bundle (bundles/snowleap-default.zip)"
+    stand_in = folder / "demo-bundle.zip"
+    subprocess.run([sys.executable, str(DEMO_BUNDLE_WRITER), str(stand_in)], check=True,
+                   capture_output=True, timeout=60)
+    return str(stand_in), "STAND-IN: handler/demo_bundle.py (default bundle missing)"
+
+
 def _handler_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -139,16 +157,18 @@ def handler_latency(settings: Settings) -> dict[str, Any]:
         event_path = Path(work) / "event.json"
         out_path = Path(work) / "out.json"
         event_path.write_text(json.dumps(session_event()))
+        model_uri, model = serving_model(Path(work))
         run = run_measured(
             [sys.executable, "-m", "benchmarks.handler_child", str(event_path),
              str(settings.handler_repeats), str(out_path)],
-            timeout=300, env=_handler_env({"MODEL_CACHE_DIR": work}),
+            timeout=300, env=_handler_env({"MODEL_CACHE_DIR": work, "MODEL_URI": model_uri}),
         )
         if run.returncode != 0:
             tail = " | ".join(run.stderr.strip().splitlines()[-5:])
             return {"status": "unavailable", "reason": f"handler run failed: {tail}"[:700]}
         report: dict[str, Any] = json.loads(out_path.read_text())
     report["status"] = "ok"
+    report["model"] = model
     report["events_in_session"] = SESSION_EVENTS
     report["peak_rss_mib"] = run.peak_rss_mib
     return report
@@ -227,9 +247,10 @@ def serve_load(settings: Settings) -> dict[str, Any]:
         return {"status": "unavailable", "reason": "no `make serve` target on this checkout"}
     port = _free_port()
     with tempfile.TemporaryDirectory() as work:
+        model_uri, model = serving_model(Path(work))
         process = subprocess.Popen(
             ["make", "-s", "serve", f"PORT={port}"], cwd=REPO_ROOT,
-            env=_handler_env({"MODEL_CACHE_DIR": work}),
+            env=_handler_env({"MODEL_CACHE_DIR": work, "MODEL_URI": model_uri}),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
         try:
@@ -250,5 +271,6 @@ def serve_load(settings: Settings) -> dict[str, Any]:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
     report["status"] = "ok" if report["ok"] == report["requests"] else "errors"
+    report["model"] = model
     report["events_in_session"] = SESSION_EVENTS
     return report
