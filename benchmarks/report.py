@@ -80,6 +80,10 @@ def pipeline_table(case: str, pipeline: dict[str, Any], sizes: list[int]) -> lis
         f"- {LABELS.get(k, k)}: {c.get('reason')}"
         for k, c in pipeline["contenders"].items() if c.get("reason")
     ]
+    jvm = pipeline["contenders"].get("mleap_jvm", {})
+    if jvm.get("peak_rss_mib"):
+        reasons.append(f"- MLeap JVM benchmark process: peak RSS {_num(jvm['peak_rss_mib'])} MiB, "
+                       f"bundle load {_num(jvm.get('load_ms'))} ms.")
     onnx = pipeline["contenders"].get("onnxruntime", {})
     for variant in (onnx.get("variants") or {}).values():
         outcome = variant.get("reason") or _check(variant)
@@ -266,13 +270,44 @@ def update_readme(table: str, readme: Path = README) -> None:
 def render(results: dict[str, Any], folder: Path = RESULTS_DIR) -> str:
     """Write ``results.md`` and ``results.png`` beside the JSON and refresh the README."""
     table = markdown(results)
-    (folder / "results.md").write_text("# Benchmark results\n\n" + table + _profile(results))
+    (folder / "results.md").write_text(
+        "# Benchmark results\n\n" + table + METHOD + _profile(results)
+    )
     try:
         chart(results, folder / "results.png")
     except ImportError as exc:
         print(f"no chart: {exc}", file=sys.stderr)
     update_readme(table)
     return table
+
+
+METHOD = """
+## How each figure is measured
+
+- **Pipelines**: the default Snowplow session model is read back into Spark from the committed
+  bundle by MLeap's Spark deserializer; the airbnb-style pipeline (5 string indexers, one-hot
+  encoders, assembler, scaler, 20-tree random forest regression with categorical splits) is
+  fitted in Spark on seeded synthetic listings and exported with MLeap (`benchmarks/cases/`).
+- **Checks before timing**: every contender scores every benchmark row and is compared with
+  Spark's own output on those rows (1e-9 relative for double-precision engines, 1e-4 relative
+  with a 1e-6 absolute floor for ONNX's float32). A contender with wrong rows is not timed; a
+  float32 engine with at most 1% wrong rows is timed and its row count of differences shown.
+- **Row latency**: one row scored again and again from a dict (snowleap `transform_row`; ONNX
+  Runtime: one `[1, 1]` array per input then `run`, as a Python caller must), each call timed
+  with `perf_counter_ns` after a warm-up (`benchmarks/runtime_bench.py`); MLeap's
+  `RowTransformer` timed with `System.nanoTime` inside the JVM after a 50,000-call JIT warm-up
+  (`benchmarks/jvm`); PySpark: a one-row DataFrame, `transform`, `collect`.
+- **Batch throughput**: snowleap `transform` and ONNX `run` on numpy columns (median of several
+  runs); MLeap `Transformer.transform` on a LeapFrame; PySpark `transform` on a cached
+  DataFrame written to Spark's `noop` sink (every column computed, nothing collected).
+- **Cold start**: a fresh Python process per run (interpreter start-up and exit included):
+  import the engine and boto3, fetch the model from S3 (moto's server on 127.0.0.1), load,
+  score the first row; one untimed run first so both engines start from compiled bytecode.
+  Peak memory is that process's maximum RSS (`wait4`).
+- **Serving**: layer sizes from the zip `make layer` builds; the handler invoked in-process with
+  an API Gateway event holding one 30-event session; `make serve` loaded from client threads on
+  loopback with a fixed request count.
+"""
 
 
 def _profile(results: dict[str, Any]) -> str:
