@@ -96,22 +96,27 @@ def cold_start_table(cold: dict[str, Any]) -> list[str]:
         "**Cold start** (fresh process: import, fetch from S3 (moto on 127.0.0.1), load, first "
         "score; median of runs) and **peak memory** (max RSS of that process)",
         "",
-        "| pipeline | engine | cold start ms | peak RSS MiB |",
-        "|---|---|---:|---:|",
+        "| pipeline | engine | cold start ms | peak RSS MiB | import (engine + boto3) ms | "
+        "S3 fetch ms | load ms | first score ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     if isinstance(cold.get("status"), str):
-        return [*lines, f"| all | - | not measured: {cold.get('reason')} | |"]
+        return [*lines, f"| all | - | not measured: {cold.get('reason')} | | | | | |"]
     for case, engines in cold.items():
         for engine, figures in engines.items():
             ratios = figures.get("ratios", {})
             if figures.get("status") != "ok":
                 lines.append(f"| {case} | {LABELS.get(engine, engine)} | "
-                             f"{figures.get('reason', 'error')} | |")
+                             f"{figures.get('reason', 'error')} | | | | | |")
                 continue
+            phases = figures.get("phases_median_ms", {})
             lines.append(
                 f"| {case} | {LABELS.get(engine, engine)} | "
                 f"{_num(figures['median_ms'])}{_ratio(ratios.get('median_ms'))} | "
-                f"{_num(figures['peak_rss_mib'])}{_ratio(ratios.get('peak_rss_mib'))} |"
+                f"{_num(figures['peak_rss_mib'])}{_ratio(ratios.get('peak_rss_mib'))} | "
+                + " | ".join(_num(phases.get(f"{p}_ms"), 2)
+                             for p in ("imported", "fetched", "loaded", "scored"))
+                + " |"
             )
     return lines
 
