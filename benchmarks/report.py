@@ -297,6 +297,9 @@ METHOD = """
   Spark's own output on those rows (1e-9 relative for double-precision engines, 1e-4 relative
   with a 1e-6 absolute floor for ONNX's float32). A contender with wrong rows is not timed; a
   float32 engine with at most 1% wrong rows is timed and its row count of differences shown.
+  (Why ONNX can differ on a row: Spark often splits a continuous feature at one of its own
+  values, so a row can sit exactly on a threshold; computed in float32, its scaled value can
+  round to the other side. The airbnb row that differs in our runs is such a tie.)
 - **Row latency**: one row scored again and again from a dict (snowleap `transform_row`; ONNX
   Runtime: one `[1, 1]` array per input then `run`, as a Python caller must), each call timed
   with `perf_counter_ns` after a warm-up (`benchmarks/runtime_bench.py`); MLeap's
