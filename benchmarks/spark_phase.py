@@ -171,7 +171,9 @@ def convert_to_onnx(spark: Any, model: Any, types: dict[str, str], work: Path) -
 
 
 def main(argv: list[str]) -> int:
+    """``spark_phase {full|quick} [CASE ...]``: all cases unless some are named."""
     settings = QUICK if argv[:1] == ["quick"] else FULL
+    chosen = [case for case in CASES if not argv[1:] or case.name in argv[1:]]
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"cases": {}}
     try:
@@ -184,7 +186,7 @@ def main(argv: list[str]) -> int:
         return 0
     report["spark_version"] = spark.version
     try:
-        for case in CASES:
+        for case in chosen:
             print(f"[spark] {case.name}", file=sys.stderr, flush=True)
             try:
                 report["cases"][case.name] = run_case(spark, case, settings, WORK_DIR / case.name)

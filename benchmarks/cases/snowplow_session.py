@@ -1,7 +1,10 @@
 """The default Snowplow session model: the bundle ``make train`` commits under ``bundles/``.
 
-The Spark pipeline is read back from that very bundle with MLeap's Spark deserializer, so PySpark
-and ONNX Runtime run exactly the model snowleap serves. Benchmark rows are session feature rows
+PySpark and ONNX Runtime need the fitted Spark pipeline itself: the training job saves it beside
+the bundle (``bundles/spark-pipeline``, Spark's own format), so they run exactly the model
+snowleap serves. Without that folder, MLeap's Spark deserializer reads the bundle back (MLeap
+0.16 cannot do that on Spark 3.5 for tree classifiers: the error is reported). Benchmark rows
+are session feature rows
 (``snowleap.snowplow.FEATURE_SCHEMA``) with plausible values: counts and durations drawn from a
 seeded generator, strings from the labels the model's string indexers learned.
 """
@@ -17,6 +20,7 @@ import numpy as np
 from benchmarks.settings import REPO_ROOT
 
 DEFAULT_BUNDLE = REPO_ROOT / "bundles" / "snowleap-default.zip"
+SPARK_PIPELINE = REPO_ROOT / "bundles" / "spark-pipeline"
 OUTPUTS = ("probability", "prediction")
 
 
@@ -32,6 +36,8 @@ def spark_model(spark: Any, bundle_path: Path) -> tuple[Any, str | None]:
         missing = DEFAULT_BUNDLE.relative_to(REPO_ROOT)
         raise CaseUnavailableError(f"{missing} missing: run make train")
     shutil.copyfile(DEFAULT_BUNDLE, bundle_path)
+    if SPARK_PIPELINE.is_dir():
+        return PipelineModel.load(str(SPARK_PIPELINE)), None
     serializer = spark._jvm.ml.combust.mleap.spark.SimpleSparkSerializer()
     java_model = serializer.deserializeFromBundle(f"jar:file:{Path(bundle_path).resolve()}")
     return PipelineModel._from_java(java_model), None
