@@ -102,8 +102,10 @@ def _runs(
             tail = " | ".join(run.stderr.strip().splitlines()[-4:])
             return {"status": "error", "reason": tail[:600]}
         walls.append(run.wall_s * 1e3)
-        rss.append(run.peak_rss_mib)
-        phases.append(json.loads(run.stdout.strip().splitlines()[-1]))
+        phase = json.loads(run.stdout.strip().splitlines()[-1])
+        # NOTE: the child's own VmHWM at exit is exact; the parent's sampling is the fallback.
+        rss.append(phase.pop("peak_rss_mib", None) or run.peak_rss_mib)
+        phases.append(phase)
     return {
         "status": "ok",
         "runs": len(walls),

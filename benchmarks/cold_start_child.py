@@ -52,7 +52,16 @@ def main(engine: str, endpoint: str, bucket: str, key: str, row_json: str) -> di
     return {
         f"{later}_ms": (marks[later] - marks[earlier]) * 1e3
         for earlier, later in itertools.pairwise(phases)
-    } | {"in_process_ms": (marks["scored"] - STARTED) * 1e3}
+    } | {"in_process_ms": (marks["scored"] - STARTED) * 1e3, "peak_rss_mib": _peak_rss_mib()}
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak RSS (``VmHWM``; see ``benchmarks.processes.peak_rss_mib``)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":
