@@ -58,7 +58,8 @@ def pipeline_table(case: str, pipeline: dict[str, Any], sizes: list[int]) -> lis
     head += [f"rows/s, batch {s:,}" for s in sizes]
     lines = [
         f"**{pipeline.get('title', case)}** ({pipeline.get('rows', '?')} benchmark rows; "
-        "(xr) = figure ÷ snowleap's)",
+        "(xr) = figure ÷ snowleap's: for latency r > 1 is slower than snowleap, for rows/s "
+        "r > 1 is faster)",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * 2 + "---:|" * (len(head) - 2),
@@ -260,7 +261,8 @@ def update_readme(table: str, readme: Path = README) -> None:
     """Put ``table`` between the benchmark markers, adding the section if it is missing."""
     text = readme.read_text() if readme.is_file() else ""
     block = (f"{START}\n\n{table.rstrip()}\n\nChart: `benchmarks/results/results.png`; all "
-             f"numbers: `benchmarks/results/results.json`.\n\n{END}")
+             f"numbers: `benchmarks/results/results.json`; how each figure is measured and a "
+             f"profile of where snowleap's time goes: `benchmarks/results/results.md`.\n\n{END}")
     if START in text and END in text:
         before = text[: text.index(START)]
         after = text[text.index(END) + len(END):]
