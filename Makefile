@@ -29,8 +29,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create .venv with the package and its test tools
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff (lint and formatting)
 	$(VENV)/bin/ruff check src tests handler layers benchmarks
+	$(VENV)/bin/ruff format --check src tests handler layers benchmarks
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -45,15 +46,20 @@ $(SPARK_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[spark]'
 	touch $(SPARK_STAMP)
 
-$(JARS_STAMP): jvm/pom.xml
+$(JARS_STAMP): jvm/pom.xml jvm/runtime/pom.xml
 	rm -rf jvm/jars
 	mvn -q -B -f jvm/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/jvm/jars
+	mvn -q -B -f jvm/runtime/pom.xml dependency:copy-dependencies \
+		-DoutputDirectory=$(CURDIR)/jvm/jars/runtime
 	touch $(JARS_STAMP)
 
-.PHONY: jars spark
+.PHONY: jars spark fixtures
 jars: $(JARS_STAMP) ## Fetch MLeap's jars with Maven (jvm/pom.xml) into jvm/jars
 
 spark: $(SPARK_STAMP) $(JARS_STAMP) ## Install PySpark and MLeap's jars (export, parity tests)
+
+fixtures: spark ## Regenerate tests/fixtures (golden bundles + Spark outputs) with Spark and MLeap
+	$(PY) -m tests.parity.make_fixtures
 
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark

@@ -33,15 +33,17 @@ def agree(expected: Any, actual: Any, tolerance: float) -> bool:
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
         if math.isnan(expected) or math.isnan(actual):
             return math.isnan(expected) and math.isnan(actual)
-        return math.isclose(expected, actual, rel_tol=tolerance,
-                            abs_tol=max(FLOAT32_ABS_TOL, ABS_TOL))
+        return math.isclose(
+            expected, actual, rel_tol=tolerance, abs_tol=max(FLOAT32_ABS_TOL, ABS_TOL)
+        )
     return values_agree(expected, actual, tolerance)
 
 
 def _relative_error(expected: Any, actual: Any) -> float:
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return max((_relative_error(e, a) for e, a in zip(expected, actual, strict=True)),
-                   default=0.0)
+        return max(
+            (_relative_error(e, a) for e, a in zip(expected, actual, strict=True)), default=0.0
+        )
     try:
         e, a = float(expected), float(actual)
     except (TypeError, ValueError):
@@ -66,7 +68,9 @@ def compare(
         got = actual.get(column)
         if got is None or len(got) != rows:
             return {
-                "rows": rows, "mismatched_rows": rows, "tolerance": tolerance,
+                "rows": rows,
+                "mismatched_rows": rows,
+                "tolerance": tolerance,
                 "max_rel_err": None,
                 "examples": [f"column {column!r} missing or of the wrong length"],
             }

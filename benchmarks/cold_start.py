@@ -41,7 +41,8 @@ def available() -> str | None:
 def _environment() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
         AWS_DEFAULT_REGION="us-east-1",
     )
     env.pop("AWS_PROFILE", None)
@@ -63,8 +64,11 @@ def measure(works: list[CaseWork], settings: Settings) -> dict[str, Any]:
     results: dict[str, Any] = {}
     try:
         s3 = boto3.client(
-            "s3", endpoint_url=endpoint, region_name="us-east-1",
-            aws_access_key_id="bench", aws_secret_access_key="bench",
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
         )
         s3.create_bucket(Bucket=BUCKET)
         for work in works:
@@ -89,7 +93,13 @@ def _runs(
     engine: str, endpoint: str, key: str, work: CaseWork, settings: Settings, env: dict[str, str]
 ) -> dict[str, Any]:
     command = [
-        sys.executable, "-m", "benchmarks.cold_start_child", engine, endpoint, BUCKET, key,
+        sys.executable,
+        "-m",
+        "benchmarks.cold_start_child",
+        engine,
+        endpoint,
+        BUCKET,
+        key,
         json.dumps(work.rows[0]),
     ]
     walls, rss, phases = [], [], []

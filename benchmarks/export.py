@@ -31,7 +31,8 @@ def export(model: Any, sample_df: Any, bundle_path: Path) -> str | None:
     java_model = mleap.adapted_for_mleap(spark._jvm, spark.sparkContext._gateway, model._to_java())
     with tempfile.TemporaryDirectory(dir=bundle_path.parent) as work:
         written = Path(work) / bundle_path.name
-        mleap.write_bundle(spark._jvm, java_model, model.transform(sample_df)._jdf, str(written),
-                           "json")
+        mleap.write_bundle(
+            spark._jvm, java_model, model.transform(sample_df)._jdf, str(written), "json"
+        )
         written.replace(bundle_path)
     return refusal[:1000]

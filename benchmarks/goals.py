@@ -68,8 +68,9 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     goals = []
     for case, pipeline in results.get("pipelines", {}).items():
         if pipeline.get("error"):
-            goals.append(_goal("every goal", case, None, f"pipeline not measured: "
-                               f"{pipeline['error']}"[:300]))
+            goals.append(
+                _goal("every goal", case, None, f"pipeline not measured: {pipeline['error']}"[:300])
+            )
             continue
         contenders = pipeline.get("contenders", {})
         ours = contenders.get(SNOWLEAP, {})
@@ -77,27 +78,64 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         jvm = contenders.get("mleap_jvm", {})
         spark = contenders.get("pyspark", {})
         mine = _row_median(ours)
-        goals.append(_compare(
-            "row latency at least 2x better than ONNX Runtime", case, mine,
-            _row_median(onnx), lambda s, o: s * 2 <= o, "µs", onnx))
-        goals.append(_compare(
-            "row latency at or below MLeap JVM", case, mine, _row_median(jvm),
-            lambda s, o: s <= o, "µs", jvm))
-        goals.append(_compare(
-            "over 1,000x faster than PySpark for one row", case, mine, _row_median(spark),
-            lambda s, o: o / s > 1000, "µs", spark))
+        goals.append(
+            _compare(
+                "row latency at least 2x better than ONNX Runtime",
+                case,
+                mine,
+                _row_median(onnx),
+                lambda s, o: s * 2 <= o,
+                "µs",
+                onnx,
+            )
+        )
+        goals.append(
+            _compare(
+                "row latency at or below MLeap JVM",
+                case,
+                mine,
+                _row_median(jvm),
+                lambda s, o: s <= o,
+                "µs",
+                jvm,
+            )
+        )
+        goals.append(
+            _compare(
+                "over 1,000x faster than PySpark for one row",
+                case,
+                mine,
+                _row_median(spark),
+                lambda s, o: o / s > 1000,
+                "µs",
+                spark,
+            )
+        )
         goals.append(_batch_goal(case, ours, onnx))
     cold = results.get("cold_start", {})
     for case, engines in ({} if isinstance(cold.get("status"), str) else cold).items():
         ours, onnx = engines.get(SNOWLEAP, {}), engines.get("onnxruntime", {})
-        goals.append(_compare(
-            "cold start under half of ONNX Runtime's", case, ours.get("median_ms"),
-            onnx.get("median_ms"), lambda s, o: s * 2 < o, "ms", onnx))
+        goals.append(
+            _compare(
+                "cold start under half of ONNX Runtime's",
+                case,
+                ours.get("median_ms"),
+                onnx.get("median_ms"),
+                lambda s, o: s * 2 < o,
+                "ms",
+                onnx,
+            )
+        )
     return goals
 
 
 def _compare(
-    name: str, case: str, mine: float | None, theirs: float | None, test: Any, unit: str,
+    name: str,
+    case: str,
+    mine: float | None,
+    theirs: float | None,
+    test: Any,
+    unit: str,
     other: dict[str, Any],
 ) -> dict[str, Any]:
     if mine is None or theirs is None:
@@ -105,8 +143,12 @@ def _compare(
         why = other.get("reason") or other.get("status") or "not measured"
         return _goal(name, case, None, f"no figure for {missing} ({why})"[:300])
     met = bool(test(mine, theirs))
-    return _goal(name, case, met, f"snowleap {mine:,.1f} {unit} vs {theirs:,.1f} {unit} "
-                 f"(ratio {theirs / mine:,.2f}x)")
+    return _goal(
+        name,
+        case,
+        met,
+        f"snowleap {mine:,.1f} {unit} vs {theirs:,.1f} {unit} (ratio {theirs / mine:,.2f}x)",
+    )
 
 
 def _batch_goal(case: str, ours: dict[str, Any], onnx: dict[str, Any]) -> dict[str, Any]:

@@ -63,9 +63,7 @@ def convert_pipeline(model: Any, spark: Any, input_types: dict[str, str]) -> Con
             "inputs of Concat): the graph does not load; corrected model casts them to float"
         )
     forests = [stage for stage in model.stages if type(stage).__name__ in _TREE_ENSEMBLE_CLASSES]
-    tree_nodes = [
-        node for node in onnx_model.graph.node if node.op_type.startswith("TreeEnsemble")
-    ]
+    tree_nodes = [node for node in onnx_model.graph.node if node.op_type.startswith("TreeEnsemble")]
     if cast:
         result.cast_only = onnx_model.SerializeToString()
     if not forests:
@@ -115,10 +113,18 @@ class _TreeWriter:
         self.lists: dict[str, list[Any]] = {
             key: []
             for key in (
-                "nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_modes",
-                "nodes_values", "nodes_truenodeids", "nodes_falsenodeids",
-                "nodes_missing_value_tracks_true", "nodes_hitrates",
-                f"{self.leaf}_treeids", f"{self.leaf}_nodeids", f"{self.leaf}_ids",
+                "nodes_treeids",
+                "nodes_nodeids",
+                "nodes_featureids",
+                "nodes_modes",
+                "nodes_values",
+                "nodes_truenodeids",
+                "nodes_falsenodeids",
+                "nodes_missing_value_tracks_true",
+                "nodes_hitrates",
+                f"{self.leaf}_treeids",
+                f"{self.leaf}_nodeids",
+                f"{self.leaf}_ids",
                 f"{self.leaf}_weights",
             )
         }
@@ -248,8 +254,9 @@ def _cast_mixed_concat_inputs(onnx_model: Any) -> int:
             cast_name = f"{name}_as_float"
             graph.node.insert(
                 position,
-                helper.make_node("Cast", [name], [cast_name], to=TensorProto.FLOAT,
-                                 name=f"Cast_{cast_name}"),
+                helper.make_node(
+                    "Cast", [name], [cast_name], to=TensorProto.FLOAT, name=f"Cast_{cast_name}"
+                ),
             )
             node.input[index] = cast_name
             casts += 1

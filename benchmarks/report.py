@@ -79,12 +79,15 @@ def pipeline_table(case: str, pipeline: dict[str, Any], sizes: list[int]) -> lis
         lines.append("| " + " | ".join(cells) + " |")
     reasons = [
         f"- {LABELS.get(k, k)}: {c.get('reason')}"
-        for k, c in pipeline["contenders"].items() if c.get("reason")
+        for k, c in pipeline["contenders"].items()
+        if c.get("reason")
     ]
     jvm = pipeline["contenders"].get("mleap_jvm", {})
     if jvm.get("peak_rss_mib"):
-        reasons.append(f"- MLeap JVM benchmark process: peak RSS {_num(jvm['peak_rss_mib'])} MiB, "
-                       f"bundle load {_num(jvm.get('load_ms'))} ms.")
+        reasons.append(
+            f"- MLeap JVM benchmark process: peak RSS {_num(jvm['peak_rss_mib'])} MiB, "
+            f"bundle load {_num(jvm.get('load_ms'))} ms."
+        )
     onnx = pipeline["contenders"].get("onnxruntime", {})
     for variant in (onnx.get("variants") or {}).values():
         outcome = variant.get("reason") or _check(variant)
@@ -107,16 +110,20 @@ def cold_start_table(cold: dict[str, Any]) -> list[str]:
         for engine, figures in engines.items():
             ratios = figures.get("ratios", {})
             if figures.get("status") != "ok":
-                lines.append(f"| {case} | {LABELS.get(engine, engine)} | "
-                             f"{figures.get('reason', 'error')} | | | | | |")
+                lines.append(
+                    f"| {case} | {LABELS.get(engine, engine)} | "
+                    f"{figures.get('reason', 'error')} | | | | | |"
+                )
                 continue
             phases = figures.get("phases_median_ms", {})
             lines.append(
                 f"| {case} | {LABELS.get(engine, engine)} | "
                 f"{_num(figures['median_ms'])}{_ratio(ratios.get('median_ms'))} | "
                 f"{_num(figures['peak_rss_mib'])}{_ratio(ratios.get('peak_rss_mib'))} | "
-                + " | ".join(_num(phases.get(f"{p}_ms"), 2)
-                             for p in ("imported", "fetched", "loaded", "scored"))
+                + " | ".join(
+                    _num(phases.get(f"{p}_ms"), 2)
+                    for p in ("imported", "fetched", "loaded", "scored")
+                )
                 + " |"
             )
     return lines
@@ -131,11 +138,14 @@ def serving_lines(results: dict[str, Any]) -> list[str]:
         unzipped = layer["unzipped_mib"]
         extra = ", ".join(
             f"{name} installed: {_num(size)} MiB{_ratio(size / unzipped)}"
-            for name, size in alt.items() if size
+            for name, size in alt.items()
+            if size
         )
-        lines.append(f"- Layer (`make layer`, x86_64): {_num(layer['zipped_mib'])} MiB zipped, "
-                     f"{_num(unzipped)} MiB unzipped (Lambda limit 250 MiB unzipped); "
-                     f"for comparison {extra}.")
+        lines.append(
+            f"- Layer (`make layer`, x86_64): {_num(layer['zipped_mib'])} MiB zipped, "
+            f"{_num(unzipped)} MiB unzipped (Lambda limit 250 MiB unzipped); "
+            f"for comparison {extra}."
+        )
     else:
         lines.append(f"- Layer: not measured ({layer.get('reason', 'not run')}).")
     handler = results.get("handler", {})
@@ -163,8 +173,10 @@ def serving_lines(results: dict[str, Any]) -> list[str]:
         why = serve.get("reason") or "; ".join(serve.get("failures") or ["not run"])
         lines.append(f"- `make serve`: not measured ({why}).")
     if row_us is not None:
-        lines.append(f"  (xr here = latency ÷ snowleap's bare `transform_row` on the session "
-                     f"model, {_num(row_us)} µs.)")
+        lines.append(
+            f"  (xr here = latency ÷ snowleap's bare `transform_row` on the session "
+            f"model, {_num(row_us)} µs.)"
+        )
     return lines
 
 
@@ -189,13 +201,20 @@ def goal_lines(goals: list[dict[str, Any]]) -> list[str]:
 def markdown(results: dict[str, Any]) -> str:
     machine = results.get("machine", {})
     versions = results.get("versions", {})
-    sizes = sorted({int(b["size"]) for p in results.get("pipelines", {}).values()
-                    for c in p["contenders"].values() for b in c.get("batches") or ()})
+    sizes = sorted(
+        {
+            int(b["size"])
+            for p in results.get("pipelines", {}).values()
+            for c in p["contenders"].values()
+            for b in c.get("batches") or ()
+        }
+    )
     lines = [
         f"Run `{results.get('settings')}` of {results.get('generated', '?')} on "
         f"{machine.get('cpu', '?')}, {machine.get('cores', '?')} cores (load "
         f"{machine.get('load_average_1_5_15')}); "
-        + ", ".join(f"{k} {v}" for k, v in versions.items() if v) + ".",
+        + ", ".join(f"{k} {v}" for k, v in versions.items() if v)
+        + ".",
         "",
     ]
     if results.get("spark_error"):
@@ -244,8 +263,12 @@ def chart(results: dict[str, Any], path: Path) -> None:
         for key, contender in pipeline["contenders"].items():
             batches = contender.get("batches") or []
             if batches:
-                batch_axis.plot([b["size"] for b in batches], [b["rows_per_s"] for b in batches],
-                                marker="o", label=LABELS.get(key, key))
+                batch_axis.plot(
+                    [b["size"] for b in batches],
+                    [b["rows_per_s"] for b in batches],
+                    marker="o",
+                    label=LABELS.get(key, key),
+                )
         batch_axis.set_xscale("log")
         batch_axis.set_yscale("log")
         batch_axis.set_xlabel("batch size (rows)")
@@ -260,17 +283,22 @@ def chart(results: dict[str, Any], path: Path) -> None:
 def update_readme(table: str, readme: Path = README) -> None:
     """Put ``table`` between the benchmark markers, adding the section if it is missing."""
     text = readme.read_text() if readme.is_file() else ""
-    block = (f"{START}\n\n{table.rstrip()}\n\nChart: `benchmarks/results/results.png`; all "
-             f"numbers: `benchmarks/results/results.json`; how each figure is measured and a "
-             f"profile of where snowleap's time goes: `benchmarks/results/results.md`.\n\n{END}")
+    block = (
+        f"{START}\n\n{table.rstrip()}\n\nChart: `benchmarks/results/results.png`; all "
+        f"numbers: `benchmarks/results/results.json`; how each figure is measured and a "
+        f"profile of where snowleap's time goes: `benchmarks/results/results.md`.\n\n{END}"
+    )
     if START in text and END in text:
         before = text[: text.index(START)]
-        after = text[text.index(END) + len(END):]
+        after = text[text.index(END) + len(END) :]
         text = before + block + after
     else:
-        text = text.rstrip() + "\n\n## Benchmarks\n\n`make bench` measures snowleap against " \
-            "PySpark, ONNX Runtime and MLeap's JVM runtime on the same machine, in one run.\n\n" \
-            + block + "\n"
+        text = (
+            text.rstrip() + "\n\n## Benchmarks\n\n`make bench` measures snowleap against "
+            "PySpark, ONNX Runtime and MLeap's JVM runtime on the same machine, in one run.\n\n"
+            + block
+            + "\n"
+        )
     readme.write_text(text)
 
 
@@ -324,8 +352,10 @@ def _profile(results: dict[str, Any]) -> str:
     profile = results.get("profile")
     if not profile:
         return ""
-    return (f"\n## Where snowleap's row time goes ({profile['pipeline']})\n\n```\n"
-            f"{profile['text'].strip()}\n```\n")
+    return (
+        f"\n## Where snowleap's row time goes ({profile['pipeline']})\n\n```\n"
+        f"{profile['text'].strip()}\n```\n"
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,11 @@ def _guarded(what: str, step: Any, *args: Any) -> dict[str, Any]:
         return result
     except Exception as exc:
         _log(f"{what} failed: {exc}")
-        return {"status": "error", "reason": f"{type(exc).__name__}: {exc}"[:600],
-                "traceback": traceback.format_exc()[-1200:]}
+        return {
+            "status": "error",
+            "reason": f"{type(exc).__name__}: {exc}"[:600],
+            "traceback": traceback.format_exc()[-1200:],
+        }
 
 
 def versions(spark_version: str | None) -> dict[str, str | None]:
@@ -76,7 +79,9 @@ def run_spark_phase(settings: Settings) -> None:
     _log("Spark phase (fit/export, reference outputs, PySpark, ONNX conversion)")
     subprocess.run(
         [sys.executable, "-m", "benchmarks.spark_phase", settings.name],
-        cwd=REPO_ROOT, check=False, timeout=900,
+        cwd=REPO_ROOT,
+        check=False,
+        timeout=900,
     )
 
 
@@ -141,8 +146,10 @@ def profile(works: list[CaseWork]) -> dict[str, Any] | None:
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
             return {
                 "pipeline": work.name,
-                "text": "transform_row, 20,000 calls:\n" + row_text
-                + "\ntransform, one batch of 10,000 rows:\n" + out.getvalue(),
+                "text": "transform_row, 20,000 calls:\n"
+                + row_text
+                + "\ntransform, one batch of 10,000 rows:\n"
+                + out.getvalue(),
             }
     return None
 
@@ -150,8 +157,11 @@ def profile(works: list[CaseWork]) -> dict[str, Any] | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repetitions (development)")
-    parser.add_argument("--reuse-spark", action="store_true",
-                        help="reuse the last Spark phase's files instead of running Spark again")
+    parser.add_argument(
+        "--reuse-spark",
+        action="store_true",
+        help="reuse the last Spark phase's files instead of running Spark again",
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     started = time.perf_counter()
@@ -170,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     _log("cold starts")
     why = cold_start.available()
     results["cold_start"] = (
-        {"status": "unavailable", "reason": why} if why
+        {"status": "unavailable", "reason": why}
+        if why
         else _guarded("cold start", cold_start.measure, works, settings)
     )
     goals.add_cold_start_ratios(results["cold_start"])

@@ -39,12 +39,14 @@ def _make_targets() -> set[str]:
 
 # --- layer ------------------------------------------------------------------------------------
 
+
 def layer_size() -> dict[str, Any]:
     """Build the layer with ``make layer`` and read its zip: zipped and unzipped bytes."""
     if "layer" not in _make_targets():
         return {"status": "unavailable", "reason": "no `make layer` target on this checkout"}
-    built = subprocess.run(["make", "-s", "layer"], cwd=REPO_ROOT, capture_output=True,
-                           text=True, timeout=600)
+    built = subprocess.run(
+        ["make", "-s", "layer"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600
+    )
     if built.returncode != 0 or not LAYER_ZIP.is_file():
         tail = " | ".join((built.stdout + built.stderr).strip().splitlines()[-5:])
         return {"status": "unavailable", "reason": f"`make layer` failed: {tail}"[:600]}
@@ -93,6 +95,7 @@ def _installed_mib(distribution: str) -> float | None:
 
 # --- the handler in-process -------------------------------------------------------------------
 
+
 def session_event(events: int = SESSION_EVENTS) -> dict[str, Any]:
     """An API Gateway REST event whose body is one session of ``events`` tracker events.
 
@@ -134,16 +137,22 @@ def serving_model(folder: Path) -> tuple[str, str]:
     if DEFAULT_BUNDLE.is_file():
         return str(DEFAULT_BUNDLE), "default bundle (bundles/snowleap-default.zip)"
     stand_in = folder / "demo-bundle.zip"
-    subprocess.run([sys.executable, str(DEMO_BUNDLE_WRITER), str(stand_in)], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, str(DEMO_BUNDLE_WRITER), str(stand_in)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return str(stand_in), "STAND-IN: handler/demo_bundle.py (default bundle missing)"
 
 
 def _handler_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        POWERTOOLS_SERVICE_NAME="snowleap", POWERTOOLS_METRICS_NAMESPACE="snowleap",
-        AWS_DEFAULT_REGION="us-east-1", SESSION_SALT="bench",
+        POWERTOOLS_SERVICE_NAME="snowleap",
+        POWERTOOLS_METRICS_NAMESPACE="snowleap",
+        AWS_DEFAULT_REGION="us-east-1",
+        SESSION_SALT="bench",
         PYTHONPATH=os.pathsep.join([str(REPO_ROOT / "handler"), str(REPO_ROOT)]),
     )
     env.update(extra or {})
@@ -159,9 +168,16 @@ def handler_latency(settings: Settings) -> dict[str, Any]:
         event_path.write_text(json.dumps(session_event()))
         model_uri, model = serving_model(Path(work))
         run = run_measured(
-            [sys.executable, "-m", "benchmarks.handler_child", str(event_path),
-             str(settings.handler_repeats), str(out_path)],
-            timeout=300, env=_handler_env({"MODEL_CACHE_DIR": work, "MODEL_URI": model_uri}),
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.handler_child",
+                str(event_path),
+                str(settings.handler_repeats),
+                str(out_path),
+            ],
+            timeout=300,
+            env=_handler_env({"MODEL_CACHE_DIR": work, "MODEL_URI": model_uri}),
         )
         if run.returncode != 0:
             tail = " | ".join(run.stderr.strip().splitlines()[-5:])
@@ -175,6 +191,7 @@ def handler_latency(settings: Settings) -> dict[str, Any]:
 
 
 # --- make serve under a bounded load ----------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -249,9 +266,12 @@ def serve_load(settings: Settings) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as work:
         model_uri, model = serving_model(Path(work))
         process = subprocess.Popen(
-            ["make", "-s", "serve", f"PORT={port}"], cwd=REPO_ROOT,
+            ["make", "-s", "serve", f"PORT={port}"],
+            cwd=REPO_ROOT,
             env=_handler_env({"MODEL_CACHE_DIR": work, "MODEL_URI": model_uri}),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         try:
             if not _wait_for_port(port, process, timeout=120):
@@ -260,8 +280,9 @@ def serve_load(settings: Settings) -> dict[str, Any]:
             event = session_event()
             body = event["body"].encode()
             _load(port, event["path"], body, min(20, settings.serve_requests), 1)  # warm-up
-            report = _load(port, event["path"], body, settings.serve_requests,
-                           settings.serve_concurrency)
+            report = _load(
+                port, event["path"], body, settings.serve_requests, settings.serve_concurrency
+            )
         finally:
             # NOTE: the group holds make and the server it started; both are ours.
             os.killpg(process.pid, signal.SIGTERM)

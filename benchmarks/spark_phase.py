@@ -57,7 +57,11 @@ def _columns(collected: list[Any], outputs: tuple[str, ...]) -> dict[str, list[A
 
 
 def time_pyspark(
-    spark: Any, model: Any, case: Case, rows: list[dict[str, Any]], settings: Settings,
+    spark: Any,
+    model: Any,
+    case: Case,
+    rows: list[dict[str, Any]],
+    settings: Settings,
     reference: dict[str, list[Any]],
 ) -> dict[str, Any]:
     """PySpark's single-row latency and batch throughput, after checking its one-row answer."""
@@ -71,9 +75,7 @@ def time_pyspark(
         return model.transform(frame).select(*outputs).collect()
 
     first = score_one()
-    agree = all(
-        values_agree(reference[name][0], _plain(first[0][name])) for name in outputs
-    )
+    agree = all(values_agree(reference[name][0], _plain(first[0][name])) for name in outputs)
     result: dict[str, Any] = {
         "check": {"rows": 1, "mismatched_rows": 0 if agree else 1, "tolerance": 1e-9},
     }

@@ -194,6 +194,23 @@ def is_rest_api(event: Mapping[str, Any]) -> bool:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    try:
+        return dispatch(event, context)
+    except Exception:
+        # NOTE: the last line of defence. Route errors are answered by the exception handlers
+        # above; this catches what fails outside them (a warm-up, an API event too malformed to
+        # route), so nothing raises out of the handler.
+        logger.exception("unhandled error")
+        return {
+            "statusCode": 500,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps({"error": "Internal Server Error", "message": "internal error"}),
+            "isBase64Encoded": False,
+        }
+
+
+def dispatch(event: Any, context: LambdaContext) -> dict[str, Any]:
+    """Warm-up pings to the service, API events to the resolver of their payload version."""
     if not isinstance(event, dict):
         logger.warning("event is not a JSON object")
         return {"error": "unsupported event: expected a JSON object"}

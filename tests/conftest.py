@@ -323,6 +323,7 @@ def reference_leaf_values(nodes: list[dict[str, Any]], x: list[float]) -> list[f
 def random_feature_rows(rng: random.Random, num_features: int, count: int) -> list[list[float]]:
     """Rows mixing category values 0..7, unseen ones, fractions, signed zeros, inf and NaN."""
     pool = [0.0, 1.0, 2.0, 2.5, 3.0, 7.0, 9.0, -0.0, -1.0, math.nan, math.inf, -math.inf]
+
     def value() -> float:
         return rng.choice(pool) if rng.random() < 0.6 else rng.uniform(-6, 11)
 

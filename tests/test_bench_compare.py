@@ -81,8 +81,9 @@ def test_ratios_are_each_figure_divided_by_snowleaps() -> None:
 def test_goals_say_which_are_met_missed_or_not_measurable() -> None:
     results = {
         "pipelines": {"p": _pipeline()},
-        "cold_start": {"p": {"snowleap": {"median_ms": 400.0},
-                             "onnxruntime": {"median_ms": 700.0}}},
+        "cold_start": {
+            "p": {"snowleap": {"median_ms": 400.0}, "onnxruntime": {"median_ms": 700.0}}
+        },
     }
     by_goal = {g["goal"]: g for g in goals.evaluate(results)}
     # 10 us * 2 = 20 <= 25: met; 10 > 5 (JVM): missed; no PySpark figure: not measurable

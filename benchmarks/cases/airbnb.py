@@ -105,8 +105,10 @@ def spark_pipeline() -> Any:
     )
     continuous = VectorAssembler(inputCols=list(CONTINUOUS), outputCol="continuous_features")
     scaler = StandardScaler(
-        inputCol="continuous_features", outputCol="scaled_continuous_features",
-        withMean=True, withStd=True,
+        inputCol="continuous_features",
+        outputCol="scaled_continuous_features",
+        withMean=True,
+        withStd=True,
     )
     features = VectorAssembler(
         inputCols=[
@@ -119,8 +121,12 @@ def spark_pipeline() -> Any:
         outputCol="features",
     )
     forest = RandomForestRegressor(
-        featuresCol="features", labelCol=LABEL, predictionCol="price_prediction",
-        numTrees=NUM_TREES, maxDepth=6, seed=7,
+        featuresCol="features",
+        labelCol=LABEL,
+        predictionCol="price_prediction",
+        numTrees=NUM_TREES,
+        maxDepth=6,
+        seed=7,
     )
     return Pipeline(stages=[*indexers, encoder, continuous, scaler, features, forest])
 

@@ -48,9 +48,9 @@ def _string_labels(model: Any) -> dict[str, list[str]]:
     for stage in _leaf_stages(model):
         if type(stage).__name__ == "StringIndexerModel":
             java = stage._java_obj
-            inputs = list(java.getInputCols()) if java.isSet(java.inputCols()) else [
-                java.getInputCol()
-            ]
+            inputs = (
+                list(java.getInputCols()) if java.isSet(java.inputCols()) else [java.getInputCol()]
+            )
             for column, values in zip(inputs, stage.labelsArray, strict=True):
                 labels[column] = list(values)
     return labels

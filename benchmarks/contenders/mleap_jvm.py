@@ -32,7 +32,9 @@ def _build() -> str | None:
             return f"`{tool}` not on PATH"
     done = subprocess.run(
         ["mvn", "-q", "-B", "-f", str(PROJECT / "pom.xml"), "package"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-8:]
@@ -53,8 +55,11 @@ def measure(work: CaseWork, settings: Settings) -> dict[str, Any]:
     if work.bundle is None:
         return {"status": "unavailable", "reason": "no bundle was written for this case"}
     args = [
-        str(work.bundle), str(work.frame_path), ",".join(work.outputs),
-        str(settings.jvm_row_iterations), ",".join(str(s) for s in settings.batch_sizes),
+        str(work.bundle),
+        str(work.frame_path),
+        ",".join(work.outputs),
+        str(settings.jvm_row_iterations),
+        ",".join(str(s) for s in settings.batch_sizes),
         str(settings.batch_seconds),
     ]
     run = run_measured(["java", "-cp", classpath(), MAIN_CLASS, *args])
@@ -69,7 +74,13 @@ def measure(work: CaseWork, settings: Settings) -> dict[str, Any]:
     result: dict[str, Any] = {"check": check, "status": verdict(check)}
     if result["status"] != "ok":
         return result
-    result.update({"row": report["row"], "batches": report["batches"],
-                   "load_ms": report["load_ms"], "java_version": report["java_version"],
-                   "peak_rss_mib": run.peak_rss_mib})
+    result.update(
+        {
+            "row": report["row"],
+            "batches": report["batches"],
+            "load_ms": report["load_ms"],
+            "java_version": report["java_version"],
+            "peak_rss_mib": run.peak_rss_mib,
+        }
+    )
     return result

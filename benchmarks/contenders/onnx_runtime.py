@@ -33,9 +33,7 @@ class OnnxScorer:
     def __init__(self, model_bytes: bytes, input_types: dict[str, str]) -> None:
         import onnxruntime
 
-        self.session = onnxruntime.InferenceSession(
-            model_bytes, providers=["CPUExecutionProvider"]
-        )
+        self.session = onnxruntime.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
         names = {i.name for i in self.session.get_inputs()}
         self._inputs = [(n, t) for n, t in input_types.items() if n in names]
         self.output_names = [o.name for o in self.session.get_outputs()]
@@ -105,12 +103,16 @@ def measure(work: CaseWork, settings: Settings) -> dict[str, Any]:
     result["variants"] = variants
     if scorer is None or result["status"] not in ("ok", "approximate"):
         return result
-    result["row"] = asdict(_runtime_bench().time_transform_row(
-        scorer, work.rows[0], calls=settings.row_iterations))
+    result["row"] = asdict(
+        _runtime_bench().time_transform_row(scorer, work.rows[0], calls=settings.row_iterations)
+    )
     result["batches"] = []
     for size in settings.batch_sizes:
-        timing = asdict(_runtime_bench().time_transform(
-            scorer, work.batch_columns(size), repeats=batch_repeats(size)))
+        timing = asdict(
+            _runtime_bench().time_transform(
+                scorer, work.batch_columns(size), repeats=batch_repeats(size)
+            )
+        )
         timing["size"] = timing.pop("rows")
         result["batches"].append(timing)
     return result

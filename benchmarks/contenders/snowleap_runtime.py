@@ -50,8 +50,9 @@ def measure(work: CaseWork, settings: Settings) -> dict[str, Any]:
     result: dict[str, Any] = {"check": worst, "checks": checks, "status": verdict(worst)}
     if result["status"] != "ok":
         return result
-    row = asdict(runtime_bench.time_transform_row(model, work.rows[0],
-                                                 calls=settings.row_iterations))
+    row = asdict(
+        runtime_bench.time_transform_row(model, work.rows[0], calls=settings.row_iterations)
+    )
     result["row"] = row
     result["batches"] = []
     for size in settings.batch_sizes:

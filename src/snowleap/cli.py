@@ -177,9 +177,7 @@ def _json_lines(text: str, where: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _rows_to_columns(
-    rows: list[dict[str, Any]], schema: dict[str, ColumnType]
-) -> dict[str, Any]:
+def _rows_to_columns(rows: list[dict[str, Any]], schema: dict[str, ColumnType]) -> dict[str, Any]:
     """Row objects as a LeapFrame of the model's inputs, read like any LeapFrame.
 
     Other keys pass through as they are, so an id column comes out beside the predictions.

@@ -9,7 +9,6 @@ its own site-packages cannot hide a missing dependency.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,27 +17,13 @@ from pathlib import Path
 
 import pytest
 from build_layer import UNZIPPED_LIMIT, find_python313
+from lambda_runtime import runtime_folder
 
 from demo_bundle import demo_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYER_ZIP = ROOT / "layers" / "build" / "layer-x86_64.zip"
 DEFAULT_BUNDLE = ROOT / "bundles" / "snowleap-default.zip"
-# NOTE: what the python3.13 Lambda runtime ships besides the standard library.
-RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
-
-
-def runtime_folder(target: Path) -> Path:
-    """A stand-in for /var/runtime: links to the runtime's pure-Python packages."""
-    target.mkdir()
-    for name in RUNTIME_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.origin is not None, f"{name} is not installed"
-        origin = Path(spec.origin)
-        source = origin.parent if origin.name == "__init__.py" else origin
-        (target / source.name).symlink_to(source)
-    return target
-
 
 RUNNER = """
 import json, sys

@@ -196,3 +196,25 @@ def test_a_reinitialised_environment_reuses_the_disk_copy(
     assert service.cache.loaded().from_disk_cache
     assert s3.downloads == [version]
     assert len(s3.requests) == 2
+
+
+def test_a_damaged_disk_copy_is_dropped_and_the_bundle_downloaded_again(
+    tmp_path: Path, s3: S3Bucket, make_service: ServiceFactory, lambda_context: FakeLambdaContext
+) -> None:
+    # GIVEN an environment whose /tmp copy of the bundle was damaged after it was written
+    version = s3.put(standin_bundle(tmp_path))
+    cache_dir = tmp_path / "tmp-cache"
+    make_service(URI, s3_client=s3.client, cache_dir=cache_dir)
+    score_probabilities(lambda_context)
+    (copy,) = cache_dir.rglob("*.zip")
+    copy.write_bytes(b"half a zip")
+
+    # WHEN the function is initialised again in that environment
+    service = make_service(URI, s3_client=s3.client, cache_dir=cache_dir)
+    result = service.cache.refresh()
+
+    # THEN the damaged copy is not trusted: the bundle is downloaded again and serves
+    assert result.outcome is RefreshOutcome.LOADED
+    assert not service.cache.loaded().from_disk_cache
+    assert s3.downloads == [version, version]
+    assert copy.read_bytes() != b"half a zip"

@@ -75,7 +75,9 @@ def test_model_route_describes_the_bundle(served: None, lambda_context: FakeLamb
     assert body["input_schema"] == {n: "double" for n in ["n_page_views", "n_product_views",
                                                          "n_add_to_basket"]}  # fmt: skip
     assert body["source"].endswith("standin.zip")
-    assert body["sha256"] and body["etag"] and body["loaded_at"]
+    # AND a local file has no ETag or version id: its sha256 identifies it
+    assert body["etag"] is None and body["version_id"] is None
+    assert len(body["sha256"]) == 64 and body["loaded_at"]
 
 
 def test_health_reports_the_loaded_model(served: None, lambda_context: FakeLambdaContext) -> None:
@@ -248,3 +250,36 @@ def test_logs_carry_the_correlation_id_and_no_personal_data(
     metric_names = {m["Name"] for line in lines if "_aws" in line
                     for d in line["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}  # fmt: skip
     assert {"EventsScored", "EventsRejected", "ScoreMs", "ModelLoaded"} <= metric_names
+
+
+def test_an_unexpected_failure_is_a_500_without_details_and_never_raises(
+    make_service: ServiceFactory, lambda_context: FakeLambdaContext
+) -> None:
+    # GIVEN a service whose S3 client is not an S3 client (a wiring bug, not a request problem)
+    make_service("s3://bucket/key.zip", s3_client=object())
+
+    # WHEN a scoring request and a warm-up ping arrive
+    scored = handler.lambda_handler(load_event("score.json"), lambda_context)
+    warmed = handler.lambda_handler(load_event("warmup.json"), lambda_context)
+
+    # THEN both get a 500 that says nothing of the failure's internals, and nothing raised
+    for response in (scored, warmed):
+        assert response["statusCode"] == 500
+        body = response_json(response)
+        assert "get_object" not in json.dumps(body) and "object" not in body["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [("{not json", "application/json", 400), ("a\tb", "text/csv", 415)],
+)
+def test_http_api_bad_requests_get_the_same_4xx(
+    served: None, lambda_context: FakeLambdaContext, body: str, content_type: str, status: int
+) -> None:
+    # GIVEN an HTTP API (payload 2.0) event with a bad body or content type
+    event = load_event("score_http_api.json")
+    event.update(body=body, headers={"content-type": content_type})
+    # WHEN it is handled THEN it gets the same answer as through a REST API
+    response = handler.lambda_handler(event, lambda_context)
+    assert response["statusCode"] == status
+    assert response_json(response)["message"]

@@ -4,6 +4,7 @@ HTTP requests into API Gateway events for the handler."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -14,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from local import ApiGatewayBridge, invoke
@@ -86,3 +88,43 @@ def test_scores_over_http_with_the_bundle_from_an_s3_server_and_rolls_forward(
     assert call(f"{api}/score", b"[" + b"1," * 40_000 + b"1]", "application/json")[0] == 413
     status, body = call(f"{api}/model")
     assert status == 200 and body["version_id"] == second["VersionId"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_s3_down_at_cold_start_is_a_503_and_the_next_request_recovers(
+    tmp_path: Path, aws_env: None, api: str, make_service: ServiceFactory
+) -> None:
+    # GIVEN a fresh environment whose S3 endpoint is down (nothing listens on its port yet)
+    port = free_port()
+    client = boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=5),
+    )
+    make_service(f"s3://{BUCKET}/{KEY}", s3_client=client)
+    sessions = (ROOT / "events" / "sessions.json").read_bytes()
+
+    # WHEN a request arrives THEN it gets a 503 saying S3 could not be reached
+    status, body = call(f"{api}/score", sessions, "application/json")
+    assert status == 503
+    assert "could not be reached" in body["message"]
+
+    # WHEN S3 comes up on that port with the bundle
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        client.create_bucket(Bucket=BUCKET)
+        client.put_object(Bucket=BUCKET, Key=KEY, Body=standin_bundle(tmp_path))
+        # THEN the very next request loads the model and is scored
+        status, body = call(f"{api}/score", sessions, "application/json")
+    finally:
+        server.stop()
+    assert status == 200
+    assert body["sessions"][0]["probability"] == pytest.approx(0.5)

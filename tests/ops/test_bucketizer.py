@@ -107,3 +107,11 @@ def test_splits_must_increase(one_node_model, splits: list[float]) -> None:
 def test_at_least_two_splits(one_node_model) -> None:
     with pytest.raises(snowleap.BundleError, match="at least 2 splits"):
         bucketizer(one_node_model, [1.0])
+
+
+def test_null_end_splits_in_json_mean_infinite_ends(one_node_model, score_both) -> None:
+    # MLeap's JSON writer stores -inf/+inf splits as null; they read back as NaN and stand for
+    # the infinite ends, so [-inf, 0, +inf] puts every number in bucket 0 or 1.
+    model = bucketizer(one_node_model, [None, 0.0, None])  # type: ignore[list-item]
+    out = score_both(model, {"x": [-1e300, -0.5, 0.0, 7.0, math.inf]})
+    assert out["b"].tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]

@@ -125,9 +125,7 @@ def test_depth_64_is_read_and_walked_to_the_bottom(tree_model, score_both) -> No
 )
 def test_malformed_trees_are_bundle_errors_naming_the_file(tree_model, nodes, message) -> None:
     with pytest.raises(snowleap.BundleError, match=r"root/tree\.json.*" + message):
-        tree_model(
-            "decision_tree_regression", {"num_features": long_value(2)}, *PORTS, tree=nodes
-        )
+        tree_model("decision_tree_regression", {"num_features": long_value(2)}, *PORTS, tree=nodes)
 
 
 def test_missing_tree_file_is_a_bundle_error(tree_model) -> None:

@@ -60,9 +60,7 @@ def test_nominal_features_are_one_hot(one_node_model, score_both) -> None:
     # input 0: a nominal scalar with 3 categories; input 1: (numeric, nominal with 2 categories)
     model = interaction(one_node_model, [[3], [1, 2]], [SCALAR, tensor_shape(2)])
     assert model.output_schema["y"] == vector(9)  # 3 * (1 + 2)
-    out = score_both(
-        model, {"c0": np.array([2.0, 0.0]), "c1": np.array([[4.0, 1.0], [-1.5, 0.0]])}
-    )
+    out = score_both(model, {"c0": np.array([2.0, 0.0]), "c1": np.array([[4.0, 1.0], [-1.5, 0.0]])})
     # row 1: input 1 encodes to (4, 0, 1); category 2 of input 0 puts it at 2*3 + (0..2)
     assert out["y"][0].tolist() == [0.0] * 6 + [4.0, 0.0, 1.0]
     # row 2: input 1 encodes to (-1.5, 1, 0) at 0*3 + (0..2)

@@ -78,7 +78,9 @@ def test_null_vector_is_an_input_error(one_node_model) -> None:
 
 def test_input_vector_of_wrong_width(one_node_model) -> None:
     model = one_node_model(
-        "vector_assembler", shapes(SCALAR, tensor(2)), {"input0": "a", "input1": "v"},
+        "vector_assembler",
+        shapes(SCALAR, tensor(2)),
+        {"input0": "a", "input1": "v"},
         {"output": "out"},
     )
     with pytest.raises(snowleap.InputError, match=r"'v'.*width 3.*expects 2"):
@@ -141,4 +143,3 @@ def test_list_shape_is_a_bundle_error(one_node_model) -> None:
             {"input0": "a"},
             {"output": "out"},
         )
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -204,6 +205,10 @@ def _basic(type_name: str, item: Any, where: str) -> Any:
     elif type_name in ("float", "double"):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             return float(item)
+        if item is None:
+            # NOTE: spray-json, MLeap's JSON library, writes NaN and +-Infinity as null and reads
+            # null back as NaN; ops that stored infinities (bucketizer splits) restore them.
+            return math.nan
     elif type_name == "string":
         if isinstance(item, str):
             return item

@@ -10,6 +10,7 @@ old model keeps serving.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -199,7 +200,10 @@ class _DiskCache:
         try:
             doc = json.loads(self.index.read_text())
             return ModelVersion(
-                tag=str(doc["tag"]), version_id=doc.get("version_id"), digest=doc.get("digest")
+                tag=str(doc["tag"]),
+                version_id=doc.get("version_id"),
+                digest=doc.get("digest"),
+                tag_is_etag=bool(doc.get("tag_is_etag", True)),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -224,9 +228,7 @@ class _DiskCache:
             _atomic_write(target, data)
             _atomic_write(
                 self.index,
-                json.dumps(
-                    {"tag": version.tag, "version_id": version.version_id, "digest": version.digest}
-                ).encode(),
+                json.dumps(dataclasses.asdict(version)).encode(),
             )
             for old in self.folder.glob("*.zip"):
                 if old != target:

@@ -21,14 +21,15 @@ from snowleap.serving.errors import ConfigurationError, ModelSourceError
 class ModelVersion:
     """What identifies one version of a bundle at its source.
 
-    ``tag`` is what a conditional check compares (an S3 ETag, or a file's size and mtime);
-    ``version_id`` is the S3 object version when the bucket is versioned; ``digest`` the sha256
-    of the bytes (so two sources serving the same bundle can be told apart from different ones).
+    ``tag`` is what a conditional check compares (an S3 ETag, or a file's size and mtime:
+    ``tag_is_etag`` says which); ``version_id`` is the S3 object version when the bucket is
+    versioned; ``digest`` the sha256 of the bytes, the same wherever the bundle is stored.
     """
 
     tag: str
     version_id: str | None = None
     digest: str | None = None
+    tag_is_etag: bool = True
 
     @property
     def label(self) -> str:
@@ -36,7 +37,9 @@ class ModelVersion:
         return self.version_id or self.tag
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"etag": self.tag, "version_id": self.version_id, "sha256": self.digest}
+        """Identity fields of the API's answers: ``etag``, ``version_id``, ``sha256``."""
+        etag = self.tag if self.tag_is_etag else None
+        return {"etag": etag, "version_id": self.version_id, "sha256": self.digest}
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class FileModelSource:
             raise ModelSourceError(
                 f"{self.path}: cannot read the bundle ({exc.strerror})"
             ) from None
-        return FetchedBundle(data, ModelVersion(tag=tag, digest=sha256_hex(data)))
+        version = ModelVersion(tag=tag, digest=sha256_hex(data), tag_is_etag=False)
+        return FetchedBundle(data, version)
 
 
 class S3Client(Protocol):

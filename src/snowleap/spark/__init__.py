@@ -4,7 +4,7 @@ Needs the ``spark`` extra (PySpark) and MLeap's jars (``make jars``); never need
 """
 
 from snowleap.spark.errors import ExportError, ParityError, StageNotExportableError
-from snowleap.spark.export import export_bundle
+from snowleap.spark.export import export_bundle, spark_differences, write_bundle
 from snowleap.spark.session import mleap_jars, spark_session
 
 __all__ = [
@@ -13,5 +13,7 @@ __all__ = [
     "StageNotExportableError",
     "export_bundle",
     "mleap_jars",
+    "spark_differences",
     "spark_session",
+    "write_bundle",
 ]

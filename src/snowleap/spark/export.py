@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -51,6 +52,38 @@ def export_bundle(
     >>> export_bundle(model, train_df, "model.zip", format="json")   # doctest: +SKIP
     PosixPath('/abs/path/model.zip')
     """
+    target = Path(path).resolve()
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        written = write_bundle(pipeline_model, sample_df, work / target.name, format)
+        problems = spark_differences(snowleap.load(written), pipeline_model, sample_df, check_rows)
+        if problems:
+            raise ParityError(
+                f"bundle for {target} does not reproduce Spark's transform on the first "
+                f"{check_rows} sample rows:\n  " + "\n  ".join(problems)
+            )
+        os.replace(written, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def write_bundle(
+    pipeline_model: Transformer,
+    sample_df: DataFrame,
+    path: str | os.PathLike[str],
+    format: Literal["json", "protobuf"] = "json",
+) -> Path:
+    """MLeap's bundle of ``pipeline_model`` at ``path``, written atomically but not checked.
+
+    ``export_bundle`` is this plus the check against Spark; the parity suite calls this one so it
+    can compare Spark, snowleap and MLeap's runtime three ways. Raises like ``export_bundle``.
+
+    Example
+    -------
+    >>> write_bundle(model, train_df, "model.zip", format="protobuf")  # doctest: +SKIP
+    PosixPath('/abs/path/model.zip')
+    """
     spark = sample_df.sparkSession
     jvm: Any = spark._jvm
     gateway: Any = spark.sparkContext._gateway
@@ -70,12 +103,6 @@ def export_bundle(
     try:
         written = work / target.name
         _write(jvm, java_model, transformed, written, format, work)
-        problems = spark_differences(snowleap.load(written), pipeline_model, sample_df, check_rows)
-        if problems:
-            raise ParityError(
-                f"bundle for {target} does not reproduce Spark's transform on the first "
-                f"{check_rows} sample rows:\n  " + "\n  ".join(problems)
-            )
         os.replace(written, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -107,6 +134,73 @@ def _write(
     raise ExportError(f"MLeap could not write the pipeline: {whole_error}")
 
 
+@dataclass(frozen=True)
+class SparkScored:
+    """Spark's ``transform`` of sample rows, numbered by ``ROW_ID`` to align with other scorers."""
+
+    sample: list[Any]  # the input rows (pyspark ``Row``), in order
+    added: list[str]  # the columns Spark's transform adds
+    rows: list[dict[str, Any]]  # Spark's output rows (ROW_ID + added columns), by ROW_ID
+
+
+def score_with_spark(
+    spark_model: Transformer, sample_df: DataFrame, rows: int | None
+) -> SparkScored:
+    """Spark's output on the first ``rows`` rows of ``sample_df`` (all if ``None``)."""
+    from pyspark.sql.types import LongType, StructField, StructType
+
+    sample = sample_df.limit(rows).collect() if rows is not None else sample_df.collect()
+    schema = StructType([*sample_df.schema.fields, StructField(ROW_ID, LongType(), False)])
+    spark = sample_df.sparkSession
+    numbered = spark.createDataFrame([(*row, i) for i, row in enumerate(sample)], schema)
+    spark_out = spark_model.transform(numbered)
+    added = [c for c in spark_out.columns if c not in schema.names]
+    scored = sorted(
+        (row.asDict() for row in spark_out.select(ROW_ID, *added).collect()),
+        key=lambda row: int(row[ROW_ID]),
+    )
+    return SparkScored(sample=sample, added=added, rows=scored)
+
+
+def snowleap_inputs(model: snowleap.Model, sample: list[Any]) -> dict[str, list[Any]]:
+    """The bundle's input columns taken from Spark rows, as plain Python values."""
+    return {name: [python_value(row[name]) for row in sample] for name in model.input_schema}
+
+
+def score_with_snowleap(
+    model: snowleap.Model, sample: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """snowleap's output rows (ROW_ID + outputs), from ``transform`` and from ``transform_row``."""
+    inputs = snowleap_inputs(model, sample)
+    outputs = list(model.output_schema)
+    batch = model.transform({**inputs, ROW_ID: list(range(len(sample)))})
+    batch_rows = frame_rows(batch, [ROW_ID, *outputs])
+    single_rows = []
+    for index in range(len(sample)):
+        scored = model.transform_row({name: column[index] for name, column in inputs.items()})
+        if scored is not None:
+            single_rows.append({ROW_ID: index, **{name: scored[name] for name in outputs}})
+    return batch_rows, single_rows
+
+
+def schema_differences(model: snowleap.Model, spark: SparkScored, columns: list[str]) -> list[str]:
+    """Columns Spark adds that the bundle lacks, and the other way round; inputs the data lacks."""
+    problems = [
+        f"column {c!r}: Spark adds it, the bundle does not output it"
+        for c in spark.added
+        if c not in model.output_schema
+    ]
+    problems += [
+        f"column {c!r}: the bundle outputs it, Spark does not"
+        for c in model.output_schema
+        if c not in spark.added
+    ]
+    missing = [name for name in model.input_schema if name not in columns]
+    if missing:
+        problems.append(f"the bundle reads columns {missing} that the sample data does not have")
+    return problems
+
+
 def spark_differences(
     model: snowleap.Model,
     spark_model: Transformer,
@@ -124,43 +218,13 @@ def spark_differences(
     >>> spark_differences(snowleap.load("model.zip"), model, test_df, rows=1000)  # doctest: +SKIP
     []
     """
-    from pyspark.sql.types import LongType, StructField, StructType
-
-    sample = sample_df.limit(rows).collect() if rows is not None else sample_df.collect()
-    schema = StructType([*sample_df.schema.fields, StructField(ROW_ID, LongType(), False)])
-    spark = sample_df.sparkSession
-    numbered = spark.createDataFrame([(*row, i) for i, row in enumerate(sample)], schema)
-    spark_out = spark_model.transform(numbered)
-    outputs = list(model.output_schema)
-    added = [c for c in spark_out.columns if c not in schema.names]
-    problems = [
-        f"column {c!r}: Spark adds it, the bundle does not output it"
-        for c in added
-        if c not in model.output_schema
-    ]
-    problems += [
-        f"column {c!r}: the bundle outputs it, Spark does not" for c in outputs if c not in added
-    ]
+    spark = score_with_spark(spark_model, sample_df, rows)
+    problems = schema_differences(model, spark, sample_df.columns)
     if problems:
         return problems
-    missing = [name for name in model.input_schema if name not in sample_df.columns]
-    if missing:
-        return [f"the bundle reads columns {missing} that the sample data does not have"]
-    expected = sorted(
-        (row.asDict() for row in spark_out.select(ROW_ID, *outputs).collect()),
-        key=lambda row: int(row[ROW_ID]),
-    )
-    inputs = {name: [python_value(row[name]) for row in sample] for name in model.input_schema}
-    batch = model.transform({**inputs, ROW_ID: list(range(len(sample)))})
-    batch_rows = frame_rows(batch, [ROW_ID, *outputs])
-    single_rows = []
-    for index in range(len(sample)):
-        scored = model.transform_row({name: column[index] for name, column in inputs.items()})
-        if scored is not None:
-            single_rows.append({ROW_ID: index, **scored})
+    batch_rows, single_rows = score_with_snowleap(model, spark.sample)
+    columns = [ROW_ID, *model.output_schema]
     return [
-        *row_differences(expected, batch_rows, [ROW_ID, *outputs], ("spark", "snowleap")),
-        *row_differences(
-            expected, single_rows, [ROW_ID, *outputs], ("spark", "snowleap transform_row")
-        ),
+        *row_differences(spark.rows, batch_rows, columns, ("spark", "snowleap")),
+        *row_differences(spark.rows, single_rows, columns, ("spark", "snowleap transform_row")),
     ]

@@ -31,9 +31,7 @@ class GBTClassification(ProbabilisticClassifier):
     differ from the argmax of the probabilities that rounds to ``[0.5, 0.5]``.
     """
 
-    def __init__(
-        self, margin: GBTRegression, thresholds: tuple[float, ...] | None
-    ) -> None:
+    def __init__(self, margin: GBTRegression, thresholds: tuple[float, ...] | None) -> None:
         super().__init__(margin.num_features, 2, thresholds)
         self.margin = margin
 

@@ -150,11 +150,7 @@ class BucketizerOp(Op):
                 return
             if not first <= value < last:
                 raise buckets.bounds_error(value, source, None)
-            if (
-                value == 0.0
-                and negative_zero_bucket is not None
-                and math.copysign(1.0, value) < 0
-            ):
+            if value == 0.0 and negative_zero_bucket is not None and math.copysign(1.0, value) < 0:
                 if negative_zero_bucket < 0:
                     raise buckets.bounds_error(value, source, None)
                 row[target] = float(negative_zero_bucket)

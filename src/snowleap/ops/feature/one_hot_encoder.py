@@ -129,8 +129,7 @@ class OneHotEncoderOp(Op):
         for i, encoding in enumerate(encodings):
             if encoding.categories < 0 or encoding.width < 0:
                 raise BundleError(
-                    f"{node.where}: one_hot_encoder column {i} has {encoding.categories} "
-                    "categories"
+                    f"{node.where}: one_hot_encoder column {i} has {encoding.categories} categories"
                 )
         sources = node.shape.numbered_inputs(node.node_where)
         targets = node.shape.numbered_outputs(node.node_where)

@@ -161,8 +161,7 @@ class PolynomialExpansion(VectorFunction):
         terms = expansion_width(width, self.degree)
         if terms > MAX_OUTPUT_WIDTH:
             return (
-                f"which expands to {terms} terms at degree {self.degree} "
-                f"(limit {MAX_OUTPUT_WIDTH})"
+                f"which expands to {terms} terms at degree {self.degree} (limit {MAX_OUTPUT_WIDTH})"
             )
         return None
 

@@ -54,9 +54,7 @@ class LabelIndex:
     table: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "table", {label: float(i) for i, label in enumerate(self.labels)}
-        )
+        object.__setattr__(self, "table", {label: float(i) for i, label in enumerate(self.labels)})
 
     @property
     def keep_index(self) -> float:

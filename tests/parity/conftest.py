@@ -1,0 +1,46 @@
+"""Parity-suite fixtures: ONE local Spark session (with MLeap's jars) per test run, shared data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.parity.data import ParityData, make_parity_data
+from tests.parity.mleap_runtime import MleapRuntime
+from tests.parity.parity import FORMATS, assert_parity
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    pytest.importorskip("pyspark", reason="the parity suite needs the `spark` extra (make spark)")
+    from snowleap.spark import spark_session
+
+    session = spark_session(app_name="snowleap-parity", master="local[2]")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def mleap_runtime() -> Iterator[MleapRuntime]:
+    pytest.importorskip("py4j", reason="the parity suite needs the `spark` extra (make spark)")
+    runtime = MleapRuntime()
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture(scope="session")
+def data(spark: Any) -> ParityData:
+    return make_parity_data(spark)
+
+
+@pytest.fixture
+def parity(mleap_runtime: MleapRuntime, tmp_path: Path) -> Callable[..., dict[str, Any]]:
+    """``parity(spark_model, df[, formats])``: export JSON + protobuf; Spark = snowleap = MLeap."""
+
+    def run(spark_model: Any, df: Any, formats: tuple[str, ...] = FORMATS) -> dict[str, Any]:
+        return assert_parity(spark_model, df, tmp_path, mleap_runtime, formats)
+
+    return run
