@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cases import CASES, Case
+from benchmarks.contenders import pyspark_local
 from benchmarks.settings import FULL, QUICK, WORK_DIR, Settings
-from benchmarks.timing import latency_summary
 
 
 def input_types(rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -35,83 +35,10 @@ def leapframe(rows: list[dict[str, Any]], types: dict[str, str]) -> dict[str, An
     }
 
 
-def _schema(types: dict[str, str]) -> Any:
-    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
-
-    return StructType(
-        [
-            StructField(n, StringType() if t == "string" else DoubleType(), True)
-            for n, t in types.items()
-        ]
-    )
-
-
-def _plain(value: Any) -> Any:
+def _columns(collected: list[Any], outputs: tuple[str, ...]) -> dict[str, list[Any]]:
     from snowleap.spark.compare import python_value
 
-    return python_value(value)
-
-
-def _columns(collected: list[Any], outputs: tuple[str, ...]) -> dict[str, list[Any]]:
-    return {name: [_plain(row[name]) for row in collected] for name in outputs}
-
-
-def time_pyspark(
-    spark: Any,
-    model: Any,
-    case: Case,
-    rows: list[dict[str, Any]],
-    settings: Settings,
-    reference: dict[str, list[Any]],
-) -> dict[str, Any]:
-    """PySpark's single-row latency and batch throughput, after checking its one-row answer."""
-    from snowleap.spark.compare import values_agree
-
-    schema = _schema(input_types(rows))
-    outputs = list(case.outputs)
-
-    def score_one() -> list[Any]:
-        frame = spark.createDataFrame([rows[0]], schema)
-        return model.transform(frame).select(*outputs).collect()
-
-    first = score_one()
-    agree = all(values_agree(reference[name][0], _plain(first[0][name])) for name in outputs)
-    result: dict[str, Any] = {
-        "check": {"rows": 1, "mismatched_rows": 0 if agree else 1, "tolerance": 1e-9},
-    }
-    if not agree:
-        result["status"] = "wrong"
-        return result
-    samples = []
-    for _ in range(settings.pyspark_row_repeats):
-        start = time.perf_counter()
-        score_one()
-        samples.append(time.perf_counter() - start)
-    result["row"] = latency_summary(samples)
-    base = spark.createDataFrame(rows, schema).cache()
-    base.count()
-    batches = []
-    for size in settings.pyspark_batch_sizes:
-        if size <= len(rows):
-            batch = base.limit(size)
-        else:
-            copies = -(-size // len(rows))
-            batch = base.crossJoin(spark.range(copies).withColumnRenamed("id", "_copy"))
-            batch = batch.drop("_copy").limit(size)
-        batch = batch.cache()
-        batch.count()
-        scored = model.transform(batch)
-        scored.write.format("noop").mode("overwrite").save()
-        repeats, start = 0, time.perf_counter()
-        while repeats < 2 or time.perf_counter() - start < settings.batch_seconds:
-            scored.write.format("noop").mode("overwrite").save()
-            repeats += 1
-        elapsed = time.perf_counter() - start
-        batches.append({"size": size, "repeats": repeats, "rows_per_s": size * repeats / elapsed})
-        batch.unpersist()
-    result["batches"] = batches
-    result["status"] = "ok"
-    return result
+    return {name: [python_value(row[name]) for row in collected] for name in outputs}
 
 
 def run_case(spark: Any, case: Case, settings: Settings, work: Path) -> dict[str, Any]:
@@ -130,7 +57,7 @@ def run_case(spark: Any, case: Case, settings: Settings, work: Path) -> dict[str
     info["bundle"] = str(bundle) if bundle.is_file() else None
     rows = case.bench_rows(spark, model, settings.bench_rows)
     types = input_types(rows)
-    frame = spark.createDataFrame(rows, _schema(types))
+    frame = spark.createDataFrame(rows, pyspark_local.spark_schema(types))
     reference = _columns(model.transform(frame).select(*case.outputs).collect(), case.outputs)
     (work / "rows.json").write_text(json.dumps(rows))
     (work / "reference.json").write_text(json.dumps(reference))
@@ -138,7 +65,9 @@ def run_case(spark: Any, case: Case, settings: Settings, work: Path) -> dict[str
     info["rows"] = len(rows)
     info["input_types"] = types
     try:
-        info["pyspark"] = time_pyspark(spark, model, case, rows, settings, reference)
+        info["pyspark"] = pyspark_local.measure(
+            spark, model, case.outputs, rows, settings, reference
+        )
     except Exception as exc:
         info["pyspark"] = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"[:800]}
     info["onnx_conversion"] = convert_to_onnx(spark, model, types, work)
@@ -178,6 +107,11 @@ def main(argv: list[str]) -> int:
     chosen = [case for case in CASES if not argv[1:] or case.name in argv[1:]]
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"cases": {}}
+    why = pyspark_local.available()
+    if why:
+        report["error"] = why
+        (WORK_DIR / "spark.json").write_text(json.dumps(report, indent=2))
+        return 0
     try:
         from snowleap.spark import spark_session
 
