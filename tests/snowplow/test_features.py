@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -111,6 +113,11 @@ def test_order_confirmation_page_counts_as_the_purchase() -> None:
 
 def test_single_event_and_empty_sessions() -> None:
     one = session_features([_event("page_view", 0, "/p/1", medium="email")])
+    # every column has its schema's Python type, even when nothing was summed
+    assert all(
+        type(one.row[name]) is (float if kind == "double" else str)
+        for name, kind in FEATURE_SCHEMA.items()
+    )
     assert one.row["n_events"] == 1.0
     assert one.row["mean_gap_s"] == one.row["max_gap_s"] == one.row["duration_s"] == 0.0
     assert one.row["referrer_medium"] == "email"
@@ -120,13 +127,23 @@ def test_single_event_and_empty_sessions() -> None:
     assert all(empty.row[name] == "unknown" for name, t in FEATURE_SCHEMA.items() if t == "string")
 
 
-def test_ties_keep_their_given_order() -> None:
-    # a page view and an add at the same instant: the first given stays first
-    events = [_event("struct", 5, action="add_to_basket"), _event("page_view", 5, "/p/1")]
-    row = session_features(events).row
-    assert row["n_events"] == 2.0 and row["max_gap_s"] == 0.0
-    # the landing page view's medium, though the struct event came first
-    assert row["referrer_medium"] == "internal"
+def test_ties_are_ordered_by_event_type_not_arrival() -> None:
+    # an add, a page view and a purchase at the same instant, in every arrival order
+    tied = [
+        _event("transaction", 5, action="purchase"),
+        _event("struct", 5, action="add_to_basket"),
+        _event("page_view", 5, "/p/1", medium="email"),
+    ]
+    rows = {json.dumps(session_features(list(order)).row) for order in itertools.permutations(tied)}
+    assert len(rows) == 1
+    row = session_features(tied).row
+    # the page view, then the add; the purchase is last and cut with what follows
+    assert (row["n_events"], row["n_add_to_basket"], row["referrer_medium"]) == (2.0, 1.0, "email")
+
+
+def test_row_does_not_depend_on_arrival_order() -> None:
+    events = _shopping_session()
+    assert session_features(events[::-1]).row == session_features(events).row
 
 
 @pytest.mark.parametrize(

@@ -160,3 +160,16 @@ def test_safe_path_redacts_segments_with_an_email() -> None:
     assert safe_path("/account/alice@example.com/orders") == "/account/-/orders"
     assert safe_path("/account/alice%40example.com") == "/account/-"
     assert safe_path("/p/SKU-100") == "/p/SKU-100"
+
+
+def test_every_field_snowplows_pii_enrichment_covers_is_personal(snowplow_dir: Path) -> None:
+    config = json.loads((snowplow_dir / "pii_enrichment_config_2-0-1.json").read_text())
+    kinds = config["properties"]["parameters"]["properties"]["pii"]["items"]["properties"]
+    pojo = set(kinds["pojo"]["properties"]["field"]["enum"])
+    json_fields = set(kinds["json"]["properties"]["field"]["enum"])
+    assert len(pojo) == 18 and len(json_fields) == 3
+    assert pojo | json_fields <= PERSONAL_FIELDS
+    # the Event keeps none of them, bar the session id it needs for the salted key
+    assert {f.name for f in dataclasses.fields(Event)} & (pojo | json_fields) == {
+        "domain_sessionid"
+    }

@@ -17,6 +17,7 @@ from snowleap.snowplow import (
     parse_tracker_get,
     parse_tracker_payload,
     session_key,
+    tracker,
 )
 from snowleap.snowplow.features import is_purchase
 
@@ -88,6 +89,15 @@ def test_self_describing_add_to_cart_from_ue_px(bodies: list[str]) -> None:
     assert [(e.event_name, e.commerce_action) for e in unstruct] == [
         ("add_to_cart", "add_to_basket")
     ]
+    names = {
+        (e.event, e.event_name) for body in bodies for _, e in parse_tracker_payload(body).events
+    }
+    # named as Snowplow's enrichment names them, so raw and enriched events agree
+    assert names == {
+        ("page_view", "page_view"), ("page_ping", "page_ping"), ("struct", "event"),
+        ("unstruct", "add_to_cart"), ("transaction", "transaction"),
+        ("transaction_item", "transaction_item"),
+    }  # fmt: skip
 
 
 def test_base64_without_padding_and_plain_json_forms(bodies: list[str]) -> None:
@@ -196,3 +206,24 @@ def test_malformed_get_gets_its_precise_reason(query: str, reason: str) -> None:
     result = parse_tracker_get(f"/i?{query}")
     assert result.events == []
     assert [(r.index, r.reason) for r in result.rejected] == [(0, reason)]
+
+
+def test_every_payload_data_parameter_is_read_or_knowingly_ignored(snowplow_dir: Path) -> None:
+    schema = json.loads((snowplow_dir / "payload_data_1-0-4.json").read_text())
+    items = schema["items"]
+    read = set(tracker.TRACKER_PARAMETERS) | tracker.SPECIAL_PARAMETERS
+    assert read.isdisjoint(tracker.IGNORED_PARAMETERS)
+    assert read | tracker.IGNORED_PARAMETERS == set(items["properties"])
+    assert set(items["required"]) == set(tracker.REQUIRED_PARAMETERS)
+    self_ = schema["self"]
+    uri = f"iglu:{self_['vendor']}/{self_['name']}/{self_['format']}/{self_['version']}"
+    assert uri.startswith(tracker.PAYLOAD_SCHEMA_PREFIX)
+
+
+def test_fixture_events_conform_to_payload_data(bodies: list[str], snowplow_dir: Path) -> None:
+    items = json.loads((snowplow_dir / "payload_data_1-0-4.json").read_text())["items"]
+    for body in bodies:
+        for event in json.loads(body)["data"]:
+            assert set(event) <= set(items["properties"])
+            assert all(isinstance(value, str) for value in event.values())
+            assert set(items["required"]) <= set(event)

@@ -46,8 +46,8 @@ class Event:
     ----------
     event : canonical event type: ``page_view``, ``page_ping``, ``struct``, ``unstruct``,
         ``transaction``, ``transaction_item`` or ``ad_impression``.
-    event_name : the self-describing event's schema name (``add_to_cart``, ``link_click``), else
-        the same as ``event``.
+    event_name : Snowplow's event name: the self-describing event's schema name
+        (``add_to_cart``, ``link_click``), ``event`` for structured events, else as ``event``.
     timestamp : when it happened, timezone-aware UTC (true > derived > device > collector time).
     platform : tracker platform code (``web``, ``mob``, ``app`` ...; ``other``/``unknown``).
     page_path : URL path of the page, segments holding an e-mail address redacted; never the
@@ -98,14 +98,20 @@ class ParseResult:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def _split_url(url: str | None) -> tuple[str | None, str | None, str]:
-    """Host, path and query of a URL; the query is for campaign tags only and then dropped."""
+def _name_of(event: str) -> str:
+    """The ``event_name`` Snowplow's enrichment gives an event that is not self-describing."""
+    return "event" if event == "struct" else event
+
+
+def _split_url(fields: Mapping[str, Any], name: str) -> tuple[str | None, str | None, str]:
+    """Host, path and query of a URL field; the query is for campaign tags only, then dropped."""
+    url = fields.get(name)
     if not url:
         return None, None, ""
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise EventError("not a valid URL") from None
+        raise EventError(f"field {name!r}: not a valid URL") from None
     return parts.hostname, parts.path or "/", parts.query
 
 
@@ -120,14 +126,8 @@ def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> E
     if timestamp is None:
         raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
 
-    try:
-        url_host, url_path, url_query = _split_url(fields.get("page_url"))
-    except EventError:
-        raise EventError("field 'page_url': not a valid URL") from None
-    try:
-        refr_host, _, _ = _split_url(fields.get("page_referrer"))
-    except EventError:
-        raise EventError("field 'page_referrer': not a valid URL") from None
+    url_host, url_path, url_query = _split_url(fields, "page_url")
+    refr_host, _, _ = _split_url(fields, "page_referrer")
     page_host = fields.get("page_urlhost") or url_host
     page_path = fields.get("page_urlpath") or url_path
     mkt_medium = fields.get("mkt_medium")
@@ -139,7 +139,7 @@ def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> E
 
     return Event(
         event=event,
-        event_name=fields.get("event_name") or (unstruct.name if unstruct else event),
+        event_name=fields.get("event_name") or (unstruct.name if unstruct else _name_of(event)),
         timestamp=timestamp,
         platform=platform_class(fields.get("platform")),
         page_path=safe_path(page_path) if page_path else None,

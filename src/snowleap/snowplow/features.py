@@ -1,8 +1,8 @@
 """``session_features``: the one function that turns a session's events into a feature row.
 
-Training (Spark, through ``applyInPandas``) and serving (Lambda) both call it, so a model sees
-the same numbers in both places. Only events before the session's first purchase count, and no
-feature says whether the purchase happened: the label cannot leak into the row.
+Training (Spark, through ``mapInPandas`` over sessions) and serving (Lambda) both call it, so a
+model sees the same numbers in both places. Only events before the session's first purchase
+count, and no feature says whether the purchase happened: the label cannot leak into the row.
 """
 
 from __future__ import annotations
@@ -121,6 +121,30 @@ class SessionFeatures:
     excluded: int
 
 
+# NOTE: events at the same instant are ordered by what they are (a page view before the purchase
+# that happened on it) and then by content, never by arrival: Spark hands a session's events over
+# in any order, and the row must not depend on it.
+_EVENT_RANK: Final[dict[str, int]] = {
+    "page_view": 0, "page_ping": 1, "struct": 2, "unstruct": 3, "ad_impression": 4,
+    "transaction": 5, "transaction_item": 6,
+}  # fmt: skip
+
+
+def _time_order(event: Event) -> tuple[object, ...]:
+    return (
+        event.timestamp,
+        _EVENT_RANK.get(event.event, len(_EVENT_RANK)),
+        event.event_name,
+        event.page_path or "",
+        event.commerce_action or "",
+        -1 if event.scroll_y_max is None else event.scroll_y_max,
+        event.medium,
+        event.device_class,
+        event.platform,
+        event.visit_number or 0,
+    )
+
+
 def _seconds(later: Event, earlier: Event) -> float:
     return (later.timestamp - earlier.timestamp).total_seconds()
 
@@ -128,8 +152,10 @@ def _seconds(later: Event, earlier: Event) -> float:
 def session_features(events: Sequence[Event]) -> SessionFeatures:
     """The feature row (columns of ``FEATURE_SCHEMA``) of one session's events.
 
-    Events are put in time order (stable, so ties keep their given order); those from the first
-    purchase on (``is_purchase``) are left out. Times are UTC.
+    Events are put in time order, ties broken by event type (page view, ping, structured,
+    self-describing, transaction, item) and then content, so the row never depends on the order
+    events arrive in; those from the first purchase on (``is_purchase``) are left out. Times are
+    UTC.
 
     Example
     -------
@@ -140,7 +166,7 @@ def session_features(events: Sequence[Event]) -> SessionFeatures:
     >>> features.row["n_product_views"], features.row["start_weekday"], features.used
     (1.0, 3.0, 1)
     """
-    ordered = sorted(events, key=lambda event: event.timestamp)
+    ordered = sorted(events, key=_time_order)
     cut = next((i for i, event in enumerate(ordered) if is_purchase(event)), len(ordered))
     used = ordered[:cut]
     row: dict[str, float | str] = dict.fromkeys(NUMERIC_FEATURES, 0.0)
@@ -171,9 +197,12 @@ def _fill(row: dict[str, float | str], used: list[Event]) -> None:
     )
     row["duration_s"] = _seconds(used[-1], first)
     row["active_time_s"] = sum(
-        min(gap, PING_GAP_CAP_S)
-        for gap, event in zip(gaps, used[1:], strict=True)
-        if event.event == "page_ping"
+        (
+            min(gap, PING_GAP_CAP_S)
+            for gap, event in zip(gaps, used[1:], strict=True)
+            if event.event == "page_ping"
+        ),
+        start=0.0,
     )
     row["max_scroll_px"] = float(
         max((e.scroll_y_max for e in used if e.scroll_y_max is not None), default=0)

@@ -34,6 +34,25 @@ EVENT_CODES: Final[dict[str, str]] = {
     "ti": "transaction_item",
     "ad": "ad_impression",
 }
+#: parameters read elsewhere than ``TRACKER_PARAMETERS``: the event code and self-describing JSON
+SPECIAL_PARAMETERS: Final[frozenset[str]] = frozenset({"e", "co", "cx", "ue_pr", "ue_px"})
+#: payload_data parameters deliberately not read: identities, free text, fingerprinting
+#: material and what no feature needs
+IGNORED_PARAMETERS: Final[frozenset[str]] = frozenset(
+    {
+        # identities
+        "uid", "ip", "duid", "nuid", "tnuid", "fp", "mac", "ad_uid",
+        # free text and order details
+        "page", "se_ca", "se_la", "se_pr", "se_va", "ue_na", "sa", "sn", "st", "sp",
+        "tr_id", "tr_af", "tr_ci", "tr_st", "tr_co", "tr_cu",
+        "ti_id", "ti_sk", "ti_na", "ti_nm", "ti_ca", "ti_cu",
+        # device details that fingerprint a browser
+        "res", "vp", "cd", "ds", "cs", "lang", "tz", "cookie",
+        "f_pdf", "f_qt", "f_realp", "f_wma", "f_dir", "f_fla", "f_java", "f_gears", "f_ag",
+        # not needed
+        "tna", "eid", "ctype", "ad_ba", "ad_ca", "ad_ad",
+    }
+)  # fmt: skip
 # tracker parameter -> (enriched field name, parser of the string value)
 _Parser = Callable[[str, str], Any]
 
@@ -42,7 +61,7 @@ def _text(_: str, value: str) -> str:
     return value
 
 
-_PARAMETERS: Final[dict[str, tuple[str, _Parser]]] = {
+TRACKER_PARAMETERS: Final[dict[str, tuple[str, _Parser]]] = {
     "p": ("platform", _text),
     "tv": ("v_tracker", _text),
     "aid": ("app_id", _text),
@@ -79,7 +98,7 @@ def _canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribin
     if code not in EVENT_CODES:
         raise EventError(f"'e': unknown event type, {shown('event', code)}")
     fields: dict[str, Any] = {"event": EVENT_CODES[code]}
-    for key, (name, parse) in _PARAMETERS.items():
+    for key, (name, parse) in TRACKER_PARAMETERS.items():
         text = params.get(key)
         if text:
             try:

@@ -8,6 +8,7 @@ gets those jars through ``spark.jars``. The op registry MLeap builds at first us
 from __future__ import annotations
 
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,9 @@ def spark_session(
     """
     from pyspark.sql import SparkSession
 
+    # NOTE: Python workers (mapInPandas, UDFs) must run this interpreter, the one that has
+    # snowleap installed, not whatever `python3` is first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     settings: dict[str, Any] = {
         "spark.jars": ",".join(str(jar) for jar in mleap_jars(jars_dir)),
         "spark.driver.extraJavaOptions": f"-Dconfig.file={mleap_config_file()}",
