@@ -83,6 +83,47 @@ protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles wit
 	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
 
 clean: ## Remove the virtual environment and caches
-lint: $(STAMP) ## ruff (lint and formatting)
-	$(VENV)/bin/ruff check src tests handler layers training benchmarks
-	$(VENV)/bin/ruff format --check src tests handler layers benchmarks
+	rm -rf $(VENV) $(SAM_VENV) .mypy_cache .ruff_cache .pytest_cache layers/build
+
+# --- Lambda: template checks, layer, local runs -------------------------------------------
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.120'
+	touch $@
+
+template-lint: $(STAMP) $(SAM_VENV)/.installed ## cfn-lint and sam validate --lint on template.yaml (offline)
+	$(VENV)/bin/cfn-lint template.yaml
+	# NOTE: sam validate needs a region, not credentials or network.
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(SAM) validate --lint -t template.yaml
+
+$(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP)
+	$(PY) layers/build_layer.py --arch $* --out $(LAYER_DIR)/$* --zip $@
+
+layer: $(STAMP) ## Build the dependency layer zips (arm64, x86_64) and print their sizes
+	$(PY) layers/build_layer.py --arch arm64 --out $(LAYER_DIR)/arm64 --zip $(LAYER_ZIP_ARM)
+	$(PY) layers/build_layer.py --arch x86_64 --out $(LAYER_DIR)/x86_64 --zip $(LAYER_ZIP_X86)
+
+invoke: $(STAMP) ## Invoke the handler in-process with EVENT (default events/score.json)
+	$(PY) handler/local.py invoke $(EVENT)
+
+serve: $(STAMP) ## Serve the API on http://127.0.0.1:$(PORT) (API Gateway events, in-process)
+	$(PY) handler/local.py serve --port $(PORT)
+
+demo: $(STAMP) ## Local S3 (moto) + local API + real Snowplow sessions: prints scores, stops all
+	bash handler/demo.sh
+
+# `make data` / `make train`: the default model from synthetic Snowplow events (training/README)
+SESSIONS ?= 100000
+TRAINING_STAMP := $(VENV)/.training-installed
+
+$(TRAINING_STAMP): $(SPARK_STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[training]'
+	touch $(TRAINING_STAMP)
+
+.PHONY: data train
+data: $(STAMP) ## Generate seeded Snowplow enriched events of a web shop into data/events (git-ignored)
+	$(PY) training/generate.py --sessions $(SESSIONS) --out data/events
+
+train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundle + report into bundles/
+	$(PY) training/train.py --input data/events --out bundles/snowleap-default.zip --report bundles/report
