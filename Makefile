@@ -31,7 +31,7 @@ venv: $(STAMP) ## Create .venv with the package and its test tools
 
 lint: $(STAMP) ## ruff (lint and formatting)
 	$(VENV)/bin/ruff check src tests handler layers training benchmarks
-	$(VENV)/bin/ruff format --check src tests handler layers benchmarks
+	$(VENV)/bin/ruff format --check src tests handler layers training benchmarks
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -113,7 +113,7 @@ serve: $(STAMP) ## Serve the API on http://127.0.0.1:$(PORT) (API Gateway events
 demo: $(STAMP) ## Local S3 (moto) + local API + real Snowplow sessions: prints scores, stops all
 	bash handler/demo.sh
 
-# `make data` / `make train`: the default model from synthetic Snowplow events (training/README)
+# `make data` / `make train`: the default model from synthetic Snowplow events (README, "Training")
 SESSIONS ?= 100000
 TRAINING_STAMP := $(VENV)/.training-installed
 

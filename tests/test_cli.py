@@ -235,6 +235,13 @@ def test_unseen_label_is_a_clear_scoring_error() -> None:
     assert_one_line_error(result, "stdin:", "'Atlantis'", "string_indexer_state")
 
 
+def test_a_json_object_that_is_no_frame() -> None:
+    result = run("score", REFERENCE / "demo.zip", REFERENCE / "demo.expected.json")
+    assert_one_line_error(
+        result, "demo.expected.json", "neither a LeapFrame", "keys: bundle, frame, expected"
+    )
+
+
 def test_empty_json_lines_input() -> None:
     result = run("score", REFERENCE / "demo.zip", "-", stdin="\n\n")
     assert_one_line_error(result, "stdin: no rows")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from benchmarks.runtime_bench import (
+    Case,
     batch_columns,
     bench_case,
     find_cases,
@@ -18,6 +19,7 @@ from benchmarks.runtime_bench import (
 )
 
 import snowleap
+from snowleap.leapframe import read_leapframe
 from tests.conftest import SHARED, double_tensor, write_bundle_json, write_node
 
 REFERENCE = SHARED / "mleap-reference"
@@ -32,7 +34,7 @@ def test_reference_bundles_are_found_with_their_frames(tmp_path: Path) -> None:
         "one_hot_encoder_pipeline",
     ]
     assert cases["demo"].bundle == REFERENCE / "demo.zip"
-    assert len(frame_rows(cases["demo"].frame)) == 20
+    assert len(frame_rows(cases["demo"].columns)) == 20
 
 
 def test_fixture_bundle_without_a_frame_is_scored_on_a_covering_reference_frame(
@@ -51,13 +53,39 @@ def test_fixture_bundle_without_a_frame_is_scored_on_a_covering_reference_frame(
     )
     cases = [c for c in find_cases(REFERENCE, fixtures) if c.name.startswith("fixtures/")]
     assert [c.name for c in cases] == ["fixtures/bathroom_scaler"]
-    names = {f["name"] for f in cases[0].frame["schema"]["fields"]}
-    assert "bathrooms" in names
+    assert "bathrooms" in cases[0].columns
+    assert cases[0].source == REFERENCE / "airbnb.model.lr.expected.json"
+
+
+def test_fixture_with_spark_style_expected_inputs_is_scored_on_them(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    folder = fixtures / "golden" / "bundle-json"
+    write_bundle_json(folder)
+    write_node(
+        folder / "root",
+        "s",
+        "binarizer",
+        {"threshold": {"double": 0.5}},
+        {"input": "x"},
+        {"output": "y"},
+    )
+    (fixtures / "golden" / "expected.json").write_text(
+        json.dumps({"rows": [0, 1], "inputs": {"x": [0.2, 0.9]}, "outputs": {"y": [0.0, 1.0]}})
+    )
+    (case,) = [c for c in find_cases(REFERENCE, fixtures) if c.name.startswith("fixtures/")]
+    assert case.name == "fixtures/golden/bundle-json"
+    assert frame_rows(case.columns) == [{"x": 0.2}, {"x": 0.9}]
+
+
+def test_a_case_may_hold_a_leapframe_document() -> None:
+    frame = json.loads((REFERENCE / "frame.airbnb.json").read_text())
+    case = Case("airbnb", REFERENCE / "airbnb.model.lr.zip", frame, REFERENCE / "frame.airbnb.json")
+    assert frame_rows(case.columns)[0]["state"] == "NY"
 
 
 def test_batch_columns_repeat_the_frame_rows() -> None:
     frame = json.loads((REFERENCE / "frame.airbnb.json").read_text())
-    columns = batch_columns(frame, 5)
+    columns = batch_columns(read_leapframe(frame), 5)
     assert columns["state"].tolist() == ["NY"] * 5
     assert columns["bathrooms"].dtype == np.float64 and len(columns["bathrooms"]) == 5
 
@@ -96,4 +124,4 @@ def test_timings_and_report_of_a_small_model(tmp_path: Path) -> None:
     }
     table = markdown(report)
     assert "| demo | 3: linear_regression, standard_scaler, vector_assembler |" in table
-    assert "| broken | not loadable: bad zip | | | |" in table
+    assert "| broken | not loadable: bad zip | | | | |" in table

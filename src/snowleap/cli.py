@@ -143,6 +143,11 @@ def _read_frame(text: str, where: str, schema: dict[str, ColumnType]) -> dict[st
         raise InputError(f"{where}: JSON nests too deeply") from None
     if isinstance(whole, dict) and ("schema" in whole or "rows" in whole):
         return _with_where(where, lambda: read_leapframe(whole))
+    if isinstance(whole, dict) and schema and not any(name in whole for name in schema):
+        raise InputError(
+            f"{where}: neither a LeapFrame (no 'schema' and 'rows') nor a row object with the "
+            f"model's inputs (keys: {', '.join(list(whole)[:5])})"
+        )
     rows = [whole] if isinstance(whole, dict) else _json_lines(text, where)
     return _with_where(where, lambda: _rows_to_columns(rows, schema))
 

@@ -45,12 +45,18 @@ def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
     if ctype.base in ("double", "float"):
         if array.dtype.kind in "fiub":
             return array.astype(np.float64, copy=False)
-        try:
-            return np.array(
-                [_number(v, field.name, i) for i, v in enumerate(array)], dtype=np.float64
-            )
-        except InputError:
-            raise
+        if array.dtype.kind in "US" and not isinstance(values, np.ndarray):
+            # NOTE: numpy turned a list mixing numbers and text into text; look at the values
+            # as given, so the error names the first one that is not a number.
+            array = np.asarray(values, dtype=object)
+        # NOTE: a list with a None in it arrives as an object array; when every value is a
+        # plain float, int or None, numpy converts it at C speed (None becomes NaN).
+        if array.dtype == object and set(map(type, array)) <= _NUMBER_OR_NONE:
+            try:
+                return np.array(array.tolist(), dtype=np.float64)
+            except OverflowError:
+                pass  # NOTE: an int beyond float range; the loop below names its row
+        return np.array([_number(v, field.name, i) for i, v in enumerate(array)], dtype=np.float64)
     dtype = _NUMERIC_DTYPES.get(ctype.base)
     if dtype is None:
         raise InputError(f"column {field.name!r}: unsupported input type {ctype}")
@@ -60,12 +66,24 @@ def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
         raise InputError(f"column {field.name!r}: cannot read values as {ctype} ({exc})") from None
 
 
-def _number(value: Any, column: str, row: int) -> float:
+# NOTE: booleans count as 1.0 and 0.0, as MLeap casts a boolean column to a double input.
+_NUMBER_TYPES = (int, float, np.integer, np.floating, np.bool_)
+
+
+def _number(value: Any, column: str, row: int | None) -> float:
+    """A value of a double input as a float: None is NaN; anything but a number is an error."""
+    where = f"column {column!r}" if row is None else f"column {column!r}, row {row}"
     if value is None:
         return math.nan
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, str):
-        return float(value)
-    raise InputError(f"column {column!r}, row {row}: expected a number, got {value!r}")
+    if isinstance(value, _NUMBER_TYPES):
+        try:
+            return float(value)
+        except OverflowError:
+            raise InputError(f"{where}: {value} is too large for a double") from None
+    raise InputError(f"{where}: expected a number, got {value!r}")
+
+
+_NUMBER_OR_NONE = {float, int, type(None)}
 
 
 def _string_column(values: Any, column: str) -> npt.NDArray[np.object_]:
@@ -112,8 +130,13 @@ def _vector_column(values: Any, field: Field) -> npt.NDArray[np.float64]:
 def to_frame(columns: Mapping[str, Any], schema: Sequence[Field]) -> Frame:
     """A frame holding every given column, with the model's inputs converted and checked."""
     frame: Frame = {}
+    inputs = {field.name for field in schema}
     for name, values in columns.items():
-        frame[name] = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        # NOTE: inputs are converted below; only the other columns are kept as they come.
+        if name not in inputs:
+            frame[name] = (
+                values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+            )
     length: int | None = None
     for field in schema:
         if field.name not in columns:
@@ -126,7 +149,8 @@ def to_frame(columns: Mapping[str, Any], schema: Sequence[Field]) -> Frame:
                 f"column {field.name!r} has {len(column)} rows, other inputs have {length}"
             )
         frame[field.name] = column
-    return frame
+    # NOTE: the caller's column order, as when every column was stored in the first loop
+    return {name: frame[name] for name in columns}
 
 
 def row_ready_type(field: Field) -> type | None:
@@ -176,16 +200,9 @@ def row_converter(field: Field) -> RowConverter:
     if ctype.base in ("double", "float"):
 
         def double_value(value: Any) -> float:
-            cls = value.__class__
-            if cls is float:
-                return value  # type: ignore[no-any-return]
-            if value is None:
-                return math.nan
-            if cls is int or (
-                isinstance(value, (int, float, np.integer, np.floating)) and cls is not bool
-            ):
-                return float(value)
-            raise InputError(f"column {name!r}: expected a number, got {value!r}")
+            if value.__class__ is float:
+                return value
+            return _number(value, name, None)
 
         return double_value
 

@@ -21,6 +21,7 @@ import pytest
 import snowleap
 from snowleap.bundle import archive as archive_module
 from snowleap.bundle.reader import MAX_NESTING
+from tests.bundle.protobuf_bundles import to_protobuf_bundle
 from tests.conftest import double_tensor, write_bundle_json, write_node
 
 SCALER = {"mean": double_tensor([1.0, 10.0]), "std": double_tensor([2.0, 4.0])}
@@ -273,6 +274,22 @@ def test_attribute_of_the_wrong_type_names_file_and_attribute(tmp_path: Path) ->
         r"root/scaler\.node/model\.json: attribute 'std' should be a tensor, found a scalar"
     ):
         snowleap.load(folder)
+
+
+def test_attribute_of_the_wrong_type_in_a_protobuf_bundle(tmp_path: Path) -> None:
+    folder = scaler_bundle(tmp_path / "b", {"std": {"string": "2.0"}})
+    proto = to_protobuf_bundle(folder, tmp_path / "pb")
+    with bundle_error(
+        r"root/scaler\.node/model\.pb: attribute 'std' should be a tensor, found a scalar"
+    ):
+        snowleap.load(proto)
+
+
+def test_unknown_op_in_a_protobuf_bundle(tmp_path: Path) -> None:
+    folder = scaler_bundle(tmp_path / "b")
+    write_node(folder / "root" / "scaler.node", "scaler", "xgboost_regressor", {}, {}, {})
+    with pytest.raises(snowleap.UnknownOpError, match=r"op 'xgboost_regressor' is not supported"):
+        snowleap.load(to_protobuf_bundle(folder, tmp_path / "pb"))
 
 
 def test_list_attribute_of_the_wrong_element_type(tmp_path: Path) -> None:

@@ -66,6 +66,9 @@ def test_hand_computed_row() -> None:
     features = session_features(shuffled)
     assert features.used == 11
     assert features.excluded == 4
+    # the transaction (230 s), its item (230 s), the thank-you page (240 s) and the add (250 s)
+    # sit at positions 4, 5, 6 and 7 of the shuffled list
+    assert features.excluded_at == (4, 5, 6, 7)
     assert features.row == {
         "n_events": 11.0,
         "n_page_views": 6.0,  # at 0, 75, 90, 180, 190, 200 s
@@ -106,7 +109,7 @@ def test_order_confirmation_page_counts_as_the_purchase() -> None:
         _event("transaction", 31, action="purchase"),
     ]
     features = session_features(events)
-    assert (features.used, features.excluded) == (1, 2)
+    assert (features.used, features.excluded, features.excluded_at) == (1, 2, (1, 2))
     assert features.row["n_basket_views"] == 1.0
     assert features.row["duration_s"] == 0.0
 
@@ -136,6 +139,7 @@ def test_ties_are_ordered_by_event_type_not_arrival() -> None:
     ]
     rows = {json.dumps(session_features(list(order)).row) for order in itertools.permutations(tied)}
     assert len(rows) == 1
+    assert session_features(tied).excluded_at == (0,)  # the transaction, given first
     row = session_features(tied).row
     # the page view, then the add; the purchase is last and cut with what follows
     assert (row["n_events"], row["n_add_to_basket"], row["referrer_medium"]) == (2.0, 1.0, "email")

@@ -111,14 +111,17 @@ def is_purchase(event: Event) -> bool:
 
 @dataclass(frozen=True)
 class SessionFeatures:
-    """A session's feature row, how many events it used and how many it left out.
+    """A session's feature row, how many events it used and which it left out.
 
-    ``excluded`` counts the events from the first purchase on (that purchase included).
+    ``excluded`` counts the events from the first purchase on (that purchase included);
+    ``excluded_at`` gives their positions in the sequence ``session_features`` was given,
+    ascending, so a caller can report exactly which of its events were left out.
     """
 
     row: dict[str, float | str]
     used: int
     excluded: int
+    excluded_at: tuple[int, ...] = ()
 
 
 # NOTE: events at the same instant are ordered by what they are (a page view before the purchase
@@ -166,14 +169,19 @@ def session_features(events: Sequence[Event]) -> SessionFeatures:
     >>> features.row["n_product_views"], features.row["start_weekday"], features.used
     (1.0, 3.0, 1)
     """
-    ordered = sorted(events, key=_time_order)
-    cut = next((i for i, event in enumerate(ordered) if is_purchase(event)), len(ordered))
-    used = ordered[:cut]
+    order = sorted(range(len(events)), key=lambda position: _time_order(events[position]))
+    cut = next((i for i, position in enumerate(order) if is_purchase(events[position])), len(order))
+    used = [events[position] for position in order[:cut]]
     row: dict[str, float | str] = dict.fromkeys(NUMERIC_FEATURES, 0.0)
     row.update(dict.fromkeys(CATEGORICAL_FEATURES, UNKNOWN))
     if used:
         _fill(row, used)
-    return SessionFeatures(row=row, used=len(used), excluded=len(ordered) - cut)
+    return SessionFeatures(
+        row=row,
+        used=len(used),
+        excluded=len(order) - cut,
+        excluded_at=tuple(sorted(order[cut:])),
+    )
 
 
 def _fill(row: dict[str, float | str], used: list[Event]) -> None:
