@@ -212,7 +212,7 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Run `{results.get('settings')}` of {results.get('generated', '?')} on "
         f"{machine.get('cpu', '?')}, {machine.get('cores', '?')} cores (load "
-        f"{machine.get('load_average_1_5_15')}); "
+        f"{', '.join(f'{x:.1f}' for x in machine.get('load_average_1_5_15') or [])}); "
         + ", ".join(f"{k} {v}" for k, v in versions.items() if v)
         + ".",
         "",
@@ -319,8 +319,9 @@ def render(results: dict[str, Any], folder: Path = RESULTS_DIR) -> str:
 METHOD = """
 ## How each figure is measured
 
-- **Pipelines**: the default Snowplow session model is read back into Spark from the committed
-  bundle by MLeap's Spark deserializer; the airbnb-style pipeline (5 string indexers, one-hot
+- **Pipelines**: the default Snowplow session model is the committed bundle, and the Spark
+  `PipelineModel` the training job saved beside it (`bundles/spark-pipeline`); the airbnb-style
+  pipeline (5 string indexers, one-hot
   encoders, assembler, scaler, 20-tree random forest regression with categorical splits) is
   fitted in Spark on seeded synthetic listings and exported with MLeap (`benchmarks/cases/`).
 - **Checks before timing**: every contender scores every benchmark row and is compared with
@@ -341,7 +342,8 @@ METHOD = """
 - **Cold start**: a fresh Python process per run (interpreter start-up and exit included):
   import the engine and boto3, fetch the model from S3 (moto's server on 127.0.0.1), load,
   score the first row; one untimed run first so both engines start from compiled bytecode.
-  Peak memory is that process's maximum RSS (`wait4`).
+  Peak memory is that process's peak RSS (`VmHWM` of its own image; the MLeap JVM's is sampled
+  while it runs).
 - **Serving**: layer sizes from the zip `make layer` builds; the handler invoked in-process with
   an API Gateway event holding one 30-event session; `make serve` loaded from client threads on
   loopback with a fixed request count.
@@ -352,10 +354,9 @@ def _profile(results: dict[str, Any]) -> str:
     profile = results.get("profile")
     if not profile:
         return ""
-    return (
-        f"\n## Where snowleap's row time goes ({profile['pipeline']})\n\n```\n"
-        f"{profile['text'].strip()}\n```\n"
-    )
+    # NOTE: paths relative to the repository, so the text reads the same on every checkout.
+    text = profile["text"].strip().replace(f"{REPO_ROOT}/", "")
+    return f"\n## Where snowleap's time goes ({profile['pipeline']})\n\n```\n{text}\n```\n"
 
 
 if __name__ == "__main__":
