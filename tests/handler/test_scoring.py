@@ -51,3 +51,20 @@ def test_a_session_without_purchase_uses_every_event() -> None:
     (session,) = report.sessions
     assert session.events == [0, 1]
     assert session.events_excluded == []
+
+
+def test_events_without_a_session_id_are_rejected_not_pooled() -> None:
+    # GIVEN two events of session s-1 and two events of unknown sessions (no domain_sessionid)
+    orphan = enriched("page_view", 3)
+    del orphan["domain_sessionid"]
+    items = [enriched("page_view", 1), orphan, enriched("page_view", 2), dict(orphan)]
+    parsed = parse_enriched_json(items)
+
+    # WHEN the request is scored
+    report = score_events(snowleap.load(demo_bundle()), parsed, salt="s", threshold=0.5)
+
+    # THEN only s-1 is scored, and each orphan is rejected by position with the reason
+    (session,) = report.sessions
+    assert session.events == [0, 2]
+    assert [r.index for r in report.rejected] == [1, 3]
+    assert all("no domain_sessionid" in r.reason for r in report.rejected)

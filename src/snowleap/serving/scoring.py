@@ -8,7 +8,6 @@ is what the model predicts, so counting it would leak the answer), or rejected w
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,10 +15,8 @@ from snowleap.errors import BundleError
 from snowleap.model import Model
 from snowleap.snowplow import (
     FEATURE_SCHEMA,
-    Event,
     ParseResult,
     Rejected,
-    SessionFeatures,
     group_sessions,
     session_features,
 )
@@ -113,7 +110,7 @@ def score_events(model: Model, parsed: ParseResult, *, salt: str, threshold: flo
     for key, members in grouped.items():
         features = session_features([event for _, event in members])
         indices = [index for index, _ in members]
-        excluded = _excluded_indices(members, features)
+        excluded = [members[position][0] for position in features.excluded_at]
         used = sorted(set(indices) - set(excluded))
         scored = model.transform_row(features.row)
         if scored is None:
@@ -127,32 +124,6 @@ def score_events(model: Model, parsed: ParseResult, *, salt: str, threshold: flo
     report.sessions.sort(key=lambda s: min(s.events + s.events_excluded))
     report.rejected.sort(key=lambda r: r.index)
     return report
-
-
-def _excluded_indices(members: Sequence[tuple[int, Event]], features: SessionFeatures) -> list[int]:
-    """Request indices of the ``features.excluded`` events ``session_features`` left out.
-
-    It puts events in time order and leaves out the first purchase and all after it, so events
-    before the first left-out event's time are used and events after it are left out. Events
-    at exactly that time are ordered by ``session_features``' own tie rule; rather than copy
-    that rule, ask it: leaving out an event it used lowers ``used`` by one, leaving out one it
-    excluded does not (and leaving out the purchase itself moves the cut later).
-    """
-    if features.excluded == 0:
-        return []
-    by_time = sorted(members, key=lambda member: member[1].timestamp)
-    boundary = by_time[features.used][1].timestamp
-    excluded = [index for index, event in members if event.timestamp > boundary]
-    tied = [position for position, (_, e) in enumerate(members) if e.timestamp == boundary]
-    if len(tied) == 1:
-        excluded.append(members[tied[0]][0])
-    else:
-        events = [event for _, event in members]
-        for position in tied:
-            others = events[:position] + events[position + 1 :]
-            if session_features(others).used != features.used - 1:
-                excluded.append(members[position][0])
-    return sorted(excluded)
 
 
 def _buy_probability(value: Any) -> float | None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from snowleap.snowplow.event import Event
 from snowleap.snowplow.privacy import session_key
-
-NO_SESSION_KEY: Final[str] = "no-session"
 
 
 def group_sessions(
@@ -15,8 +11,9 @@ def group_sessions(
 ) -> dict[str, list[tuple[int, Event]]]:
     """Events grouped by salted session key, in input order within each session.
 
-    Events without a ``domain_sessionid`` share the key ``NO_SESSION_KEY``: a request that sends
-    no session id is scored as one session.
+    Events without a ``domain_sessionid`` belong to no session and are in no group: pooling
+    unrelated visitors' events would score a session that never happened, so callers report
+    them instead (the scoring service rejects them with a reason).
 
     Example
     -------
@@ -30,8 +27,7 @@ def group_sessions(
     for index, event in events:
         sid = event.domain_sessionid
         if sid is None:
-            key = NO_SESSION_KEY
-        else:
-            key = keys.get(sid) or keys.setdefault(sid, session_key(sid, salt))
+            continue
+        key = keys.get(sid) or keys.setdefault(sid, session_key(sid, salt))
         groups.setdefault(key, []).append((index, event))
     return groups
