@@ -338,7 +338,9 @@ METHOD = """
   (`benchmarks/jvm`); PySpark: a one-row DataFrame, `transform`, `collect`.
 - **Batch throughput**: snowleap `transform` and ONNX `run` on numpy columns (median of several
   runs); MLeap `Transformer.transform` on a LeapFrame; PySpark `transform` on a cached
-  DataFrame written to Spark's `noop` sink (every column computed, nothing collected).
+  DataFrame written to Spark's `noop` sink (every column computed, nothing collected). Each
+  runs as users get it by default: ONNX Runtime with its thread pool (one thread per core) and
+  PySpark on `local[*]`, while snowleap (numpy) and MLeap's runtime score on one thread.
 - **Cold start**: a fresh Python process per run (interpreter start-up and exit included):
   import the engine and boto3, fetch the model from S3 (moto's server on 127.0.0.1), load,
   score the first row; one untimed run first so both engines start from compiled bytecode.
