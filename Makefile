@@ -30,8 +30,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv with the package and its test tools
 
 lint: $(STAMP) ## ruff (lint and formatting)
-	$(VENV)/bin/ruff check src tests handler layers training
-	$(VENV)/bin/ruff format --check src tests handler layers training
+	$(VENV)/bin/ruff check src tests handler layers training benchmarks
+	$(VENV)/bin/ruff format --check src tests handler layers training benchmarks
 
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -64,9 +64,19 @@ fixtures: spark ## Regenerate tests/fixtures (golden bundles + Spark outputs) wi
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark
 
-.PHONY: bench
-bench: $(STAMP) ## Time the runtime on every reference/fixture bundle (benchmarks/results/runtime.*)
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[bench,lambda]'
+	touch $(BENCH_STAMP)
+
+.PHONY: bench bench-runtime
+bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*)
 	$(PY) -m benchmarks.runtime_bench
+
+bench: $(BENCH_STAMP) $(JARS_STAMP) bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 .PHONY: protobuf-fixtures
 protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles with MLeap's protobuf writer (JVM)
