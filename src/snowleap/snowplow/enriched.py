@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from snowleap.snowplow.errors import EventError
-from snowleap.snowplow.event import ParseResult, Rejected, build_event, logged
+from snowleap.snowplow.event import CanonicalFields, ParseResult, parse_each
 from snowleap.snowplow.fields import ENRICHED_FIELDS, FIELD_KIND, FieldKind
 from snowleap.snowplow.selfdesc import (
     SelfDescribing,
@@ -73,18 +73,14 @@ def parse_enriched_tsv(text: str) -> ParseResult:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    result = ParseResult()
-    for index, line in enumerate(lines):
-        values = line.removesuffix("\r").split("\t")
-        if len(values) != EXPECTED_FIELDS:
-            reason = f"line {index + 1}: {len(values)} fields, expected {EXPECTED_FIELDS}"
-            result.rejected.append(Rejected(index, reason))
-            continue
-        try:
-            result.events.append((index, build_event(*typed_tsv_fields(values))))
-        except EventError as exc:
-            result.rejected.append(Rejected(index, f"line {index + 1}: {exc}"))
-    return logged(result, "enriched TSV")
+    return parse_each(lines, _tsv_line_fields, "enriched TSV", label="line")
+
+
+def _tsv_line_fields(line: str) -> CanonicalFields:
+    values = line.removesuffix("\r").split("\t")
+    if len(values) != EXPECTED_FIELDS:
+        raise EventError(f"{len(values)} fields, expected {EXPECTED_FIELDS}")
+    return typed_tsv_fields(values)
 
 
 def _json_type(value: Any) -> str:
@@ -172,14 +168,10 @@ def parse_enriched_json(items: Sequence[Mapping[str, Any]]) -> ParseResult:
     >>> parse_enriched_json([event]).events[0][1].page_path
     '/basket'
     """
-    result = ParseResult()
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            reason = f"item {index + 1}: expected a JSON object, got {type(item).__name__}"
-            result.rejected.append(Rejected(index, reason))
-            continue
-        try:
-            result.events.append((index, build_event(*_json_fields(item))))
-        except EventError as exc:
-            result.rejected.append(Rejected(index, f"item {index + 1}: {exc}"))
-    return logged(result, "enriched JSON")
+    return parse_each(items, _json_item_fields, "enriched JSON", label="item")
+
+
+def _json_item_fields(item: Any) -> CanonicalFields:
+    if not isinstance(item, Mapping):
+        raise EventError(f"expected a JSON object, got {type(item).__name__}")
+    return _json_fields(item)

@@ -9,10 +9,10 @@ closed-vocabulary labels, counts, times and the URL path; everything personal st
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 from snowleap.snowplow.classify import (
@@ -26,6 +26,8 @@ from snowleap.snowplow.errors import EventError
 from snowleap.snowplow.privacy import safe_path
 from snowleap.snowplow.selfdesc import SelfDescribing
 from snowleap.snowplow.values import shown
+
+T = TypeVar("T")
 
 EVENT_TYPES: Final[frozenset[str]] = frozenset(
     {"page_view", "page_ping", "struct", "unstruct", "transaction", "transaction_item",
@@ -161,6 +163,31 @@ def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> E
         visit_number=fields.get("domain_sessionidx"),
         domain_sessionid=fields.get("domain_sessionid") or None,
     )
+
+
+CanonicalFields = tuple[Mapping[str, Any], SelfDescribing | None]
+
+
+def parse_each(
+    items: Iterable[T],
+    canonical: Callable[[T], CanonicalFields],
+    source: str,
+    label: str = "",
+) -> ParseResult:
+    """One ``Event`` per item, or one ``Rejected`` whose reason says what was wrong.
+
+    ``canonical`` turns one item of a source's own shape into canonical fields, raising
+    ``EventError`` for what it cannot read; ``label`` (``"line"``, ``"item"``) prefixes each reason
+    with the item's 1-based number, as a person counts lines. A bad item never stops the others.
+    """
+    result = ParseResult()
+    for index, item in enumerate(items):
+        try:
+            result.events.append((index, build_event(*canonical(item))))
+        except EventError as exc:
+            reason = f"{label} {index + 1}: {exc}" if label else str(exc)
+            result.rejected.append(Rejected(index, reason))
+    return logged(result, source)
 
 
 _LOGGER: Final = logging.getLogger("snowleap.snowplow")

@@ -13,7 +13,7 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from snowleap.snowplow.errors import EventError, PayloadError
-from snowleap.snowplow.event import ParseResult, Rejected, build_event, logged
+from snowleap.snowplow.event import CanonicalFields, ParseResult, parse_each
 from snowleap.snowplow.selfdesc import (
     SelfDescribing,
     check_contexts,
@@ -124,17 +124,13 @@ def _canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribin
 
 
 def _parse_events(items: list[Any], source: str) -> ParseResult:
-    result = ParseResult()
-    for index, params in enumerate(items):
-        if not isinstance(params, Mapping):
-            reason = f"expected a JSON object of parameters, got {type(params).__name__}"
-            result.rejected.append(Rejected(index, reason))
-            continue
-        try:
-            result.events.append((index, build_event(*_canonical(params))))
-        except EventError as exc:
-            result.rejected.append(Rejected(index, str(exc)))
-    return logged(result, source)
+    return parse_each(items, _parameters_fields, source)
+
+
+def _parameters_fields(params: Any) -> CanonicalFields:
+    if not isinstance(params, Mapping):
+        raise EventError(f"expected a JSON object of parameters, got {type(params).__name__}")
+    return _canonical(params)
 
 
 def parse_tracker_payload(body: str | bytes | Mapping[str, Any]) -> ParseResult:
@@ -188,9 +184,12 @@ def parse_tracker_get(query_string: str) -> ParseResult:
     Rejected(index=0, reason="'pp_may': not an integer, shaped 'aaa'")
     """
     query = query_string.split("?", 1)[1] if "?" in query_string else query_string
+    return parse_each([query], _query_fields, "tracker GET")
+
+
+def _query_fields(query: str) -> CanonicalFields:
     try:
         params = dict(parse_qsl(query, keep_blank_values=True, strict_parsing=True))
     except ValueError:
-        result = ParseResult(rejected=[Rejected(0, "query string: not key=value pairs")])
-        return logged(result, "tracker GET")
-    return _parse_events([params], "tracker GET")
+        raise EventError("query string: not key=value pairs") from None
+    return _canonical(params)
