@@ -83,7 +83,7 @@ protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles wit
 	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) $(SAM_VENV) .mypy_cache .ruff_cache .pytest_cache layers/build
+	rm -rf $(VENV) $(SAM_VENV) $(VENV313) .mypy_cache .ruff_cache .pytest_cache layers/build
 
 # --- Lambda: template checks, layer, local runs -------------------------------------------
 $(SAM_VENV)/.installed:
@@ -127,3 +127,22 @@ data: $(STAMP) ## Generate seeded Snowplow enriched events of a web shop into da
 
 train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundle + report into bundles/
 	$(PY) training/train.py --input data/events --out bundles/snowleap-default.zip --report bundles/report
+
+# NOTE: Lambda runs Python 3.12/3.13 while the project's tools run on 3.11, so the runtime's and the
+# Snowplow layer's unit tests run on 3.13 too (the layer test covers the handler on 3.13).
+PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)
+VENV313 := .venv313
+PY313_TESTS := tests/ops tests/bundle tests/snowplow tests/test_reference_bundles.py \
+	tests/test_golden_fixtures.py tests/test_cli.py tests/test_leapframe.py tests/test_frame.py
+
+$(VENV313)/.installed: pyproject.toml
+	$(PYTHON313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV313)/bin/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+.PHONY: test-py313
+test-py313: $(VENV313)/.installed ## The runtime's and Snowplow layer's unit tests on Python 3.13
+	$(VENV313)/bin/python -m pytest -q -p no:cacheprovider $(PY313_TESTS)
+
+test: test-py313
