@@ -1,0 +1,35 @@
+"""Spark's ``LogisticRegressionModel`` -> ``logistic_regression`` (binary or multinomial)."""
+
+from __future__ import annotations
+
+from snowleap.bundle.store import StoredNode
+from snowleap.spark import op_nodes
+from snowleap.spark.columns import DOUBLE, Columns, vector_column
+from snowleap.spark.saved import FittedStage
+from snowleap.spark.stages.common import CLASSIFIER_OUTPUTS, matrix_rows, set_outputs, vector_values
+
+SPARK_CLASSES = ("org.apache.spark.ml.classification.LogisticRegressionModel",)
+
+
+def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
+    row = stage.single_row()
+    classes = int(row["numClasses"])
+    rows = matrix_rows(row["coefficientMatrix"], stage, "coefficientMatrix")
+    intercepts = vector_values(row["interceptVector"], stage, "interceptVector")
+    thresholds = (
+        [float(t) for t in stage.param("thresholds")] if stage.is_set("thresholds") else None
+    )
+    threshold = float(stage.param("threshold", 0.5))
+    if thresholds is not None and len(thresholds) == 2:
+        # NOTE: Spark's getThreshold for binary thresholds (t0, t1): 1 / (1 + t0 / t1).
+        threshold = 1.0 / (1.0 + thresholds[0] / thresholds[1])
+    features = stage.param("featuresCol")
+    columns.vector(features, stage.description)
+    outputs = set_outputs(stage, CLASSIFIER_OUTPUTS)
+    for port, column in outputs:
+        columns.add(column, DOUBLE if port == "prediction" else vector_column(classes))
+    return [
+        op_nodes.logistic_regression(
+            stage.uid, features, outputs, classes, rows, intercepts, thresholds, threshold
+        )
+    ]
