@@ -88,7 +88,7 @@ class Columns:
     def vector(self, name: str, stage: str) -> Column:
         """A vector column's type; its width must be known (raw vector inputs: described)."""
         column = self._known.get(name)
-        if column is None or (column.vector and column.width is None):
+        if column is None or name in self.assumed or (column.vector and column.width is None):
             raise StageNotExportableError(
                 f"stage {stage} reads vector column {name!r}, whose width the saved model does "
                 f"not record: describe it, e.g. --input-schema '{name}=vector:8' "

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from snowleap.bundle.definitions import TreeNodeDef
+from snowleap.spark.columns import Columns
 from snowleap.spark.errors import SavedModelError, StageNotExportableError
 from snowleap.spark.saved import FittedStage
 
@@ -71,6 +72,18 @@ def split_names(stage: FittedStage, count: int) -> list[str]:
 def set_outputs(stage: FittedStage, ports: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """``(port, column)`` for each output param that is set to a non-empty column name."""
     return [(port, stage.param(param)) for port, param in ports if stage.param(param, "")]
+
+
+def features_width(stage: FittedStage, columns: Columns, expected: int) -> str:
+    """The stage's ``featuresCol``, checked to hold the ``expected`` number of features."""
+    features = stage.param("featuresCol")
+    width = columns.vector(features, stage.description).width
+    if width != expected:
+        raise StageNotExportableError(
+            f"stage {stage.description} reads {expected} features, but column {features!r} "
+            f"holds {width}: describe raw vector inputs with --input-schema NAME=vector:WIDTH"
+        )
+    return str(features)
 
 
 CLASSIFIER_OUTPUTS = (

@@ -7,7 +7,13 @@ from snowleap.spark import op_nodes
 from snowleap.spark.columns import DOUBLE, Columns, vector_column
 from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
-from snowleap.spark.stages.common import CLASSIFIER_OUTPUTS, set_outputs, tree_nodes, trees_by_id
+from snowleap.spark.stages.common import (
+    CLASSIFIER_OUTPUTS,
+    features_width,
+    set_outputs,
+    tree_nodes,
+    trees_by_id,
+)
 
 CLASSIFICATION_TREE = "decision_tree_classifier"
 REGRESSION_TREE = "decision_tree_regression"
@@ -28,13 +34,7 @@ def wired(
     stage: FittedStage, columns: Columns, model: StoredModel, classes: int | None
 ) -> StoredNode:
     """The node of a tree model: ``features`` in, Spark's output columns out."""
-    features = stage.param("featuresCol")
-    width = columns.vector(features, stage.description).width
-    if width != num_features(stage):
-        raise StageNotExportableError(
-            f"stage {stage.description} reads {num_features(stage)} features, but column "
-            f"{features!r} holds {width}"
-        )
+    features = features_width(stage, columns, num_features(stage))
     if stage.param("leafCol", ""):
         raise StageNotExportableError(
             f"stage {stage.description} sets leafCol, which no MLeap op computes: unset it"

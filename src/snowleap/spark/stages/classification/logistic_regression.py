@@ -6,7 +6,13 @@ from snowleap.bundle.store import StoredNode
 from snowleap.spark import op_nodes
 from snowleap.spark.columns import DOUBLE, Columns, vector_column
 from snowleap.spark.saved import FittedStage
-from snowleap.spark.stages.common import CLASSIFIER_OUTPUTS, matrix_rows, set_outputs, vector_values
+from snowleap.spark.stages.common import (
+    CLASSIFIER_OUTPUTS,
+    features_width,
+    matrix_rows,
+    set_outputs,
+    vector_values,
+)
 
 SPARK_CLASSES = ("org.apache.spark.ml.classification.LogisticRegressionModel",)
 
@@ -23,8 +29,7 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     if thresholds is not None and len(thresholds) == 2:
         # NOTE: Spark's getThreshold for binary thresholds (t0, t1): 1 / (1 + t0 / t1).
         threshold = 1.0 / (1.0 + thresholds[0] / thresholds[1])
-    features = stage.param("featuresCol")
-    columns.vector(features, stage.description)
+    features = features_width(stage, columns, len(rows[0]))
     outputs = set_outputs(stage, CLASSIFIER_OUTPUTS)
     for port, column in outputs:
         columns.add(column, DOUBLE if port == "prediction" else vector_column(classes))
