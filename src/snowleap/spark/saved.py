@@ -19,10 +19,14 @@ from typing import Any
 
 from snowleap.spark.errors import SavedModelError
 
-PIPELINE_MODEL = "org.apache.spark.ml.PipelineModel"
+# NOTE: PySpark saves a pipeline or tuning model holding Python-side stages (a nested
+# PipelineModel, say) with its own writer, under the Python class name; same layout.
+PIPELINE_MODELS = ("org.apache.spark.ml.PipelineModel", "pyspark.ml.pipeline.PipelineModel")
 TUNING_MODELS = (
     "org.apache.spark.ml.tuning.CrossValidatorModel",
     "org.apache.spark.ml.tuning.TrainValidationSplitModel",
+    "pyspark.ml.tuning.CrossValidatorModel",
+    "pyspark.ml.tuning.TrainValidationSplitModel",
 )
 # NOTE: Spark's JSON writes non-finite doubles as strings (DefaultParamsWriter / JsonMethods).
 _NON_FINITE = {"NaN": math.nan, "Inf": math.inf, "-Inf": -math.inf, "Infinity": math.inf}
@@ -163,7 +167,7 @@ def _stage(folder: Path, depth: int) -> FittedStage:
     if not isinstance(params, dict) or not isinstance(defaults, dict):
         raise SavedModelError(f"{folder}/metadata: 'paramMap' should be a JSON object")
     children: tuple[FittedStage, ...] = ()
-    if class_name == PIPELINE_MODEL:
+    if class_name in PIPELINE_MODELS:
         children = tuple(
             _stage(child, depth + 1) for child in _pipeline_stage_folders(folder, params)
         )

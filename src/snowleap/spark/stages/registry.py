@@ -15,7 +15,7 @@ from snowleap.bundle.store import StoredNode
 from snowleap.spark import op_nodes
 from snowleap.spark.columns import Columns
 from snowleap.spark.errors import StageNotExportableError
-from snowleap.spark.saved import PIPELINE_MODEL, TUNING_MODELS, FittedStage
+from snowleap.spark.saved import PIPELINE_MODELS, TUNING_MODELS, FittedStage
 from snowleap.spark.stages.classification import (
     decision_tree_classifier,
     gbt_classifier,
@@ -125,7 +125,7 @@ def stage_nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     A tuning model (``CrossValidatorModel``, ``TrainValidationSplitModel``) is its best model
     under the tuning model's uid, as MLeap's ``CrossValidatorOp`` writes it.
     """
-    if stage.class_name == PIPELINE_MODEL:
+    if stage.class_name in PIPELINE_MODELS:
         children = [node for child in stage.children for node in stage_nodes(child, columns)]
         return [op_nodes.pipeline(stage.uid, children)]
     if stage.class_name in TUNING_MODELS:
