@@ -137,3 +137,23 @@ def test_runs_without_spark_or_a_jvm(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_the_node_comparison_reports_what_differs(tmp_path: Path) -> None:
+    # GIVEN MLeap's bundle with one label of one string indexer changed
+    import zipfile
+
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(MLEAPS) as source, zipfile.ZipFile(changed, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "root/StringIndexer_1db8e14e0326.node/model.json":
+                doc = json.loads(data)
+                doc["attributes"]["labels"]["string"][0] = "changed"
+                data = json.dumps(doc).encode()
+            target.writestr(info, data)
+    # WHEN it is compared with MLeap's own, THEN exactly that model file differs
+    problems = bundle_differences(changed, MLEAPS)
+    assert len(problems) == 1
+    assert problems[0].startswith("root/StringIndexer_1db8e14e0326.node/model.json")
+    assert "'changed'" in problems[0]

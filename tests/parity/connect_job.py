@@ -9,6 +9,7 @@ inputs and Spark's outputs, the referee of the Connect test. Over Connect there 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,17 +19,25 @@ def main(out: Path, port: int) -> None:
     from pyspark.ml.classification import LogisticRegression
     from pyspark.ml.feature import OneHotEncoder, StringIndexer, VectorAssembler
     from pyspark.sql import SparkSession
+    from pyspark.sql.connect.session import SparkSession as ConnectSession
 
     from snowleap.spark.compare import python_value
 
-    spark = (
-        SparkSession.builder.remote("local[2]")
+    # NOTE: the server runs in a local Spark (its Connect plugin) bound to 127.0.0.1 on the
+    # given port (remote("local") would listen on all interfaces, port 15002); the client then
+    # dials it, as a notebook on a Connect cluster does. Everything below goes over gRPC.
+    server = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
         .config("spark.connect.grpc.binding.address", "127.0.0.1")
         .config("spark.connect.grpc.binding.port", str(port))
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate()
     )
+    # NOTE: what builder.remote() sets so that pyspark.ml runs its Connect implementation.
+    os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
+    spark = ConnectSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()
     try:
         assert not hasattr(spark, "_jvm") or spark._jvm is None
         colors, sizes = ["red", "green", "blue", "black"], ["s", "m", "l"]
@@ -52,6 +61,7 @@ def main(out: Path, port: int) -> None:
         )
     finally:
         spark.stop()
+        server.stop()
 
 
 if __name__ == "__main__":
