@@ -5,6 +5,7 @@ from __future__ import annotations
 from snowleap.bundle.store import StoredNode
 from snowleap.spark import op_nodes
 from snowleap.spark.columns import DOUBLE, Columns, vector_column
+from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import (
     CLASSIFIER_OUTPUTS,
@@ -22,6 +23,12 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     classes = int(row["numClasses"])
     rows = matrix_rows(row["coefficientMatrix"], stage, "coefficientMatrix")
     intercepts = vector_values(row["interceptVector"], stage, "interceptVector")
+    if classes == 2 and len(intercepts) == 2:
+        raise StageNotExportableError(
+            f"stage {stage.description} is a multinomial model of two classes, which MLeap's "
+            "logistic_regression cannot express (two classes mean the binomial form): fit it "
+            "with family='binomial' (same probabilities)"
+        )
     thresholds = (
         [float(t) for t in stage.param("thresholds")] if stage.is_set("thresholds") else None
     )

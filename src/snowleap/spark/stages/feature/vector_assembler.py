@@ -6,12 +6,18 @@ from snowleap.bundle.store import StoredNode
 from snowleap.bundle.values import DataShape
 from snowleap.spark import op_nodes
 from snowleap.spark.columns import Columns, vector_column
+from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
 
 SPARK_CLASSES = ("org.apache.spark.ml.feature.VectorAssembler",)
 
 
 def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
+    if stage.param("handleInvalid", "error") == "skip":
+        raise StageNotExportableError(
+            f"stage {stage.description} drops rows with nulls (handleInvalid='skip'), which "
+            "MLeap's vector_assembler cannot do: use 'error' or 'keep' (NaN for a null)"
+        )
     inputs = list(stage.param("inputCols"))
     shapes: list[DataShape] = []
     slots: list[int | None] = []
