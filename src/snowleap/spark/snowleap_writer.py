@@ -81,7 +81,13 @@ def write_live_model(
 
 
 def save_with_spark(model: Any, folder: Path) -> None:
-    """Spark's own persistence of ``model`` into ``folder`` (``MLWriter.save``)."""
+    """Spark's own persistence of ``model`` into the local ``folder`` (``MLWriter.save``).
+
+    NOTE: the path is a ``file:`` URI, so a session whose default file system is HDFS still
+    writes here; this needs the driver and the writing executor to share the file system (local
+    mode, a local Connect server). On a cluster, save the model to shared storage and run
+    ``snowleap export-spark`` on it (or use ``writer="mleap"``, which serializes on the driver).
+    """
     writer = getattr(model, "write", None)
     if writer is None:
         raise StageNotExportableError(
@@ -89,7 +95,13 @@ def save_with_spark(model: Any, folder: Path) -> None:
             "writer can read its fitted data"
         )
     try:
-        writer().save(str(folder))
+        writer().save(folder.as_uri())
     except Exception as exc:  # py4j / Spark Connect errors carry Spark's message
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StageNotExportableError(f"Spark could not save the model: {first}") from None
+    if not (folder / "metadata").is_dir():
+        raise ExportError(
+            f"Spark saved the model where this driver cannot read it ({folder} is not here: "
+            "executors on other machines?); save it to shared storage and run "
+            "`snowleap export-spark` on that folder, or use writer='mleap'"
+        )
