@@ -47,7 +47,7 @@ def test_multi_column_string_indexer(parity: Parity, data: ParityData, handle_in
 
 
 @pytest.mark.parametrize("strategy", ["mean", "median", "mode"])
-def test_spark_imputer(parity: Parity, data: ParityData, strategy: str) -> None:
+def test_imputer(parity: Parity, data: ParityData, strategy: str) -> None:
     from pyspark.ml.feature import Imputer
 
     imputer = Imputer(
