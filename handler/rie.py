@@ -90,7 +90,7 @@ def build_function(target: Path) -> Path:
     subprocess.run(
         ["make", "--no-print-directory", "-s", "-f", str(ROOT / "handler" / "Makefile"),
          "build-ScoreFunction", f"ARTIFACTS_DIR={target}"],
-        check=True,
+        check=True, stdout=sys.stderr,
     )  # fmt: skip
     return target
 
@@ -296,9 +296,10 @@ def main(argv: list[str] | None = None) -> int:
             answer: dict[str, Any] = emulator.invoke(event).response
             return answer
 
-        bridge = type("EmulatorBridge", (ApiGatewayBridge,), {})
-        bridge.invoke_event = staticmethod(through_emulator)  # type: ignore[assignment]
-        serve("127.0.0.1", args.port, bridge)
+        class EmulatorBridge(ApiGatewayBridge):
+            invoke_event = staticmethod(through_emulator)
+
+        serve("127.0.0.1", args.port, EmulatorBridge)
     return 0
 
 

@@ -177,11 +177,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder to build python/ in")
     parser.add_argument("--zip", type=Path, help="also write the layer zip here")
     parser.add_argument(
+        "--precompile-only",
+        action="store_true",
+        help="only precompile --out in place (the function package: handler/Makefile)",
+    )
+    parser.add_argument(
         "--strip",
         action="store_true",
         help="strip native symbol tables (off by default: see strip_symbols)",
     )
     args = parser.parse_args(argv)
+    if args.precompile_only:
+        print(f"function package: {precompile(args.out, find_python313())}")
+        return 0
 
     python_dir = args.out / "python"
     if python_dir.exists():
