@@ -8,6 +8,11 @@ Tracing: with the template's ``Tracing: Active`` Lambda itself records each invo
 in X-Ray, no SDK needed. The X-Ray SDK (which Powertools' ``Tracer`` imports, and botocore with
 it: about 40% of a cold start) is loaded only when ``TRACE_SUBSEGMENTS=true`` asks for
 subsegments (the handler's and each route's, responses left out).
+
+SnapStart (template parameter ``SnapStart``): the model is loaded before the snapshot, and after a
+restore the service draws a salt of its own, reseeds ``random``, opens a new S3 client and checks
+for a newer model (``ScoringService.restored``); the runtime calls the hooks registered here with
+``snapshot_restore_py``.
 """
 
 from __future__ import annotations
@@ -126,6 +131,28 @@ def s3_client() -> Any:
 
 
 service = create_service(os.environ)
+
+
+def before_snapshot() -> None:
+    """SnapStart hook: the model goes into the snapshot."""
+    answer = service.prepare_snapshot()
+    logger.info("snapshot prepared", extra={"refresh": answer["refresh"]})
+
+
+def after_restore() -> None:
+    """SnapStart hook: nothing the init drew is reused (``ScoringService.restored``)."""
+    result = service.restored()
+    logger.info("restored from a snapshot", extra={"refresh": result.outcome.value})
+
+
+try:
+    from snapshot_restore_py import register_after_restore, register_before_snapshot
+except ImportError:  # pragma: no cover - the python3.12+ Lambda runtimes ship it
+    # NOTE: outside Lambda (make invoke, make serve) there is no snapshot to take or restore.
+    pass
+else:
+    register_before_snapshot(before_snapshot)
+    register_after_restore(after_restore)
 
 
 def error_response(status: int, message: str) -> Response[str]:
