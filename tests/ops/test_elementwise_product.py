@@ -39,9 +39,9 @@ def test_nan_and_infinity_follow_ieee(one_node_model, score_both) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = product(one_node_model, [1.0, 2.0])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2"):
         model.transform_row({"x": [1.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2"):
         model.transform({"x": np.ones((3, 1))})
 
 

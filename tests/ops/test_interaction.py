@@ -96,14 +96,14 @@ def test_bad_category_index_names_the_column(one_node_model, bad) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = interaction(one_node_model, [[1], [1, 1]], [SCALAR, tensor_shape(2)])
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'c1'.*width 3.*expects 2"):
         model.transform_row({"c0": 1.0, "c1": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'c1'.*width 3.*expects 2"):
         model.transform({"c0": np.array([1.0]), "c1": np.ones((1, 3))})
     # an intermediate column is checked by the op itself
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 1.*vectors of width 2"):
+    with pytest.raises(snowleap.InputError, match=r"'c1'.*width 1.*vectors of width 2"):
         model.root.transform({"c0": np.array([1.0]), "c1": np.ones((1, 1))})
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 1.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'c1'.*width 1.*expects 2"):
         model.root.row_step()({"c0": 1.0, "c1": [1.0]})
 
 

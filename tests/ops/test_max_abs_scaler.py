@@ -42,9 +42,9 @@ def test_nan_stays_nan_and_infinity_clips(one_node_model, score_both) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = scaler(one_node_model, [1.0, 1.0, 1.0])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform({"x": np.ones((2, 2))})
 
 

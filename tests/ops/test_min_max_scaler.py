@@ -62,14 +62,14 @@ def test_legacy_list_attributes_load(one_node_model, score_both) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = scaler(one_node_model, [0.0, 0.0], [1.0, 1.0])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform_row({"x": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform({"x": np.ones((1, 3))})
     # an intermediate column is checked by the op itself, in both paths
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
         model.root.transform({"x": np.ones((4, 1))})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
         model.root.row_step()({"x": [1.0]})
 
 

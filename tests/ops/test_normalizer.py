@@ -82,9 +82,9 @@ def test_without_input_size_any_width_is_accepted(one_node_model, score_both) ->
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = normalizer(one_node_model, 2.0, input_size=3)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform({"x": np.ones((1, 2))})
 
 

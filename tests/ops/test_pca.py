@@ -57,9 +57,9 @@ def test_both_paths_agree_bit_for_bit_on_random_data(one_node_model, score_both)
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = pca(one_node_model, [1.0, 0.0, 0.0, 1.0], [2, 2])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform_row({"x": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform({"x": np.ones((1, 3))})
 
 

@@ -117,9 +117,9 @@ def test_legacy_bundle_without_input_size_takes_any_width(one_node_model, score_
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = expansion(one_node_model, 2, input_size=3)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform({"x": np.ones((1, 2))})
 
 
@@ -137,5 +137,5 @@ def test_huge_expansion_is_refused(one_node_model) -> None:
     with pytest.raises(snowleap.BundleError, match=r"model\.json.*terms \(limit"):
         expansion(one_node_model, 10, input_size=100)
     legacy = expansion(one_node_model, 10)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 100.*terms"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 100.*terms"):
         legacy.transform_row({"x": [1.0] * 100})

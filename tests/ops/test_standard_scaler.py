@@ -55,9 +55,9 @@ def test_wrong_width_is_an_input_error(one_node_model) -> None:
     model = one_node_model(
         "standard_scaler", {"std": double_tensor([1.0, 1.0])}, {"input": "x"}, {"output": "y"}
     )
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform_row({"x": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform({"x": np.ones((1, 3))})
 
 

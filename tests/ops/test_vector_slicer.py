@@ -48,17 +48,17 @@ def test_legacy_bundle_without_names_or_input_size(one_node_model, score_both) -
     assert model.input_schema["x"] == vector(None)
     out = score_both(model, {"x": np.array([[1.0, 2.0, 3.0, 4.0]])})
     assert out["y"].tolist() == [[3.0]]
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*needs index 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*needs index 2"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*needs index 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*needs index 2"):
         model.transform({"x": np.ones((1, 2))})
 
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = slicer(one_node_model, [0], input_size=3)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 4.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 4.*expects 3"):
         model.transform_row({"x": [1.0, 2.0, 3.0, 4.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 4.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 4.*expects 3"):
         model.transform({"x": np.ones((1, 4))})
 
 
