@@ -133,7 +133,8 @@ train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundl
 PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)
 VENV313 := .venv313
 PY313_TESTS := tests/ops tests/bundle tests/snowplow tests/test_reference_bundles.py \
-	tests/test_golden_fixtures.py tests/test_cli.py tests/test_leapframe.py tests/test_frame.py
+	tests/test_golden_fixtures.py tests/test_cli.py tests/test_leapframe.py \
+	tests/test_input_conversion.py tests/test_numpy_rule.py
 
 $(VENV313)/.installed: pyproject.toml
 	$(PYTHON313) -m venv $(VENV313)

@@ -44,7 +44,7 @@ JSON = JsonFormat()
 
 
 def plain(item: Any) -> Any:
-    """Parsed structures as plain data, so tensors (numpy arrays) compare by value and dtype."""
+    """Parsed structures as plain data, so tensors compare by value and value type."""
     if isinstance(item, ModelDef):
         return {"op": item.op, "attributes": plain(item.attributes)}
     if isinstance(item, Attributes):
@@ -57,7 +57,8 @@ def plain(item: Any) -> Any:
             fields = {k: v for k, v in fields.items() if v not in (0, False, "", b"")}
         return {"kind": item.kind, "fields": plain(fields), "tensor": plain(item.tensor)}
     if isinstance(item, Tensor):
-        return ("tensor", item.base, item.dimensions, item.values.dtype.str, item.values.tolist())
+        kinds = tuple(type(value).__name__ for value in item.values)
+        return ("tensor", item.base, item.dimensions, kinds, list(item.values))
     if isinstance(item, dict):
         return {key: plain(value) for key, value in item.items()}
     if isinstance(item, list):
@@ -123,7 +124,7 @@ EVERY_VALUE = {
         "strings_t": {"type": "tensor", "string": ["NY", "", "Zürich"], "shape": dims(3)},
         "bools_t": {"type": "tensor", "boolean": [True, False], "shape": dims(2)},
         "ints_t": {"type": "tensor", "int": [-7, 7], "shape": dims(2)},
-        "floats_t": {"type": "tensor", "float": [0.5, -1.75], "shape": dims(2)},
+        "floats_t": {"type": "tensor", "float": [0.1, -1.75], "shape": dims(2)},
         "bytes_t": {"type": "tensor", "byte": [-128, 127], "shape": dims(2)},
         "shorts_t": {"type": "tensor", "short": [-300, 300], "shape": dims(2)},
         "byte_strings_t": {"type": "tensor", "byte_string": ["AP8=", ""], "shape": dims(2)},
@@ -149,7 +150,7 @@ def test_scalars_read_back_with_their_types() -> None:
     assert attributes["ratio"].fields["float"] == 0.5
     assert attributes.get_string("label") == "Zürich ☃"
     assert attributes["blob"].fields["byte_string"] == b"\x00\xff"
-    assert attributes.get_tensor("scalar_tensor").values.tolist() == [1.5]
+    assert attributes.get_tensor("scalar_tensor").values == (1.5,)
     assert attributes["kind"].fields["basic_type"] == "double"
     assert attributes.get_data_shape("shape") == DataShape("tensor", True, (3,))
     child = attributes["child"].fields["model"]
@@ -173,7 +174,7 @@ def test_lists_read_back_in_order() -> None:
     assert attributes.get_string_list("labels") == ["a", "", "ü"]
     assert attributes["blobs"].fields["byte_string"] == [b"\x01\x02\x03", b""]
     first, second = attributes.get_tensor_list("tensors")
-    assert (first.base, first.values.tolist(), second.values.tolist()) == ("double", [1, 2], [3])
+    assert (first.base, first.values, second.values) == ("double", (1, 2), (3,))
     assert attributes["kinds"].fields["basic_type"] == ["string", "long"]
     assert attributes.get_data_shape_list("shapes") == [
         DataShape("scalar", True, None),
@@ -188,20 +189,23 @@ def test_tensors_decode_big_endian_values_with_their_shapes() -> None:
     _, model = both(EVERY_VALUE)
     attributes = model.attributes
     matrix = attributes.get_double_matrix("doubles_2x3")
-    assert matrix.tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.5]]
+    assert matrix == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.5]]
+    # MLeap's Spark matrices: the same six values read column by column
+    columns = attributes.get_double_matrix("doubles_2x3", column_major=True)
+    assert columns == [[1.0, 3.0, 5.0], [2.0, 4.0, 6.5]]
     longs = attributes.get_tensor("longs_t")
-    assert longs.values.dtype == np.int64
-    assert longs.values.tolist() == [-1, 4_611_686_018_427_387_904, 0]
+    assert longs.values == (-1, 4_611_686_018_427_387_904, 0)
+    assert all(type(value) is int for value in longs.values)
     strings = attributes.get_tensor("strings_t")
-    assert strings.values.dtype == object and strings.values.tolist() == ["NY", "", "Zürich"]
-    assert attributes.get_tensor("bools_t").values.tolist() == [True, False]
-    assert attributes.get_tensor("ints_t").values.tolist() == [-7, 7]
-    assert attributes.get_tensor("floats_t").values.dtype == np.float32
-    assert attributes.get_tensor("floats_t").values.tolist() == [0.5, -1.75]
-    assert attributes.get_tensor("bytes_t").values.tolist() == [-128, 127]
-    assert attributes.get_tensor("shorts_t").values.tolist() == [-300, 300]
-    assert attributes.get_tensor("byte_strings_t").values.tolist() == [b"\x00\xff", b""]
-    assert attributes.get_double_vector("unknown_width").tolist() == [1.0, 2.0]
+    assert strings.values == ("NY", "", "Zürich")
+    assert attributes.get_tensor("bools_t").values == (True, False)
+    assert attributes.get_tensor("ints_t").values == (-7, 7)
+    # a float tensor holds float32 values: 0.1 is the float32 nearest to it in both formats
+    assert attributes.get_tensor("floats_t").values == (0.10000000149011612, -1.75)
+    assert attributes.get_tensor("bytes_t").values == (-128, 127)
+    assert attributes.get_tensor("shorts_t").values == (-300, 300)
+    assert attributes.get_tensor("byte_strings_t").values == (b"\x00\xff", b"")
+    assert attributes.get_double_vector("unknown_width") == [1.0, 2.0]
     assert attributes.get_tensor("unknown_width").dimensions == (-1,)
 
 
@@ -216,7 +220,7 @@ def test_a_double_tensor_value_is_java_byte_buffer_layout() -> None:
     value.t.shape.dimensions.add(size=1)
     value.t.value = bytes([0x3F, 0xF0, 0, 0, 0, 0, 0, 0])
     model = PROTO.parse_model(message.SerializeToString(), WHERE)
-    assert model.attributes.get_double_vector("v").tolist() == [1.0]
+    assert model.attributes.get_double_vector("v") == [1.0]
 
 
 def test_string_tensor_written_by_java_write_bytes_reads_as_latin_1() -> None:
@@ -229,7 +233,7 @@ def test_string_tensor_written_by_java_write_bytes_reads_as_latin_1() -> None:
     value.t.shape.dimensions.add(size=1)
     value.t.value = struct.pack(">i", 4) + b"caf\xe9"
     model = PROTO.parse_model(message.SerializeToString(), WHERE)
-    assert model.attributes.get_tensor("v").values.tolist() == ["café"]
+    assert model.attributes.get_tensor("v").values == ("café",)
 
 
 def test_node_shape_keeps_ports_in_order() -> None:
@@ -315,7 +319,7 @@ def test_unknown_fields_of_every_wire_type_are_skipped() -> None:
     future.tags.extend([1, -2])
     model = PROTO.parse_model(future.SerializeToString(), WHERE)
     assert model.op == "standard_scaler"
-    assert model.attributes.get_double_vector("std").tolist() == [2.0]
+    assert model.attributes.get_double_vector("std") == [2.0]
 
 
 def test_concatenated_messages_merge_like_googles_parser() -> None:
@@ -719,5 +723,5 @@ def test_infinities_and_nan_survive_protobuf_exactly() -> None:
     splits.t.value = struct.pack(">4d", -math.inf, 0.0, 10.0, math.inf)
     message.attributes.list["missing"].s.d = math.nan
     model = PROTO.parse_model(message.SerializeToString(), WHERE)
-    assert model.attributes.get_double_vector("splits").tolist() == [-math.inf, 0.0, 10.0, math.inf]
+    assert model.attributes.get_double_vector("splits") == [-math.inf, 0.0, 10.0, math.inf]
     assert math.isnan(model.attributes.get_double("missing"))

@@ -59,33 +59,28 @@ class NodeShape:
         )
 
     def numbered_inputs(self, where: str) -> list[str]:
-        """Columns of ports ``input0``, ``input1``, ... in port order (multi-input ops)."""
-        by_port = {s.port: s.name for s in self.inputs}
-        names: list[str] = []
-        while f"input{len(names)}" in by_port:
-            names.append(by_port[f"input{len(names)}"])
-        if not names and "input" in by_port:
-            names.append(by_port["input"])
-        if len(names) != len(self.inputs):
-            raise BundleError(
-                f"{where}: input ports should be input0..input{len(self.inputs) - 1}, "
-                f"found {[s.port for s in self.inputs]}"
-            )
-        return names
+        """Columns of ports ``input0``, ``input1``, ... in port order (multi-input ops); a
+        single legacy port ``input`` counts as ``input0``."""
+        return _numbered(self.inputs, "input", where)
 
     def numbered_outputs(self, where: str) -> list[str]:
-        by_port = {s.port: s.name for s in self.outputs}
-        names: list[str] = []
-        while f"output{len(names)}" in by_port:
-            names.append(by_port[f"output{len(names)}"])
-        if not names and "output" in by_port:
-            names.append(by_port["output"])
-        if len(names) != len(self.outputs):
-            raise BundleError(
-                f"{where}: output ports should be output0..output{len(self.outputs) - 1}, "
-                f"found {[s.port for s in self.outputs]}"
-            )
-        return names
+        """Columns of ports ``output0``, ``output1``, ... (or a single legacy ``output``)."""
+        return _numbered(self.outputs, "output", where)
+
+
+def _numbered(sockets: tuple[Socket, ...], prefix: str, where: str) -> list[str]:
+    by_port = {s.port: s.name for s in sockets}
+    names: list[str] = []
+    while f"{prefix}{len(names)}" in by_port:
+        names.append(by_port[f"{prefix}{len(names)}"])
+    if not names and prefix in by_port:
+        names.append(by_port[prefix])
+    if len(names) != len(sockets):
+        raise BundleError(
+            f"{where}: {prefix} ports should be {prefix}0..{prefix}{len(sockets) - 1}, "
+            f"found {[s.port for s in sockets]}"
+        )
+    return names
 
 
 @dataclass(frozen=True)
