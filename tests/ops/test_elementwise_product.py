@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def product(one_node_model, weights):
@@ -53,3 +53,17 @@ def test_matrix_scaling_vec_names_the_file(one_node_model) -> None:
             {"input": "x"},
             {"output": "y"},
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "elementwise_product",
+            {"scaling_vec": double_tensor([2.0, -1.0, 0.5])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[1.5, 3.0, -2.0], [math.nan, math.inf, 0.0], [-0.0, 1e308, 7.0]])},
+)

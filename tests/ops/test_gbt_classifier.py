@@ -9,6 +9,8 @@ import pytest
 
 import snowleap
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     string_list,
@@ -110,3 +112,26 @@ def test_protobuf_bundle_scores_like_json(tree_model, score_both) -> None:
     proto_out = score_both(boosted(tree_model, ALL, protobuf=True), {"features": ROWS})
     for column in ("raw", "prob", "pred"):
         assert proto_out[column].tolist() == json_out[column].tolist()
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "gbt_classifier",
+            {
+                "num_features": long_value(2),
+                "num_classes": long_value(2),
+                "trees": string_list(list(TREES)),
+                "tree_weights": double_list([1.0, 0.1]),
+            },
+            {"features": "features"},
+            ALL,
+            sub_trees={
+                name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
+                for name, nodes in TREES.items()
+            },
+        ),
+    ),
+    {"features": np.array([[0.0, 2.0], [1.0, 0.0], [0.5, 3.0], [math.nan, math.nan]])},
+)

@@ -9,6 +9,8 @@ import pytest
 
 import snowleap
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     string_list,
@@ -74,3 +76,25 @@ def test_sub_models_must_be_regression_trees(tree_model, tmp_path) -> None:
             {"prediction": "prediction"},
             sub_trees={"tree0": ("decision_tree_classifier", {}, TREES["tree0"])},
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "gbt_regression",
+            {
+                "num_features": long_value(2),
+                "trees": string_list(list(TREES)),
+                "tree_weights": double_list([1.0, 0.1]),
+            },
+            {"features": "features"},
+            {"prediction": "prediction"},
+            sub_trees={
+                name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
+                for name, nodes in TREES.items()
+            },
+        ),
+    ),
+    {"features": np.array([[0.0, 2.0], [1.0, 0.0], [0.5, 3.0], [math.nan, math.nan]])},
+)

@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def scaler(one_node_model, max_abs):
@@ -61,3 +61,17 @@ def test_non_numeric_max_abs_names_the_file(one_node_model) -> None:
         one_node_model(
             "max_abs_scaler", {"maxAbs": {"string": "4"}}, {"input": "x"}, {"output": "y"}
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "max_abs_scaler",
+            {"maxAbs": double_tensor([4.0, 0.0, 2.0])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[-2.0, 3.0, 1.0], [9.0, -0.5, math.nan], [0.0, 0.0, -8.0]])},
+)

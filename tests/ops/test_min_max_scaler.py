@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def scaler(one_node_model, lows, highs, **target):
@@ -83,3 +83,17 @@ def test_missing_max_names_the_file(one_node_model) -> None:
         one_node_model(
             "min_max_scaler", {"min": double_tensor([0.0])}, {"input": "x"}, {"output": "y"}
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "min_max_scaler",
+            {"min": double_tensor([0.0, 1.0, 5.0]), "max": double_tensor([4.0, 1.0, 10.0])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[1.0, 1.0, 7.5], [math.nan, 3.0, 5.0], [-4.0, math.inf, 11.0]])},
+)

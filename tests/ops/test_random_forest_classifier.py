@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
@@ -9,6 +10,8 @@ import pytest
 
 import snowleap
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     random_feature_rows,
@@ -164,3 +167,26 @@ def test_random_forests_match_a_recursive_reference(tree_model, score_both) -> N
             if total != 0:
                 votes = [v + c / total for v, c in zip(votes, leaf, strict=True)]
         assert raw == votes
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "random_forest_classifier",
+            {
+                "num_features": long_value(2),
+                "num_classes": long_value(2),
+                "trees": string_list(list(TREES)),
+                "tree_weights": double_list([2.0, 0.5]),
+            },
+            {"features": "features"},
+            OUTPUTS,
+            sub_trees={
+                name: ("decision_tree_classifier", TREE_ATTRIBUTES, nodes)
+                for name, nodes in TREES.items()
+            },
+        ),
+    ),
+    {"features": np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, 2.0], [math.nan, math.nan]])},
+)

@@ -11,6 +11,8 @@ import pytest
 import snowleap
 from snowleap.ops.tree import loading
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     random_feature_rows,
@@ -105,3 +107,25 @@ def test_tree_count_and_total_node_limits(tree_model, monkeypatch) -> None:
     # 3 + 3 nodes
     with pytest.raises(snowleap.BundleError, match="trees hold more than 5 nodes in all"):
         forest(tree_model)
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "random_forest_regression",
+            {
+                "num_features": long_value(2),
+                "trees": string_list(list(TREES)),
+                "tree_weights": double_list([5.0, 5.0]),
+            },
+            {"features": "features"},
+            {"prediction": "prediction"},
+            sub_trees={
+                name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
+                for name, nodes in TREES.items()
+            },
+        ),
+    ),
+    {"features": np.array([[0.0, 0.0], [2.0, 1.0], [1.0, 3.0], [math.nan, math.nan]])},
+)
