@@ -275,20 +275,17 @@ def write_tree(folder: Path, nodes: list[dict[str, Any]]) -> None:
     (folder / "tree.json").write_text("".join(json.dumps(node) + "\n" for node in nodes))
 
 
-TreeBundle = Callable[..., snowleap.Model]
+class TreeBundles:
+    """Factory of one-node models with a tree beside the node (``tree``) and/or tree sub-models
+    (``sub_trees``), as the ``tree_model`` fixture: call it with a node's parts, or ``load`` a
+    ``Node``. ``protobuf=True`` loads the same bundle converted to the protobuf format."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.built = 0
 
-@pytest.fixture
-def tree_model(tmp_path: Path) -> TreeBundle:
-    """Factory: a one-node model with a tree beside it (``tree``) and/or tree sub-models.
-
-    ``sub_trees`` maps a sub-folder name to ``(op, attributes, nodes)`` of one tree model, as
-    forests and boosted ensembles store their trees. ``protobuf=True`` loads the same bundle
-    converted to the protobuf format (``model.pb``, ``node.pb``, ``tree.pb``).
-    """
-    built = [0]
-
-    def build(
+    def __call__(
+        self,
         op: str,
         attributes: Mapping[str, Any],
         inputs: Mapping[str, str],
@@ -297,12 +294,23 @@ def tree_model(tmp_path: Path) -> TreeBundle:
         sub_trees: SubTrees | None = None,
         protobuf: bool = False,
     ) -> snowleap.Model:
-        built[0] += 1
-        node = Node(op, attributes, inputs, outputs, tree, sub_trees)
-        folder = write_bundle(tmp_path / f"bundle_{op}_{built[0]}", [node])
+        return self.load(Node(op, attributes, inputs, outputs, tree, sub_trees), protobuf)
+
+    def load(self, node: Node, protobuf: bool = False) -> snowleap.Model:
+        self.built += 1
+        folder = write_bundle(self.folder / f"bundle_{node.op}_{self.built}", [node])
         return load_bundle(folder, "protobuf" if protobuf else "json")
 
-    return build
+
+@pytest.fixture
+def tree_model(tmp_path: Path) -> TreeBundles:
+    """``TreeBundles`` writing into the test's temporary folder."""
+    return TreeBundles(tmp_path)
+
+
+def sub_tree_models(op: str, attributes: Mapping[str, Any], trees: Mapping[str, Any]) -> SubTrees:
+    """An ensemble's ``sub_trees``: one ``op`` model with ``attributes`` per named tree."""
+    return {name: (op, attributes, nodes) for name, nodes in trees.items()}
 
 
 def long_value(value: int) -> dict[str, Any]:

@@ -21,19 +21,18 @@ import snowleap
 from snowleap.leapframe import read_leapframe
 from tests.bundle.proto_cases import JSON, PROTO, WHERE, as_data
 from tests.bundle.protobuf_bundles import ProtobufWriter, to_protobuf_bundle
+from tests.bundle.small_bundles import scaler_bundle
 from tests.conftest import (
     double_tensor,
     tree_category_split,
     tree_leaf,
     tree_split,
-    write_bundle_json,
-    write_node,
 )
 from tests.fixtures.mleap_protobuf.make_fixtures import forest_bundle, random_tree
 
 
 def test_bundle_json_declares_protobuf(tmp_path: Path) -> None:
-    bundle = _scaler_bundle(tmp_path / "json")
+    bundle = scaler_bundle(tmp_path / "json", SCALER_3)
     proto = to_protobuf_bundle(bundle, tmp_path / "proto")
     info = json.loads((proto / "bundle.json").read_text())
     assert info["format"] == "protobuf"
@@ -49,29 +48,12 @@ def test_bundle_json_declares_protobuf(tmp_path: Path) -> None:
 # -- the same model in both formats ------------------------------------------------------------
 
 
-def _scaler_bundle(folder: Path) -> Path:
-    write_bundle_json(folder)
-    write_node(
-        folder / "root",
-        "pipeline",
-        "pipeline",
-        {"nodes": {"type": "list", "string": ["scaler"]}},
-        {},
-        {},
-    )
-    write_node(
-        folder / "root" / "scaler.node",
-        "scaler",
-        "standard_scaler",
-        {"mean": double_tensor([1.0, 10.0, -2.0]), "std": double_tensor([2.0, 4.0, 0.0])},
-        {"input": "features"},
-        {"output": "scaled"},
-    )
-    return folder
+# NOTE: three features, the last with a zero std
+SCALER_3 = {"mean": double_tensor([1.0, 10.0, -2.0]), "std": double_tensor([2.0, 4.0, 0.0])}
 
 
 def test_json_and_protobuf_bundles_score_identically(tmp_path: Path, score_both) -> None:
-    json_model = snowleap.load(_scaler_bundle(tmp_path / "json"))
+    json_model = snowleap.load(scaler_bundle(tmp_path / "json", SCALER_3))
     proto_dir = to_protobuf_bundle(tmp_path / "json", tmp_path / "proto")
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:
@@ -84,12 +66,12 @@ def test_json_and_protobuf_bundles_score_identically(tmp_path: Path, score_both)
     assert described_proto.pop("format") == "protobuf"
     assert described_proto == described_json
 
-    columns = {"features": np.array([[3.0, 2.0, 5.0], [1.0, 10.0, math.nan]])}
+    columns = {"x": np.array([[3.0, 2.0, 5.0], [1.0, 10.0, math.nan]])}
     from_json = score_both(json_model, columns)
     from_proto = score_both(proto_model, columns)
     # (3-1)/2 = 1, (2-10)/4 = -2, zero std gives 0
-    assert from_proto["scaled"].tolist() == [[1.0, -2.0, 0.0], [0.0, 0.0, 0.0]]
-    assert from_proto["scaled"].tolist() == from_json["scaled"].tolist()
+    assert from_proto["y"].tolist() == [[1.0, -2.0, 0.0], [0.0, 0.0, 0.0]]
+    assert from_proto["y"].tolist() == from_json["y"].tolist()
 
 
 REFERENCE_BUNDLES = [

@@ -14,6 +14,7 @@ from tests.conftest import (
     double_list,
     long_value,
     string_list,
+    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,
@@ -27,9 +28,10 @@ TREES = {
 }
 
 
-def boosted(tree_model, trees=None, weights=None):
+def boosted_node(trees=None, weights=None) -> Node:
     trees = TREES if trees is None else trees
-    return tree_model(
+    tree_attributes = {"num_features": long_value(2)}
+    return Node(
         "gbt_regression",
         {
             "num_features": long_value(2),
@@ -38,11 +40,12 @@ def boosted(tree_model, trees=None, weights=None):
         },
         {"features": "features"},
         {"prediction": "prediction"},
-        sub_trees={
-            name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
-            for name, nodes in trees.items()
-        },
+        sub_trees=sub_tree_models("decision_tree_regression", tree_attributes, trees),
     )
+
+
+def boosted(tree_model, trees=None, weights=None):
+    return tree_model.load(boosted_node(trees, weights))
 
 
 def test_prediction_is_the_weighted_sum(tree_model, score_both) -> None:
@@ -80,21 +83,6 @@ def test_sub_models_must_be_regression_trees(tree_model, tmp_path) -> None:
 
 # The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
 IDENTITY_CASE = OpCase(
-    (
-        Node(
-            "gbt_regression",
-            {
-                "num_features": long_value(2),
-                "trees": string_list(list(TREES)),
-                "tree_weights": double_list([1.0, 0.1]),
-            },
-            {"features": "features"},
-            {"prediction": "prediction"},
-            sub_trees={
-                name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
-                for name, nodes in TREES.items()
-            },
-        ),
-    ),
+    (boosted_node(),),
     {"features": np.array([[0.0, 2.0], [1.0, 0.0], [0.5, 3.0], [math.nan, math.nan]])},
 )

@@ -18,6 +18,7 @@ from tests.conftest import (
     random_tree_nodes,
     reference_leaf_values,
     string_list,
+    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,
@@ -34,8 +35,7 @@ TREES = {
 }
 
 
-def forest(
-    tree_model,
+def forest_node(
     trees=None,
     weights=None,
     thresholds=None,
@@ -43,8 +43,7 @@ def forest(
     outputs=None,
     num_features=2,
     num_classes=2,
-    protobuf=False,
-):
+) -> Node:
     trees = TREES if trees is None else trees
     attributes = {
         "num_features": long_value(num_features),
@@ -55,18 +54,18 @@ def forest(
     }
     if thresholds is not None:
         attributes["thresholds"] = double_list(thresholds)
-    sub_trees = {
-        name: (tree_op or "decision_tree_classifier", TREE_ATTRIBUTES, nodes)
-        for name, nodes in trees.items()
-    }
-    return tree_model(
+    sub_trees = sub_tree_models(tree_op or "decision_tree_classifier", TREE_ATTRIBUTES, trees)
+    return Node(
         "random_forest_classifier",
         attributes,
         {"features": "features"},
         OUTPUTS if outputs is None else outputs,
         sub_trees=sub_trees,
-        protobuf=protobuf,
     )
+
+
+def forest(tree_model, protobuf=False, **options):
+    return tree_model.load(forest_node(**options), protobuf)
 
 
 ROWS = np.array(
@@ -171,22 +170,6 @@ def test_random_forests_match_a_recursive_reference(tree_model, score_both) -> N
 
 # The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
 IDENTITY_CASE = OpCase(
-    (
-        Node(
-            "random_forest_classifier",
-            {
-                "num_features": long_value(2),
-                "num_classes": long_value(2),
-                "trees": string_list(list(TREES)),
-                "tree_weights": double_list([2.0, 0.5]),
-            },
-            {"features": "features"},
-            OUTPUTS,
-            sub_trees={
-                name: ("decision_tree_classifier", TREE_ATTRIBUTES, nodes)
-                for name, nodes in TREES.items()
-            },
-        ),
-    ),
+    (forest_node(),),
     {"features": np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, 2.0], [math.nan, math.nan]])},
 )

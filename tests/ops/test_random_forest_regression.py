@@ -19,6 +19,7 @@ from tests.conftest import (
     random_tree_nodes,
     reference_leaf_values,
     string_list,
+    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,
@@ -32,9 +33,10 @@ TREES = {
 }
 
 
-def forest(tree_model, trees=None, num_features=2, weights=None):
+def forest_node(trees=None, num_features=2, weights=None) -> Node:
     trees = TREES if trees is None else trees
-    return tree_model(
+    tree_attributes = {"num_features": long_value(num_features)}
+    return Node(
         "random_forest_regression",
         {
             "num_features": long_value(num_features),
@@ -44,11 +46,12 @@ def forest(tree_model, trees=None, num_features=2, weights=None):
         },
         {"features": "features"},
         {"prediction": "prediction"},
-        sub_trees={
-            name: ("decision_tree_regression", {"num_features": long_value(num_features)}, nodes)
-            for name, nodes in trees.items()
-        },
+        sub_trees=sub_tree_models("decision_tree_regression", tree_attributes, trees),
     )
+
+
+def forest(tree_model, trees=None, num_features=2, weights=None):
+    return tree_model.load(forest_node(trees, num_features, weights))
 
 
 def test_prediction_is_the_mean_of_the_trees(tree_model, score_both) -> None:
@@ -111,21 +114,6 @@ def test_tree_count_and_total_node_limits(tree_model, monkeypatch) -> None:
 
 # The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
 IDENTITY_CASE = OpCase(
-    (
-        Node(
-            "random_forest_regression",
-            {
-                "num_features": long_value(2),
-                "trees": string_list(list(TREES)),
-                "tree_weights": double_list([5.0, 5.0]),
-            },
-            {"features": "features"},
-            {"prediction": "prediction"},
-            sub_trees={
-                name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
-                for name, nodes in TREES.items()
-            },
-        ),
-    ),
+    (forest_node(),),
     {"features": np.array([[0.0, 0.0], [2.0, 1.0], [1.0, 3.0], [math.nan, math.nan]])},
 )

@@ -30,24 +30,15 @@ class NodeShape:
 
     def input(self, port: str, where: str) -> str:
         """The column wired to input ``port``; raises naming the node file if it is absent."""
-        for socket in self.inputs:
-            if socket.port == port:
-                return socket.name
-        raise BundleError(f"{where}: no input port {port!r} (has {[s.port for s in self.inputs]})")
+        return _required(self.inputs, port, "input", where)
 
     def output(self, port: str, where: str) -> str:
-        for socket in self.outputs:
-            if socket.port == port:
-                return socket.name
-        raise BundleError(
-            f"{where}: no output port {port!r} (has {[s.port for s in self.outputs]})"
-        )
+        """The column wired to output ``port``; raises naming the node file if it is absent."""
+        return _required(self.outputs, port, "output", where)
 
     def optional_output(self, port: str) -> str | None:
-        for socket in self.outputs:
-            if socket.port == port:
-                return socket.name
-        return None
+        """The column wired to output ``port``, or ``None`` (ops whose outputs are optional)."""
+        return _wired(self.outputs, port)
 
     def standard_input(self, where: str) -> str:
         """The single input column: port ``input``, or ``input0`` as some writers name it."""
@@ -66,6 +57,22 @@ class NodeShape:
     def numbered_outputs(self, where: str) -> list[str]:
         """Columns of ports ``output0``, ``output1``, ... (or a single legacy ``output``)."""
         return _numbered(self.outputs, "output", where)
+
+
+def _wired(sockets: tuple[Socket, ...], port: str) -> str | None:
+    for socket in sockets:
+        if socket.port == port:
+            return socket.name
+    return None
+
+
+def _required(sockets: tuple[Socket, ...], port: str, direction: str, where: str) -> str:
+    name = _wired(sockets, port)
+    if name is None:
+        raise BundleError(
+            f"{where}: no {direction} port {port!r} (has {[s.port for s in sockets]})"
+        )
+    return name
 
 
 def _numbered(sockets: tuple[Socket, ...], prefix: str, where: str) -> list[str]:
