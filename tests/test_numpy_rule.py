@@ -11,6 +11,7 @@ fails until its entry goes.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,15 @@ def test_every_op_loads_and_scores_a_row_without_numpy(
 
 def test_known_exceptions_are_registry_ops() -> None:
     assert set(NUMPY_ON_LOAD) <= set(OPS)
+
+
+def test_the_readme_says_which_ops_load_without_numpy() -> None:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("### Supported ops")
+    table = text[start : text.index("\n## ", start)]
+    needs_numpy = {
+        op
+        for op, column in re.findall(r"^\| `(\w+)` \|.*\| (yes|no)[^|]*\|$", table, re.MULTILINE)
+        if column == "no"
+    }
+    assert needs_numpy == set(NUMPY_ON_LOAD)

@@ -4,7 +4,8 @@
 * that module's ``IDENTITY_CASE`` (a ``tests.conftest.OpCase``) loads, in JSON and in protobuf,
   into a model that uses the op, and ``transform`` and ``transform_row`` agree on it row by row;
 * every op Spark can fit has a parity case in ``tests/parity`` (Spark = snowleap = MLeap's JVM
-  runtime), unless ``NOT_IN_PARITY`` says why not.
+  runtime), unless ``NOT_IN_PARITY`` says why not;
+* every op has its row in the README's table of supported ops.
 
 A new op that skips any of these fails here, naming the op and what is missing.
 """
@@ -25,6 +26,7 @@ from tests.conftest import OpCase, assert_paths_agree
 
 OPS_TESTS = Path(__file__).resolve().parent
 PARITY_TESTS = OPS_TESTS.parent / "parity"
+README = OPS_TESTS.parents[1] / "README.md"
 
 # NOTE: ops without a parity case, and why. Keep reasons concrete: what stops Spark (or MLeap
 # 0.16, the only MLeap this project can fetch) from producing the op.
@@ -90,3 +92,12 @@ def test_every_op_spark_can_fit_has_a_parity_case() -> None:
     missing = [op for op in sorted(OPS) if op not in covered and op not in NOT_IN_PARITY]
     assert missing == [], "add a parity case (tests/parity) or a reason to NOT_IN_PARITY"
     assert set(NOT_IN_PARITY) <= set(OPS), "NOT_IN_PARITY names an op the registry lacks"
+
+
+def test_every_op_has_its_readme_row() -> None:
+    text = README.read_text()
+    start = text.index("### Supported ops")
+    table = text[start : text.index("\n## ", start)]
+    rows = set(re.findall(r"^\| `(\w+)` \|", table, re.MULTILINE))
+    assert sorted(set(OPS) - rows) == [], "add the op to the README's table of supported ops"
+    assert sorted(rows - set(OPS)) == [], "the README lists an op the registry lacks"
