@@ -75,6 +75,10 @@ $(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
 bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*)
 	$(PY) -m benchmarks.runtime_bench
 
+.PHONY: bench-numpy-rule
+bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
+	$(PY) -m benchmarks.numpy_rule
+
 bench: $(BENCH_STAMP) $(JARS_STAMP) bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
