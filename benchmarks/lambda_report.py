@@ -26,7 +26,8 @@ def rie_table(rie: dict[str, Any]) -> list[str]:
     base_cold, base_warm = base.get("cold_ms"), base.get("warm_median_ms")
     lines = [
         "**The function under the Lambda Runtime Interface Emulator** (`make invoke-rie`'s "
-        f"layout: awslambdaric on Python 3.13; cold start = first invocation of a fresh environment, init "
+        "layout: awslambdaric on Python 3.13; cold start = first invocation of a fresh "
+        "environment, init "
         f"included, one {rie['events_in_session']}-event session; median of {rie['runs']} fresh "
         f"environments, round-robin; warm = the next {rie['warm_requests_per_environment']} "
         f"invocations of each; (xr) = ÷ the baseline commit {rie['baseline_commit']})",
