@@ -160,7 +160,7 @@ def measure(settings: Settings, onnx_model: Path | None) -> dict[str, Any]:
     event = session_event()
     env = {"SESSION_SALT": "bench", "MODEL_CACHE_DIR": ""}
     builders: dict[str, Callable[[], rie.FunctionLayout]] = {
-        "snowleap": rie.score_function,
+        "snowleap": lambda: rie.score_function(rie.BUILD / "bench"),
         "snowleap-baseline": baseline_layout,
         "trivial": trivial_layout,
     }
