@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return export_spark(args.saved, args.out, args.format, args.input_schema, sys.stdout)
         return _score(args.bundle, args.frame, out=sys.stdout)
-    except (BundleError, ExportError) as exc:
+    except (BundleError, InputError, ExportError) as exc:
         print(f"snowleap: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
@@ -177,7 +177,7 @@ def _with_where(where: str, read: Callable[[], dict[str, Any]]) -> dict[str, Any
     """``read()``, with the frame's name put in front of any error about its data."""
     try:
         return read()
-    except BundleError as exc:
+    except InputError as exc:
         raise type(exc)(f"{where}: {exc}") from None
 
 

@@ -70,12 +70,12 @@ def plain(value: Value) -> Any:
     """A value as comparable plain data, zero-valued scalar fields dropped (as files drop them)."""
     if value.kind == "tensor":
         assert value.tensor is not None
-        return ("tensor", value.tensor.base, value.tensor.dimensions, value.tensor.values.tolist())
+        return ("tensor", value.tensor.base, value.tensor.dimensions, list(value.tensor.values))
     fields = {}
     for key, item in value.fields.items():
         if value.kind == "list":
             if item:
-                fields[key] = [i.values.tolist() if hasattr(i, "values") else i for i in item]
+                fields[key] = [list(i.values) if hasattr(i, "values") else i for i in item]
         elif item not in (0, 0.0, "", False) or (
             isinstance(item, float) and math.copysign(1, item) < 0
         ):

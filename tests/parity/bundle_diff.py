@@ -34,7 +34,7 @@ def _plain(value: Value) -> Any:
     if value.kind == "tensor":
         assert value.tensor is not None
         tensor = value.tensor
-        return ("tensor", tensor.base, tuple(tensor.dimensions), _numbers(tensor.values.tolist()))
+        return ("tensor", tensor.base, tuple(tensor.dimensions), _numbers(list(tensor.values)))
     fields: dict[str, Any] = {}
     for key, item in value.fields.items():
         if value.kind == "list":

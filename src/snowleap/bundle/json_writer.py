@@ -140,7 +140,7 @@ def _dimensions(sizes: Sequence[int]) -> dict[str, Any]:
 
 
 def _tensor(tensor: Tensor) -> dict[str, Any]:
-    items = tensor.values.tolist()
+    items = list(tensor.values)
     if tensor.base in ("float", "double"):
         items = [_number(v) for v in items]
     elif tensor.base == "byte_string":

@@ -14,55 +14,40 @@ from collections.abc import Sequence
 from typing import Any
 
 from snowleap.bundle.definitions import ModelDef, NodeDef, Socket, TreeNodeDef
+from snowleap.bundle.proto_schema import BASIC_TYPE_CODES as BASIC_TYPE_CODES_READ
+from snowleap.bundle.proto_schema import (
+    BIG_ENDIAN_CODES,
+    AttributesFields,
+    DataShapeFields,
+    ModelFields,
+    NodeFields,
+    SplitFields,
+    TensorFields,
+    TensorShapeFields,
+    TreeNodeFields,
+    TypedFields,
+    ValueFields,
+)
+from snowleap.bundle.proto_schema import DATA_SHAPE_CODES as DATA_SHAPE_CODES_READ
+from snowleap.bundle.protobuf_wire_encoder import ProtoMessage
 from snowleap.bundle.values import DataShape, Tensor, Value
-from snowleap.bundle.wire_encoder import ProtoMessage
 
-# NOTE: field numbers of bundle.proto / ext/dtree.proto (combust/bundle-protobuf).
-_MODEL_OP, _MODEL_ATTRIBUTES = 1, 2
-_ATTRIBUTES_LIST = 1
-_ENTRY_KEY, _ENTRY_VALUE = 1, 2
-_VALUE_SCALAR, _VALUE_LIST, _VALUE_TENSOR = 1, 2, 3
+# NOTE: the codes by name, as written (proto_schema maps them the reading way).
+BASIC_TYPE_CODES = {name: code for code, name in BASIC_TYPE_CODES_READ.items()} | {"unknown": 0}
+_DATA_SHAPE_CODES = {name: code for code, name in DATA_SHAPE_CODES_READ.items()}
 _SCALAR_FIELDS = {
-    "boolean": 1,
-    "string": 2,
-    "int": 3,
-    "long": 4,
-    "float": 5,
-    "double": 6,
-    "byte_string": 7,
-    "tensor": 8,
-    "basic_type": 9,
-    "data_shape": 10,
-    "model": 11,
+    "boolean": TypedFields.BOOLEAN,
+    "string": TypedFields.STRING,
+    "int": TypedFields.INT,
+    "long": TypedFields.LONG,
+    "float": TypedFields.FLOAT,
+    "double": TypedFields.DOUBLE,
+    "byte_string": TypedFields.BYTE_STRING,
+    "tensor": TypedFields.TENSOR,
+    "basic_type": TypedFields.BASIC_TYPE,
+    "data_shape": TypedFields.DATA_SHAPE,
+    "model": TypedFields.MODEL,
 }
-_TENSOR_BASE, _TENSOR_SHAPE, _TENSOR_VALUE = 1, 2, 3
-_SHAPE_DIMENSIONS = 1
-_DIMENSION_SIZE = 1
-_DATA_SHAPE_BASE, _DATA_SHAPE_NULLABLE, _DATA_SHAPE_TENSOR_SHAPE = 1, 2, 3
-_NODE_NAME, _NODE_SHAPE = 1, 2
-_SHAPE_INPUTS, _SHAPE_OUTPUTS = 1, 2
-_SOCKET_PORT, _SOCKET_NAME = 1, 2
-_TREE_INTERNAL, _TREE_LEAF = 1, 2
-_INTERNAL_SPLIT = 1
-_SPLIT_CATEGORICAL, _SPLIT_CONTINUOUS = 1, 2
-_CATEGORICAL_FEATURE, _CATEGORICAL_IS_LEFT, _CATEGORICAL_NUM, _CATEGORICAL_CATEGORIES = 1, 2, 3, 4
-_CONTINUOUS_FEATURE, _CONTINUOUS_THRESHOLD = 1, 2
-_LEAF_VALUES = 1
-
-BASIC_TYPE_CODES = {
-    "unknown": 0,
-    "boolean": 1,
-    "byte": 2,
-    "short": 3,
-    "int": 4,
-    "long": 5,
-    "float": 6,
-    "double": 7,
-    "string": 100,
-    "byte_string": 101,
-}
-_DATA_SHAPE_CODES = {"scalar": 0, "list": 1, "tensor": 2}
-_BIG_ENDIAN = {"byte": ">i1", "short": ">i2", "int": ">i4", "long": ">i8", "float": ">f4"}
 
 
 class ProtoWriter:
@@ -77,10 +62,15 @@ class ProtoWriter:
     def node_bytes(self, node: NodeDef) -> bytes:
         shape = (
             ProtoMessage()
-            .messages(_SHAPE_INPUTS, (_socket(s) for s in node.shape.inputs))
-            .messages(_SHAPE_OUTPUTS, (_socket(s) for s in node.shape.outputs))
+            .messages(NodeFields.SHAPE_INPUTS, (_socket(s) for s in node.shape.inputs))
+            .messages(NodeFields.SHAPE_OUTPUTS, (_socket(s) for s in node.shape.outputs))
         )
-        return ProtoMessage().string(_NODE_NAME, node.name).message(_NODE_SHAPE, shape).to_bytes()
+        return (
+            ProtoMessage()
+            .string(NodeFields.NAME, node.name)
+            .message(NodeFields.SHAPE, shape)
+            .to_bytes()
+        )
 
     def tree_bytes(self, nodes: Sequence[TreeNodeDef]) -> bytes:
         parts: list[bytes] = []
@@ -92,20 +82,24 @@ class ProtoWriter:
 
 def model_message(model: ModelDef) -> ProtoMessage:
     entries = (
-        ProtoMessage().string(_ENTRY_KEY, name).message(_ENTRY_VALUE, value_message(value))
+        ProtoMessage()
+        .string(AttributesFields.ENTRY_KEY, name)
+        .message(AttributesFields.ENTRY_VALUE, value_message(value))
         for name, value in model.attributes.items()
     )
-    attributes = ProtoMessage().messages(_ATTRIBUTES_LIST, entries)
-    return ProtoMessage().string(_MODEL_OP, model.op).message(_MODEL_ATTRIBUTES, attributes)
+    attributes = ProtoMessage().messages(AttributesFields.LIST, entries)
+    return (
+        ProtoMessage().string(ModelFields.OP, model.op).message(ModelFields.ATTRIBUTES, attributes)
+    )
 
 
 def value_message(value: Value) -> ProtoMessage:
     if value.kind == "tensor":
         assert value.tensor is not None, "a tensor value holds a tensor"
-        return ProtoMessage().message(_VALUE_TENSOR, _tensor(value.tensor))
+        return ProtoMessage().message(ValueFields.TENSOR, _tensor(value.tensor))
     if value.kind == "list":
-        return ProtoMessage().message(_VALUE_LIST, _list(value.fields))
-    return ProtoMessage().message(_VALUE_SCALAR, _scalar(value.fields))
+        return ProtoMessage().message(ValueFields.LIST, _list(value.fields))
+    return ProtoMessage().message(ValueFields.SCALAR, _scalar(value.fields))
 
 
 def _scalar(fields: Any) -> ProtoMessage:
@@ -159,67 +153,72 @@ def _list(fields: Any) -> ProtoMessage:
 
 
 def _tensor_shape(sizes: Sequence[int]) -> ProtoMessage:
-    dimensions = (ProtoMessage().varint(_DIMENSION_SIZE, int(size)) for size in sizes)
-    return ProtoMessage().messages(_SHAPE_DIMENSIONS, dimensions)
+    dimensions = (
+        ProtoMessage().varint(TensorShapeFields.DIMENSION_SIZE, int(size)) for size in sizes
+    )
+    return ProtoMessage().messages(TensorShapeFields.DIMENSIONS, dimensions)
 
 
 def _tensor(tensor: Tensor) -> ProtoMessage:
     return (
         ProtoMessage()
-        .varint(_TENSOR_BASE, BASIC_TYPE_CODES[tensor.base])
-        .message(_TENSOR_SHAPE, _tensor_shape(tensor.dimensions))
-        .byte_string(_TENSOR_VALUE, tensor_bytes(tensor))
+        .varint(TensorFields.BASE, BASIC_TYPE_CODES[tensor.base])
+        .message(TensorFields.SHAPE, _tensor_shape(tensor.dimensions))
+        .byte_string(TensorFields.VALUE, tensor_bytes(tensor))
     )
 
 
 def tensor_bytes(tensor: Tensor) -> bytes:
     """The ``value`` bytes of a tensor, as MLeap's ``ArraySerializer`` writes them."""
     if tensor.base == "boolean":
-        return bytes(1 if v else 0 for v in tensor.values.tolist())
+        return bytes(1 if v else 0 for v in tensor.values)
     if tensor.base in ("string", "byte_string"):
         parts: list[bytes] = []
-        for item in tensor.values.tolist():
+        for item in tensor.values:
             data = item.encode("utf-8") if isinstance(item, str) else bytes(item)
             parts += (len(data).to_bytes(4, "big"), data)
         return b"".join(parts)
-    if tensor.base == "double":
-        return struct.pack(f">{len(tensor.values)}d", *tensor.values.tolist())
-    return bytes(tensor.values.astype(_BIG_ENDIAN[tensor.base]).tobytes())
+    return struct.pack(f">{len(tensor.values)}{BIG_ENDIAN_CODES[tensor.base]}", *tensor.values)
 
 
 def _data_shape(shape: DataShape) -> ProtoMessage:
     message = (
         ProtoMessage()
-        .varint(_DATA_SHAPE_BASE, _DATA_SHAPE_CODES[shape.base])
-        .boolean(_DATA_SHAPE_NULLABLE, shape.is_nullable)
+        .varint(DataShapeFields.BASE, _DATA_SHAPE_CODES[shape.base])
+        .boolean(DataShapeFields.IS_NULLABLE, shape.is_nullable)
     )
     if shape.tensor_dimensions is not None:
-        message.message(_DATA_SHAPE_TENSOR_SHAPE, _tensor_shape(shape.tensor_dimensions))
+        message.message(DataShapeFields.TENSOR_SHAPE, _tensor_shape(shape.tensor_dimensions))
     return message
 
 
 def _socket(socket: Socket) -> ProtoMessage:
-    return ProtoMessage().string(_SOCKET_PORT, socket.port).string(_SOCKET_NAME, socket.name)
+    return (
+        ProtoMessage()
+        .string(NodeFields.SOCKET_PORT, socket.port)
+        .string(NodeFields.SOCKET_NAME, socket.name)
+    )
 
 
 def _tree_node(node: TreeNodeDef) -> ProtoMessage:
     if node.kind == "leaf":
-        leaf = ProtoMessage().packed_doubles(_LEAF_VALUES, node.values)
-        return ProtoMessage().message(_TREE_LEAF, leaf)
+        leaf = ProtoMessage().packed_doubles(TreeNodeFields.LEAF_VALUES, node.values)
+        return ProtoMessage().message(TreeNodeFields.LEAF, leaf)
     if node.kind == "continuous":
         split = ProtoMessage().message(
-            _SPLIT_CONTINUOUS,
+            SplitFields.CONTINUOUS,
             ProtoMessage()
-            .varint(_CONTINUOUS_FEATURE, node.feature_index)
-            .double(_CONTINUOUS_THRESHOLD, node.threshold),
+            .varint(SplitFields.FEATURE_INDEX, node.feature_index)
+            .double(SplitFields.CONTINUOUS_THRESHOLD, node.threshold),
         )
     else:
         split = ProtoMessage().message(
-            _SPLIT_CATEGORICAL,
+            SplitFields.CATEGORICAL,
             ProtoMessage()
-            .varint(_CATEGORICAL_FEATURE, node.feature_index)
-            .boolean(_CATEGORICAL_IS_LEFT, node.is_left)
-            .varint(_CATEGORICAL_NUM, node.num_categories)
-            .packed_doubles(_CATEGORICAL_CATEGORIES, node.categories),
+            .varint(SplitFields.FEATURE_INDEX, node.feature_index)
+            .boolean(SplitFields.CATEGORICAL_IS_LEFT, node.is_left)
+            .varint(SplitFields.CATEGORICAL_NUM_CATEGORIES, node.num_categories)
+            .packed_doubles(SplitFields.CATEGORICAL_CATEGORIES, node.categories),
         )
-    return ProtoMessage().message(_TREE_INTERNAL, ProtoMessage().message(_INTERNAL_SPLIT, split))
+    internal = ProtoMessage().message(TreeNodeFields.INTERNAL_SPLIT, split)
+    return ProtoMessage().message(TreeNodeFields.INTERNAL, internal)

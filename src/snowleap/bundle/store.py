@@ -22,12 +22,20 @@ Example
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from snowleap.bundle.definitions import ModelDef, NodeShape, Socket, TreeNodeDef
-from snowleap.bundle.values import Attributes, BasicTypeName, DataShape, Tensor, Value
+from snowleap.bundle.values import (
+    Attributes,
+    BasicTypeName,
+    DataShape,
+    Tensor,
+    Value,
+    checked_tensor,
+)
 
 
 @dataclass(frozen=True)
@@ -144,13 +152,25 @@ def data_shape_list(shapes: Sequence[DataShape]) -> Value:
 
 def tensor(base: BasicTypeName, dimensions: Sequence[int], values: Sequence[Any]) -> Value:
     """A dense tensor of ``dimensions`` holding ``values`` in row-major order."""
-    import numpy as np
-
-    from snowleap.bundle.values import TENSOR_DTYPES, checked_tensor
-
-    array = np.asarray(list(values), dtype=TENSOR_DTYPES.get(base, object))
+    items = tuple(_tensor_item(base, v) for v in values)
     where = f"a {base} tensor of shape {list(dimensions)}"
-    return Value(kind="tensor", tensor=checked_tensor(base, tuple(dimensions), array, where))
+    return Value(kind="tensor", tensor=checked_tensor(base, tuple(dimensions), items, where))
+
+
+def _tensor_item(base: BasicTypeName, value: Any) -> Any:
+    """A tensor element as the readers hold it (a float tensor's values rounded to float32)."""
+    if base == "float":
+        return _FLOAT32.unpack(_FLOAT32.pack(float(value)))[0]
+    if base == "double":
+        return float(value)
+    if base == "boolean":
+        return bool(value)
+    if base in ("byte", "short", "int", "long"):
+        return int(value)
+    return value
+
+
+_FLOAT32 = struct.Struct("<f")
 
 
 def vector(values: Sequence[float]) -> Value:
