@@ -188,3 +188,21 @@ def matrix(rows: Sequence[Sequence[float]]) -> Value:
 
 def tensor_of(value: Tensor) -> Value:
     return Value(kind="tensor", tensor=value)
+
+
+def simple_node(
+    name: str, op: str, input_col: str, output_col: str, attributes: Mapping[str, Value]
+) -> StoredNode:
+    """A node of one input (port ``input``) and one output (``output``): most feature ops."""
+    return StoredNode(
+        name,
+        node_shape([("input", input_col)], [("output", output_col)]),
+        StoredModel(op, attributes),
+    )
+
+
+def predictor_node(
+    name: str, features_col: str, outputs: Sequence[tuple[str, str]], model: StoredModel
+) -> StoredNode:
+    """A model's node: port ``features`` in; ``outputs`` as ``(port, column)`` pairs."""
+    return StoredNode(name, node_shape([("features", features_col)], outputs), model)
