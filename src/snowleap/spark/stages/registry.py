@@ -12,7 +12,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops import pipeline as pipeline_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import PIPELINE_MODELS, TUNING_MODELS, FittedStage
@@ -127,13 +127,13 @@ def stage_nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     """
     if stage.class_name in PIPELINE_MODELS:
         children = [node for child in stage.children for node in stage_nodes(child, columns)]
-        return [op_nodes.pipeline(stage.uid, children)]
+        return [pipeline_op.stored(stage.uid, children)]
     if stage.class_name in TUNING_MODELS:
         best = stage_nodes(stage.children[0], columns)
         if len(best) == 1:
             node = best[0]
             return [StoredNode(stage.uid, node.shape, node.model)]
-        return [op_nodes.pipeline(stage.uid, best)]
+        return [pipeline_op.stored(stage.uid, best)]
     convert = STAGES.get(stage.class_name)
     if convert is None:
         raise StageNotExportableError(_no_op_message(stage))
@@ -158,4 +158,4 @@ def _no_op_message(stage: FittedStage) -> str:
 def root_node(stage: FittedStage, columns: Columns) -> StoredNode:
     """The bundle's root: the stage's single node, or a pipeline of the nodes it became."""
     nodes = stage_nodes(stage, columns)
-    return nodes[0] if len(nodes) == 1 else op_nodes.pipeline(stage.uid, nodes)
+    return nodes[0] if len(nodes) == 1 else pipeline_op.stored(stage.uid, nodes)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from snowleap.bundle.store import StoredModel, StoredNode
-from snowleap.spark import op_nodes
+from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
+from snowleap.ops.tree.storing import (
+    CLASSIFICATION_TREE,
+    REGRESSION_TREE,
+    decision_tree_model,
+    ensemble_model,
+)
 from snowleap.spark.columns import DOUBLE, Columns, vector_column
 from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
@@ -15,8 +20,7 @@ from snowleap.spark.stages.common import (
     trees_by_id,
 )
 
-CLASSIFICATION_TREE = "decision_tree_classifier"
-REGRESSION_TREE = "decision_tree_regression"
+__all__ = ["CLASSIFICATION_TREE", "REGRESSION_TREE", "ensemble", "single_tree", "wired"]
 
 
 def num_features(stage: FittedStage) -> int:
@@ -45,13 +49,13 @@ def wired(
         outputs = set_outputs(stage, CLASSIFIER_OUTPUTS)
     for port, column in outputs:
         columns.add(column, DOUBLE if port == "prediction" else vector_column(classes))
-    return op_nodes.tree_predictor(stage.uid, features, outputs, model)
+    return predictor_node(stage.uid, features, outputs, model)
 
 
 def single_tree(stage: FittedStage, op: str, classes: int | None) -> StoredModel:
     rows = stage.rows("data")
     nodes = tree_nodes(rows, impurities=classes is not None, where=str(stage.path / "data"))
-    return op_nodes.decision_tree(op, nodes, num_features(stage), classes, thresholds(stage))
+    return decision_tree_model(op, nodes, num_features(stage), classes, thresholds(stage))
 
 
 def ensemble(stage: FittedStage, op: str, tree_op: str, classes: int | None) -> StoredModel:
@@ -60,7 +64,7 @@ def ensemble(stage: FittedStage, op: str, tree_op: str, classes: int | None) -> 
     impurities = tree_op == CLASSIFICATION_TREE
     tree_classes = classes if impurities else None
     models = [
-        op_nodes.decision_tree(
+        decision_tree_model(
             tree_op,
             tree_nodes(rows, impurities, f"{stage.path / 'data'} (tree {i})"),
             num_features(stage),
@@ -68,6 +72,4 @@ def ensemble(stage: FittedStage, op: str, tree_op: str, classes: int | None) -> 
         )
         for i, rows in enumerate(trees)
     ]
-    return op_nodes.tree_ensemble(
-        op, models, weights, num_features(stage), classes, thresholds(stage)
-    )
+    return ensemble_model(op, models, weights, num_features(stage), classes, thresholds(stage))

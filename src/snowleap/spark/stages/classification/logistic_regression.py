@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.bundle.store import StoredNode, predictor_node
+from snowleap.ops.classification import logistic_regression as logistic_regression_op
 from snowleap.spark.columns import DOUBLE, Columns, vector_column
 from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
@@ -41,7 +41,10 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     for port, column in outputs:
         columns.add(column, DOUBLE if port == "prediction" else vector_column(classes))
     return [
-        op_nodes.logistic_regression(
-            stage.uid, features, outputs, classes, rows, intercepts, thresholds, threshold
+        predictor_node(
+            stage.uid,
+            features,
+            outputs,
+            logistic_regression_op.stored_model(classes, rows, intercepts, thresholds, threshold),
         )
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import binarizer as binarizer_op
 from snowleap.spark.columns import Column, Columns, vector_column
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import in_out_columns, split_names
@@ -27,5 +27,5 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
             columns.add(target, vector_column(column.width))
         else:
             columns.add(target, Column(nominal=(2,)))
-        out.append(op_nodes.binarizer(name, source, target, threshold, column.data_shape()))
+        out.append(binarizer_op.stored(name, source, target, threshold, column.data_shape()))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import bucketizer as bucketizer_op
 from snowleap.spark.columns import Columns, nominal_scalar
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import in_out_columns, split_names
@@ -24,5 +24,5 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
         columns.get(source, stage.description)
         buckets = len(splits) - 1 + (1 if policy == "keep" else 0)
         columns.add(target, nominal_scalar(buckets))
-        out.append(op_nodes.bucketizer(name, source, target, [float(s) for s in splits], policy))
+        out.append(bucketizer_op.stored(name, source, target, [float(s) for s in splits], policy))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import elementwise_product as elementwise_product_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.feature.vector_map import vector_in_out
@@ -16,7 +16,7 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     raw = stage.param("scalingVec")
     scaling = [float(v) for v in raw["values"]] if raw.get("type") == 1 else _sparse(raw)
     source, target, _ = vector_in_out(stage, columns)
-    return [op_nodes.elementwise_product(stage.uid, source, target, scaling)]
+    return [elementwise_product_op.stored(stage.uid, source, target, scaling)]
 
 
 def _sparse(raw: dict[str, list[float]]) -> list[float]:

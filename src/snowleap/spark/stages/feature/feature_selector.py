@@ -8,7 +8,7 @@ ascending index order, which is a vector slicer over the sorted indices.
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import vector_slicer as vector_slicer_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.feature.vector_map import selector_in_out
@@ -24,4 +24,4 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     selected = sorted(int(i) for i in stage.single_row()["selectedFeatures"])
     source, target, column = selector_in_out(stage, columns, len(selected))
     assert column.width is not None
-    return [op_nodes.vector_slicer(stage.uid, source, target, selected, column.width)]
+    return [vector_slicer_op.stored(stage.uid, source, target, selected, column.width)]

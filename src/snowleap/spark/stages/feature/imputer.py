@@ -10,7 +10,7 @@ replace NaN when ``missingValue`` is another number, where Spark keeps the NaN.
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import imputer as imputer_op
 from snowleap.spark.columns import DOUBLE, Columns
 from snowleap.spark.errors import SavedModelError
 from snowleap.spark.saved import FittedStage
@@ -30,7 +30,7 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
         nullable = columns.get(source, stage.description).nullable
         columns.add(target, DOUBLE)
         out.append(
-            op_nodes.imputer(
+            imputer_op.stored(
                 name, source, target, float(surrogates[source]), missing, strategy, nullable
             )
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import reverse_string_indexer as reverse_string_indexer_op
 from snowleap.spark.columns import STRING, Columns
 from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
@@ -21,4 +21,4 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     source, target = stage.param("inputCol"), stage.param("outputCol")
     columns.get(source, stage.description)
     columns.add(target, STRING)
-    return [op_nodes.reverse_string_indexer(stage.uid, source, target, labels)]
+    return [reverse_string_indexer_op.stored(stage.uid, source, target, labels)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from math import prod
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import interaction as interaction_op
 from snowleap.spark.columns import Columns, vector_column
 from snowleap.spark.saved import FittedStage
 
@@ -19,13 +19,14 @@ SPARK_CLASSES = ("org.apache.spark.ml.feature.Interaction",)
 
 def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     inputs = list(stage.param("inputCols"))
-    shapes, sizes = [], []
+    widths: list[int | None] = []
+    sizes: list[list[int]] = []
     for name in inputs:
         column = columns.get(name, stage.description)
         if column.vector:
             column = columns.vector(name, stage.description)
-        shapes.append(column.data_shape())
+        widths.append(column.width if column.vector else None)
         sizes.append([max(1, n) if n is not None else 1 for n in column.slots()])
     width = prod(sum(s) for s in sizes)
     columns.add(stage.param("outputCol"), vector_column(width))
-    return [op_nodes.interaction(stage.uid, inputs, stage.param("outputCol"), shapes, sizes)]
+    return [interaction_op.stored(stage.uid, inputs, stage.param("outputCol"), widths, sizes)]

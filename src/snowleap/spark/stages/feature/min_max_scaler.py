@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import min_max_scaler as min_max_scaler_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import vector_values
@@ -16,7 +16,7 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     row = stage.single_row()
     source, target, _ = vector_in_out(stage, columns)
     return [
-        op_nodes.min_max_scaler(
+        min_max_scaler_op.stored(
             stage.uid,
             source,
             target,

@@ -7,7 +7,7 @@ sample's ML attributes instead, which hold the same numbers for a fitted pipelin
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import one_hot_encoder as one_hot_encoder_op
 from snowleap.spark.columns import Columns, vector_column
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import in_out_columns
@@ -25,7 +25,7 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
         # NOTE: one-hot slots are binary attributes: an interaction counts each as one.
         columns.add(target, vector_column(width, [None] * width))
     return [
-        op_nodes.one_hot_encoder(
+        one_hot_encoder_op.stored(
             stage.uid, [s for s, _ in pairs], [t for _, t in pairs], sizes, drop_last, policy
         )
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import comb
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import polynomial_expansion as polynomial_expansion_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.feature.vector_map import vector_in_out
@@ -19,4 +19,4 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     assert width is not None
     # NOTE: Spark's output size: every monomial of degree 1..d in n variables.
     source, target, _ = vector_in_out(stage, columns, width=comb(width + degree, degree) - 1)
-    return [op_nodes.polynomial_expansion(stage.uid, source, target, degree, width)]
+    return [polynomial_expansion_op.stored(stage.uid, source, target, degree, width)]

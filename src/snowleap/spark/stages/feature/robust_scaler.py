@@ -7,7 +7,7 @@ giving 0, which is exactly MLeap's standard scaler with ``mean = median`` and ``
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import standard_scaler as standard_scaler_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import vector_values
@@ -21,4 +21,4 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     source, target, _ = vector_in_out(stage, columns)
     median = vector_values(row["median"], stage, "median") if stage.param("withCentering") else None
     scale = vector_values(row["range"], stage, "range") if stage.param("withScaling") else None
-    return [op_nodes.standard_scaler(stage.uid, source, target, median, scale)]
+    return [standard_scaler_op.stored(stage.uid, source, target, median, scale)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import standard_scaler as standard_scaler_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import vector_values
@@ -17,4 +17,4 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     source, target, _ = vector_in_out(stage, columns)
     mean = vector_values(row["mean"], stage, "mean") if stage.param("withMean") else None
     std = vector_values(row["std"], stage, "std") if stage.param("withStd") else None
-    return [op_nodes.standard_scaler(stage.uid, source, target, mean, std)]
+    return [standard_scaler_op.stored(stage.uid, source, target, mean, std)]

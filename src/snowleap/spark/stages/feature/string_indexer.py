@@ -9,7 +9,7 @@ the index and its ML attribute (a nominal column of the labels, plus ``__unknown
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import string_indexer as string_indexer_op
 from snowleap.spark.columns import STRING, Columns, nominal_scalar
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import in_out_columns, split_names
@@ -29,5 +29,5 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     ):
         columns.get(source, stage.description, STRING)
         columns.add(target, nominal_scalar(len(labels) + (1 if policy == "keep" else 0)))
-        out.append(op_nodes.string_indexer(name, source, target, labels, policy))
+        out.append(string_indexer_op.stored(name, source, target, labels, policy))
     return out

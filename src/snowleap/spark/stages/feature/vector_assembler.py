@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
 from snowleap.bundle.values import DataShape
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import vector_assembler as vector_assembler_op
 from snowleap.spark.columns import Columns, vector_column
 from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
@@ -28,4 +28,4 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
         shapes.append(column.data_shape())
         slots += column.slots()
     columns.add(stage.param("outputCol"), vector_column(len(slots), slots))
-    return [op_nodes.vector_assembler(stage.uid, inputs, stage.param("outputCol"), shapes)]
+    return [vector_assembler_op.stored(stage.uid, inputs, stage.param("outputCol"), shapes)]

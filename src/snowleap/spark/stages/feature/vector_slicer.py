@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.ops.feature import vector_slicer as vector_slicer_op
 from snowleap.spark.columns import Columns
 from snowleap.spark.errors import StageNotExportableError
 from snowleap.spark.saved import FittedStage
@@ -21,4 +21,4 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     indices = [int(i) for i in stage.param("indices", [])]
     source, target, column = vector_in_out(stage, columns, width=len(indices))
     assert column.width is not None
-    return [op_nodes.vector_slicer(stage.uid, source, target, indices, column.width)]
+    return [vector_slicer_op.stored(stage.uid, source, target, indices, column.width)]

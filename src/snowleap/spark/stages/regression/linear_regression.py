@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from snowleap.bundle.store import StoredNode
-from snowleap.spark import op_nodes
+from snowleap.bundle.store import StoredNode, predictor_node
+from snowleap.ops.regression import linear_regression as linear_regression_op
 from snowleap.spark.columns import DOUBLE, Columns
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import features_width, vector_values
@@ -18,7 +18,10 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     prediction = stage.param("predictionCol")
     columns.add(prediction, DOUBLE)
     return [
-        op_nodes.linear_regression(
-            stage.uid, features, prediction, coefficients, float(row["intercept"])
+        predictor_node(
+            stage.uid,
+            features,
+            [("prediction", prediction)],
+            linear_regression_op.stored_model(coefficients, float(row["intercept"])),
         )
     ]
