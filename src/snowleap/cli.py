@@ -25,10 +25,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 import snowleap
-from snowleap.errors import BundleError, InputError
+from snowleap.errors import InputError, SnowleapError
 from snowleap.leapframe import read_leapframe, write_leapframe
 from snowleap.ops.base import ColumnType
-from snowleap.spark.errors import ExportError
 
 EXIT_BAD_INPUT = 2
 
@@ -51,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return export_spark(args.saved, args.out, args.format, args.input_schema, sys.stdout)
         return _score(args.bundle, args.frame, out=sys.stdout)
-    except (BundleError, InputError, ExportError) as exc:
+    except SnowleapError as exc:
+        # NOTE: a bad bundle, frame or saved model (BundleError, InputError, spark.ExportError);
+        # the Spark side is imported only by export-spark, so scoring stays numpy-free to load.
         print(f"snowleap: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
