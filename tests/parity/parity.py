@@ -43,6 +43,16 @@ def usable_writers(writers: tuple[str, ...]) -> tuple[str, ...]:
     return writers if spark_major() == 3 else tuple(w for w in writers if w != "mleap")
 
 
+def usable_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats to check on this Spark: all on Spark 3.5; the first on Spark 4.
+
+    NOTE: the serialization is the same code whatever fitted the model (and both formats run on
+    Spark 3.5 against MLeap's runtime); on Spark 4 the suite proves what does depend on Spark,
+    reading its fitted stages, and one format keeps ``make test`` within CI's 30 minutes.
+    """
+    return formats if spark_major() == 3 else formats[:1]
+
+
 def written_bundles(
     spark_model: Any, df: Any, folder: Path, formats: tuple[str, ...], writers: tuple[str, ...]
 ) -> dict[tuple[str, str], Path]:
@@ -95,6 +105,7 @@ def assert_parity(
     problems: list[str] = []
     models: dict[str, snowleap.Model] = {}
     writers = usable_writers(writers)
+    formats = usable_formats(formats)
     bundles = written_bundles(spark_model, df, folder, formats, writers)
     referees: dict[str, list[dict[str, Any]]] = {}
     for (writer, fmt), path in bundles.items():
