@@ -1,8 +1,10 @@
 """AWS Lambda entry point: Powertools adapter from API Gateway events to ``ScoringService``.
 
-Routes (one set, served for both API Gateway payload formats): ``POST /score``, ``GET /model``,
-``GET /health``. An EventBridge scheduled event or ``{"warmup": true}`` loads or refreshes the
-model and returns at once. Everything the function does lives in ``snowleap.serving``.
+Routes (one set, served for both API Gateway payload formats): ``POST /score`` (Snowplow
+events, for a session model), ``POST /transform`` (MLeap LeapFrame JSON) and ``POST /invocations``
+(MLflow's scoring-server JSON) for any model, ``GET /model``, ``GET /health``. An EventBridge
+scheduled event or ``{"warmup": true}`` loads or refreshes the model and returns at once.
+Everything the function does lives in ``snowleap.serving``.
 """
 
 from __future__ import annotations
@@ -79,6 +81,14 @@ class PowertoolsObserver:
             extra={"events_scored": events_scored, "events_rejected": events_rejected},
         )
 
+    def rows_scored(self, *, rows_scored: int, rows_rejected: int, score_ms: float) -> None:
+        metrics.add_metric(name="RowsScored", unit=MetricUnit.Count, value=rows_scored)
+        metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=rows_rejected)
+        metrics.add_metric(name="ScoreMs", unit=MetricUnit.Milliseconds, value=score_ms)
+        logger.info(
+            "rows scored", extra={"rows_scored": rows_scored, "rows_rejected": rows_rejected}
+        )
+
 
 def default_model_uri() -> str:
     """The embedded bundle: beside this file when deployed, in the repository's ``bundles/``."""
@@ -146,6 +156,22 @@ def score() -> dict[str, Any]:
     return service.score(request_body(event.raw_event), event.headers.get("content-type"))
 
 
+@router.post("/transform")
+@tracer.capture_method(capture_response=False)
+def transform() -> dict[str, Any]:
+    event = router.current_event
+    body = request_body(event.raw_event)
+    fields = query_value(event.raw_event, "fields")
+    return service.transform(body, event.headers.get("content-type"), fields)
+
+
+@router.post("/invocations")
+@tracer.capture_method(capture_response=False)
+def invocations() -> dict[str, Any]:
+    event = router.current_event
+    return service.invocations(request_body(event.raw_event), event.headers.get("content-type"))
+
+
 @router.get("/model")
 @tracer.capture_method
 def model() -> dict[str, Any]:
@@ -172,6 +198,15 @@ def request_body(event: Mapping[str, Any]) -> bytes:
                 400, "request body is marked base64 but is not valid base64"
             ) from None
     return str(body).encode("utf-8")
+
+
+def query_value(event: Mapping[str, Any], name: str) -> str | None:
+    """A query parameter, repeated ones joined by commas (as HTTP APIs deliver them)."""
+    repeated = (event.get("multiValueQueryStringParameters") or {}).get(name)
+    if repeated:
+        return ",".join(str(value) for value in repeated)
+    value = (event.get("queryStringParameters") or {}).get(name)
+    return None if value is None else str(value)
 
 
 def is_warmup(event: Mapping[str, Any]) -> bool:

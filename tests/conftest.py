@@ -17,6 +17,8 @@ from tests.bundle.protobuf_bundles import to_protobuf_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+# NOTE: how close snowleap's numbers must be to MLeap's expected values (../shared's README)
+RELATIVE = 1e-9
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +35,23 @@ def snowplow_dir() -> Path:
     path = SHARED / "snowplow"
     assert path.is_dir(), f"snowplow fixtures not found at {path}"
     return path
+
+
+def expected_value(raw: Any) -> Any:
+    """A vector as its list of values; scalars as they are."""
+    return raw["values"] if isinstance(raw, dict) else raw
+
+
+def assert_close(got: Any, want: Any, where: str) -> None:
+    if isinstance(want, str) or want is None:
+        assert got == want, where
+        return
+    got_values = np.atleast_1d(np.asarray(got, dtype=np.float64))
+    want_values = np.atleast_1d(np.asarray(want, dtype=np.float64))
+    assert got_values.shape == want_values.shape, f"{where}: {got_values} vs {want_values}"
+    assert np.allclose(got_values, want_values, rtol=RELATIVE, atol=0.0, equal_nan=True), (
+        f"{where}: got {got_values.tolist()}, expected {want_values.tolist()}"
+    )
 
 
 def double_tensor(values: list[float], dims: list[int] | None = None) -> dict[str, Any]:

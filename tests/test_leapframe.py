@@ -72,12 +72,15 @@ def test_empty_frame_keeps_vector_width() -> None:
         ([], "expected a JSON object"),
         ({"rows": []}, "'schema' should be an object with a 'fields' list"),
         (frame([("x", "double")], [[1.0, 2.0]]), "row 0 should be a list of 1 values"),
-        (frame([("x", "double")], [["1.0"]]), r"column 'x', row 0: expected a double, got '1.0'"),
-        (frame([("x", "integer")], [[1.5]]), "expected an integer"),
-        (frame([("x", "double")], [[True]]), "expected a double, got True"),
+        (
+            frame([("x", "double")], [["1.0"]]),
+            r"column 'x', row 0: expected a double, got a string",
+        ),
+        (frame([("x", "integer")], [[1.5]]), "expected an integer, got a fractional number"),
+        (frame([("x", "double")], [[True]]), "expected a double, got a boolean"),
         (frame([("x", "string")], [[1]]), "expected a string"),
         (frame([("x", "double"), ("x", "double")], []), "names column 'x' twice"),
-        (frame([("x", "decimal")], []), "unsupported basic type 'decimal'"),
+        (frame([("x", "decimal")], []), "schema field 0 has an unsupported basic type"),
         (frame([("x", {"type": "map", "base": "double", "key": "string"})], []), "unsupported"),
         (
             frame([("v", {"type": "tensor", "base": "double", "dimensions": [2, 2]})], []),
@@ -117,7 +120,7 @@ def test_empty_frame_keeps_vector_width() -> None:
         ),
         (
             frame([("v", {"type": "tensor", "base": "double"})], [[{"values": ["a"]}]]),
-            "vector value 'a' is no number",
+            "vector value 0 is no number \\(got a string\\)",
         ),
     ],
 )
