@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -14,6 +15,10 @@ import pytest
 
 import snowleap
 from tests.bundle.protobuf_bundles import to_protobuf_bundle
+
+# NOTE: MLflow reports usage to its makers unless told not to; no test may reach the internet.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
