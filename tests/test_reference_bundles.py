@@ -47,6 +47,7 @@ def _ops_in(bundle: Path) -> list[str]:
 def test_reference_folder_has_the_documented_bundles() -> None:
     assert {
         "airbnb.model.lr.expected.json",
+        "airbnb.model.rf.expected.json",
         "demo.expected.json",
         "min_max_scaler_tf.expected.json",
         "one_hot_encoder_pipeline.expected.json",

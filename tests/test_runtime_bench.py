@@ -30,6 +30,7 @@ def test_reference_bundles_are_found_with_their_frames(tmp_path: Path) -> None:
     cases = {case.name: case for case in find_cases(REFERENCE, tmp_path / "no_fixtures")}
     assert sorted(cases) == [
         "airbnb.model.lr",
+        "airbnb.model.rf",
         "demo",
         "min_max_scaler_tf",
         "one_hot_encoder_pipeline",
