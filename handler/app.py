@@ -42,6 +42,8 @@ from snowleap.serving import (
 # NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
 # whichever the event has becomes the correlation id of every log line.
 CORRELATION_ID_PATH = "requestContext.requestId || id"
+# NOTE: Lambda's limit on a synchronous response (6 MiB), less room for the status and headers.
+MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 16 * 1024
 
 logger = Logger()
 tracer = Tracer()
@@ -158,18 +160,19 @@ def score() -> dict[str, Any]:
 
 @router.post("/transform")
 @tracer.capture_method(capture_response=False)
-def transform() -> dict[str, Any]:
+def transform() -> Response[str]:
     event = router.current_event
     body = request_body(event.raw_event)
     fields = query_value(event.raw_event, "fields")
-    return service.transform(body, event.headers.get("content-type"), fields)
+    return json_response(service.transform(body, event.headers.get("content-type"), fields))
 
 
 @router.post("/invocations")
 @tracer.capture_method(capture_response=False)
-def invocations() -> dict[str, Any]:
+def invocations() -> Response[str]:
     event = router.current_event
-    return service.invocations(request_body(event.raw_event), event.headers.get("content-type"))
+    content_type = event.headers.get("content-type")
+    return json_response(service.invocations(request_body(event.raw_event), content_type))
 
 
 @router.get("/model")
@@ -198,6 +201,21 @@ def request_body(event: Mapping[str, Any]) -> bytes:
                 400, "request body is marked base64 but is not valid base64"
             ) from None
     return str(body).encode("utf-8")
+
+
+def json_response(document: Mapping[str, Any]) -> Response[str]:
+    """A 200 holding ``document``, or a 413 when it would not fit in a Lambda response."""
+    text = json.dumps(document, separators=(",", ":"))
+    # NOTE: the body travels JSON-escaped inside the function's response, whose size Lambda
+    # limits; a frame with every column of a large request can be ten times the request.
+    size = len(json.dumps(text))
+    if size > MAX_RESPONSE_BYTES:
+        raise RequestError(
+            413,
+            f"the answer would be {size} bytes, more than the {MAX_RESPONSE_BYTES} a Lambda "
+            "response can hold: pick fewer output columns (fields) or send fewer rows",
+        )
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=text)
 
 
 def query_value(event: Mapping[str, Any], name: str) -> str | None:

@@ -182,3 +182,19 @@ def test_write_errors() -> None:
         write_leapframe({"a": [1.0], "b": [1.0, 2.0]}, ["a", "b"])
     with pytest.raises(snowleap.InputError, match="'m' mixes value types"):
         write_leapframe({"m": ["a", 1.0]}, ["m"])
+
+
+def test_write_without_nan_gives_the_same_document() -> None:
+    # the writer skips its per-value pass when a float column holds no NaN
+    out = {"p": np.array([1.5, -0.0]), "v": np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)}
+    doc = write_leapframe(out, ["p", "v"])
+    assert doc["rows"] == [
+        [1.5, {"values": [1.0, 2.0], "dimensions": [2]}],
+        [-0.0, {"values": [3.0, 4.0], "dimensions": [2]}],
+    ]
+    assert all(type(row[0]) is float for row in doc["rows"])
+    assert doc["schema"]["fields"][1]["type"] == {
+        "type": "tensor",
+        "base": "double",
+        "dimensions": [2],
+    }

@@ -264,13 +264,18 @@ def _dense(values: Sequence[float]) -> dict[str, Any]:
 def _write_column(data: Any, name: str) -> tuple[Any, list[Any]]:
     array = data if isinstance(data, np.ndarray) else None
     if array is not None and array.ndim == 2:
-        vectors = array.astype(np.float64, copy=False).tolist()
-        return (
-            {"type": "tensor", "base": "double", "dimensions": [array.shape[1]]},
-            [_dense(v) for v in vectors],
-        )
+        numbers = array.astype(np.float64, copy=False)
+        width = [array.shape[1]]
+        field_type = {"type": "tensor", "base": "double", "dimensions": width}
+        if not np.isnan(numbers).any():
+            # NOTE: no NaN to turn into null: tolist() already gives JSON-ready floats, and the
+            # per-value pass would be most of the time a wide frame takes to write.
+            return field_type, [{"values": v, "dimensions": width} for v in numbers.tolist()]
+        return field_type, [_dense(v) for v in numbers.tolist()]
     if array is not None and array.ndim != 1:
         raise InputError(f"leapframe: column {name!r} has shape {array.shape}")
+    if array is not None and array.dtype.kind == "f" and not np.isnan(array).any():
+        return "double", array.tolist()
     values = array.tolist() if array is not None else list(data)
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, (list, tuple)) for v in present):

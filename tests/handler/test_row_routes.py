@@ -314,3 +314,18 @@ def test_row_logs_carry_counts_and_no_values(
     assert counts and counts[0]["rows_scored"] == 1 and counts[0]["rows_rejected"] == 1
     assert '"RowsScored"' in output and '"RowsRejected"' in output
     assert PERSONAL not in output
+
+
+def test_an_answer_too_large_for_a_lambda_response_is_a_413_saying_to_pick_fields(
+    make_service: ServiceFactory, lambda_context: FakeLambdaContext
+) -> None:
+    # GIVEN 8,000 listings (0.8 MB): every column of their output is about 7 MB
+    make_service(str(AIRBNB_LR), max_body_bytes=1 << 20)
+    frame = event_frame("transform.json")
+    frame["rows"] = frame["rows"] * 4000
+    # WHEN all of it is asked for THEN the answer is a 413 saying what to do
+    status, body = post(lambda_context, "/transform", frame)
+    assert status == 413 and "pick fewer output columns (fields)" in body["message"]
+    # AND with only the prediction every row is answered
+    status, body = post(lambda_context, "/transform", frame, {"fields": "price_prediction"})
+    assert status == 200 and len(body["rows"]) == 8000

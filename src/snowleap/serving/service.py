@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -230,12 +231,11 @@ class ScoringService:
         asked for, else every column) and where each request row went."""
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
-        model = loaded.model
-        request = _rows_request(
-            lambda: read_transform_request(document, model.input_schema, query_fields)
-        )
+        with _bad_request():
+            request = read_transform_request(document, loaded.model.input_schema, query_fields)
         scored = self._score(loaded, request)
-        columns = _selected(scored, request, default=list(scored.frame))
+        with _bad_request():
+            columns = select_columns(scored, request.fields, default=list(scored.frame))
         return {**leapframe_response(scored, columns), "model": _model_name(loaded)}
 
     def invocations(self, body: bytes, content_type: str | None) -> dict[str, Any]:
@@ -244,10 +244,11 @@ class ScoringService:
         ``rejected`` saying why."""
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
-        model = loaded.model
-        request = _rows_request(lambda: read_invocation_request(document, model.input_schema))
+        with _bad_request():
+            request = read_invocation_request(document, loaded.model.input_schema)
         scored = self._score(loaded, request)
-        columns = _selected(scored, request, default=list(model.output_schema))
+        with _bad_request():
+            columns = select_columns(scored, request.fields, list(loaded.model.output_schema))
         return {
             "predictions": predictions(scored, columns),
             "rejected": [r.as_dict() for r in scored.rejected],
@@ -333,16 +334,11 @@ def model_check(settings: ServingSettings) -> ModelCheck | None:
     return check_model_fits if settings.model_kind == "session" else None
 
 
-def _rows_request(read: Callable[[], RowsRequest]) -> RowsRequest:
+@contextmanager
+def _bad_request() -> Iterator[None]:
+    """A request that does not fit the model (``InputError``) is answered with a 400."""
     try:
-        return read()
-    except InputError as exc:
-        raise RequestError(400, str(exc)) from None
-
-
-def _selected(scored: ScoredRows, request: RowsRequest, default: list[str]) -> list[str]:
-    try:
-        return select_columns(scored, request.fields, default)
+        yield
     except InputError as exc:
         raise RequestError(400, str(exc)) from None
 
