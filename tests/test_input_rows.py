@@ -62,7 +62,7 @@ def test_each_bad_row_is_rejected_by_index_and_the_good_ones_are_kept() -> None:
         RejectedRow(1, "column 'rooms': expected a double, got a string"),
         RejectedRow(2, "expected a list of 4 values, got 2 values"),
         RejectedRow(3, "column 'position': vector has 3 values, expected 2"),
-        RejectedRow(5, "schema field 3: expected a string, got an integer"),
+        RejectedRow(5, "schema field 3: expected a string, got a number"),
         RejectedRow(6, "expected a list of 4 values, got a string"),
     ]
     assert rows.received == 7
@@ -130,7 +130,7 @@ def test_records_reject_rows_without_an_input_and_can_keep_other_keys() -> None:
     assert rows.kept == [0, 3]
     assert rows.rejected == [
         RejectedRow(1, "missing input column 'rooms'"),
-        RejectedRow(2, "expected a JSON object (one row), got a list"),
+        RejectedRow(2, "expected a JSON object (one row), got an array"),
     ]
     # a null number is kept as None (NaN to the model); other keys come along, None where absent
     assert rows.columns["rooms"] == [1.0, None] and rows.columns["id"] == [7, None]

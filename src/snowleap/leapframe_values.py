@@ -54,10 +54,10 @@ def json_kind(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int):
-        return "an integer"
+        return "a number"
     if isinstance(value, float):
         return "a fractional number" if math.isfinite(value) and value != int(value) else "a number"
-    names = {str: "a string", list: "a list", dict: "an object"}
+    names = {str: "a string", list: "an array", dict: "an object"}
     return next((n for t, n in names.items() if isinstance(value, t)), type(value).__name__)
 
 
