@@ -6,7 +6,7 @@ import json
 import math
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,19 @@ def assert_close(got: Any, want: Any, where: str) -> None:
     assert np.allclose(got_values, want_values, rtol=RELATIVE, atol=0.0, equal_nan=True), (
         f"{where}: got {got_values.tolist()}, expected {want_values.tolist()}"
     )
+
+
+@pytest.fixture
+def tracking(tmp_path: Path) -> Iterator[Path]:
+    """An MLflow tracking store and artifact folder of this test only (SQLite under ``tmp_path``);
+    skips without the ``mlflow`` extra."""
+    mlflow = pytest.importorskip("mlflow", reason="the mlflow extra is not installed")
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    experiment = mlflow.create_experiment("snowleap", artifact_location=(tmp_path / "a").as_uri())
+    mlflow.set_experiment(experiment_id=experiment)
+    yield tmp_path
+    mlflow.set_tracking_uri(previous)
 
 
 def double_tensor(values: list[float], dims: list[int] | None = None) -> dict[str, Any]:

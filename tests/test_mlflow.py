@@ -48,17 +48,6 @@ def assert_prices(values: list[Any], name: str) -> None:
         assert_close(got, expected_value(want), f"{name} price_prediction row {i}")
 
 
-@pytest.fixture
-def tracking(tmp_path: Path) -> Iterator[None]:
-    """A tracking store and artifact folder of this test only (SQLite, under ``tmp_path``)."""
-    previous = mlflow.get_tracking_uri()
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    experiment = mlflow.create_experiment("snowleap", artifact_location=(tmp_path / "a").as_uri())
-    mlflow.set_experiment(experiment_id=experiment)
-    yield
-    mlflow.set_tracking_uri(previous)
-
-
 @pytest.mark.parametrize("name", BUNDLES)
 def test_a_saved_bundle_predicts_with_pyfunc_as_snowleap_scores_it(
     name: str, tmp_path: Path
@@ -102,7 +91,7 @@ def test_the_signature_comes_from_the_bundle_schema(tmp_path: Path) -> None:
     assert f"snowleap=={snowleap.__version__}" in requirements
 
 
-def test_a_logged_model_loads_back_by_its_uri(tracking: None) -> None:
+def test_a_logged_model_loads_back_by_its_uri(tracking: Path) -> None:
     # GIVEN the bundle logged in a run
     with mlflow.start_run():
         info = snowleap_mlflow.log_model(
