@@ -89,6 +89,10 @@ $(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
 bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*)
 	$(PY) -m benchmarks.runtime_bench
 
+.PHONY: bench-numpy-rule
+bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
+	$(PY) -m benchmarks.numpy_rule
+
 bench: $(BENCH_STAMP) $(JARS_STAMP) bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
@@ -147,8 +151,8 @@ train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundl
 PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)
 VENV313 := .venv313
 PY313_TESTS := tests/ops tests/bundle tests/snowplow tests/test_reference_bundles.py \
-	tests/test_golden_fixtures.py tests/test_cli.py tests/test_leapframe.py tests/test_frame.py \
-	tests/test_input_rows.py
+	tests/test_golden_fixtures.py tests/test_cli.py tests/test_leapframe.py \
+	tests/test_input_conversion.py tests/test_numpy_rule.py tests/test_input_rows.py
 
 $(VENV313)/.installed: pyproject.toml
 	$(PYTHON313) -m venv $(VENV313)

@@ -25,7 +25,7 @@ def export(model: Any, sample_df: Any, bundle_path: Path) -> str | None:
     try:
         export_bundle(model, sample_df, bundle_path, format="json")
         return None
-    except (ParityError, snowleap.BundleError) as exc:
+    except (ParityError, snowleap.BundleError, snowleap.InputError) as exc:
         refusal = f"{type(exc).__name__}: {exc}"
     spark = sample_df.sparkSession
     java_model = mleap.adapted_for_mleap(spark._jvm, spark.sparkContext._gateway, model._to_java())

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import snowleap
-from snowleap.frame import row_converter
+from snowleap.input_conversion import row_converter
 from snowleap.leapframe import read_leapframe
 
 REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "mleap-reference"

@@ -296,7 +296,7 @@ def bench_case(case: Case, *, rows: int, row_calls: int, repeats: int) -> dict[s
         result["transform"] = asdict(
             time_transform(model, batch_columns(case.columns, rows), repeats=repeats)
         )
-    except snowleap.BundleError as exc:
+    except snowleap.InputError as exc:
         # NOTE: a borrowed frame can hold values the bundle refuses (an unseen label under
         # handle_invalid 'error'): report it like a bundle that cannot load.
         result.pop("transform_row", None)

@@ -1,4 +1,9 @@
-"""Shared fixtures: reference material, one-node bundle factories, and the two-path check."""
+"""Shared fixtures: reference material, test-bundle factories, and the two-path check.
+
+An op's tests build small JSON bundles (``Node``, ``OpCase``, or the ``one_node_model`` /
+``pipeline_model`` / ``tree_model`` fixtures, all written by ``write_bundle``) and score them
+with ``score_both``, which asserts that ``transform`` and ``transform_row`` agree row by row.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import json
 import math
 import os
 import random
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -121,6 +127,70 @@ def write_bundle_json(folder: Path, name: str = "test_bundle", fmt: str = "json"
     )
 
 
+SubTrees = Mapping[str, tuple[str, Mapping[str, Any], list[dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a test bundle; a tree model's ``tree`` (nodes of ``tree.json``) and
+    ``sub_trees`` (sub-folder -> ``(op, attributes, tree nodes)``, as forests store them)."""
+
+    op: str
+    attributes: Mapping[str, Any]
+    inputs: Mapping[str, str]
+    outputs: Mapping[str, str]
+    tree: list[dict[str, Any]] | None = None
+    sub_trees: SubTrees | None = None
+
+
+def write_bundle(folder: Path, nodes: Sequence[Node]) -> Path:
+    """A JSON bundle folder: one node as the root (named ``<op>_node``), or several run in order
+    by a root pipeline (nodes named ``<op>_<i>``)."""
+    write_bundle_json(folder)
+    if len(nodes) == 1:
+        _write_node_files(folder / "root", f"{nodes[0].op}_node", nodes[0])
+        return folder
+    names = [f"{node.op}_{i}" for i, node in enumerate(nodes)]
+    write_node(folder / "root", "pipeline", "pipeline", {"nodes": string_list(names)}, {}, {})
+    for name, node in zip(names, nodes, strict=True):
+        _write_node_files(folder / "root" / f"{name}.node", name, node)
+    return folder
+
+
+def _write_node_files(folder: Path, name: str, node: Node) -> None:
+    write_node(folder, name, node.op, node.attributes, node.inputs, node.outputs)
+    if node.tree is not None:
+        write_tree(folder, node.tree)
+    for sub_folder, (sub_op, sub_attributes, tree) in (node.sub_trees or {}).items():
+        write_tree(folder / sub_folder, tree)
+        (folder / sub_folder / "model.json").write_text(
+            json.dumps({"op": sub_op, "attributes": dict(sub_attributes)})
+        )
+
+
+def load_bundle(folder: Path, fmt: Literal["json", "protobuf"] = "json") -> snowleap.Model:
+    """Load a JSON test bundle folder, or its protobuf form (as MLeap would write it)."""
+    if fmt == "protobuf":
+        return snowleap.load(to_protobuf_bundle(folder, folder.with_name(f"{folder.name}_pb")))
+    return snowleap.load(folder)
+
+
+@dataclass(frozen=True)
+class OpCase:
+    """A small bundle and input columns that exercise an op on both scoring paths.
+
+    Every ``tests/ops/test_<op_name>.py`` defines one as ``IDENTITY_CASE``; the registry-driven
+    ``tests/ops/test_every_op.py`` loads it (JSON and protobuf) and checks that ``transform`` and
+    ``transform_row`` agree on every row and output. Pick rows that reach the op's branches.
+    """
+
+    nodes: tuple[Node, ...]
+    columns: Mapping[str, Any]
+
+    def load(self, folder: Path, fmt: Literal["json", "protobuf"] = "json") -> snowleap.Model:
+        return load_bundle(write_bundle(folder, self.nodes), fmt)
+
+
 OneNodeBundle = Callable[..., snowleap.Model]
 
 
@@ -134,10 +204,8 @@ def one_node_model(tmp_path: Path) -> OneNodeBundle:
         inputs: Mapping[str, str],
         outputs: Mapping[str, str],
     ) -> snowleap.Model:
-        folder = tmp_path / f"bundle_{op}"
-        write_bundle_json(folder)
-        write_node(folder / "root", f"{op}_node", op, attributes, inputs, outputs)
-        return snowleap.load(folder)
+        node = Node(op, attributes, inputs, outputs)
+        return load_bundle(write_bundle(tmp_path / f"bundle_{op}", [node]))
 
     return build
 
@@ -152,7 +220,7 @@ def pipeline_model(tmp_path: Path) -> Callable[[list[NodeSpec]], snowleap.Model]
     def build(nodes: list[NodeSpec]) -> snowleap.Model:
         folder = tmp_path / "bundle_pipeline"
         write_bundle_json(folder)
-        names = {"type": "list", "string": [node[0] for node in nodes]}
+        names = string_list([node[0] for node in nodes])
         write_node(folder / "root", "pipeline", "pipeline", {"nodes": names}, {}, {})
         for name, op, attributes, inputs, outputs in nodes:
             write_node(folder / "root" / f"{name}.node", name, op, attributes, inputs, outputs)
@@ -167,65 +235,46 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def rows_of(frame: Mapping[str, np.ndarray], names: list[str]) -> list[dict[str, Any]]:
-    """The frame's columns ``names`` as row dicts of plain Python values."""
-    length = len(frame[names[0]])
-    rows = []
-    for i in range(length):
-        row: dict[str, Any] = {}
-        for name in names:
-            value = frame[name][i]
-            row[name] = (
-                value.tolist()
-                if isinstance(value, np.ndarray)
-                else (value.item() if isinstance(value, np.generic) else value)
-            )
-        rows.append(row)
-    return rows
+def plain(value: Any) -> Any:
+    """A frame cell as a plain Python value (a list for a vector, a float for a numpy float)."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def assert_paths_agree(model: snowleap.Model, columns: Mapping[str, Any]) -> dict[str, Any]:
+    """Score columns with ``transform`` and each row with ``transform_row``; assert they agree
+    on every kept row and output, bit for bit (NaN equals NaN). Returns the batch output."""
+    batch = model.transform(dict(columns))
+    inputs = list(columns)
+    input_rows = [
+        {name: plain(columns[name][i]) for name in inputs} for i in range(len(columns[inputs[0]]))
+    ]
+    scored = [model.transform_row(row) for row in input_rows]
+    kept = [row for row in scored if row is not None]
+    outputs = list(model.output_schema)
+    assert len(kept) == len(batch[outputs[0]]), "both paths keep the same rows"
+    for i, row in enumerate(kept):
+        for name in outputs:
+            expected = plain(batch[name][i])
+            got = row[name]
+            if isinstance(expected, list):
+                assert len(got) == len(expected), f"row {i} {name}"
+                assert all(_same(float(x), float(y)) for x, y in zip(got, expected, strict=True)), (
+                    f"row {i} column {name}: transform_row {got} != transform {expected}"
+                )
+            else:
+                assert _same(got, expected), (
+                    f"row {i} column {name}: transform_row {got!r} != transform {expected!r}"
+                )
+    return batch
 
 
 @pytest.fixture
 def score_both() -> Callable[[snowleap.Model, Mapping[str, Any]], dict[str, Any]]:
-    """Score columns with ``transform`` and each row with ``transform_row``; assert they agree.
-
-    Returns the batch output, so the test can go on to check its values.
-    """
-
-    def run(model: snowleap.Model, columns: Mapping[str, Any]) -> dict[str, Any]:
-        batch = model.transform(dict(columns))
-        inputs = list(columns)
-        input_rows = [
-            {name: columns[name][i] for name in inputs} for i in range(len(columns[inputs[0]]))
-        ]
-        input_rows = [
-            {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in row.items()}
-            for row in input_rows
-        ]
-        scored = [model.transform_row(row) for row in input_rows]
-        kept = [row for row in scored if row is not None]
-        outputs = list(model.output_schema)
-        assert len(kept) == len(batch[outputs[0]]), "both paths keep the same rows"
-        for i, row in enumerate(kept):
-            for name in outputs:
-                value = batch[name][i]
-                expected = (
-                    value.tolist()
-                    if isinstance(value, np.ndarray)
-                    else (value.item() if isinstance(value, np.generic) else value)
-                )
-                got = row[name]
-                if isinstance(expected, list):
-                    assert len(got) == len(expected), f"row {i} {name}"
-                    assert all(
-                        _same(float(x), float(y)) for x, y in zip(got, expected, strict=True)
-                    ), f"row {i} column {name}: transform_row {got} != transform {expected}"
-                else:
-                    assert _same(got, expected), (
-                        f"row {i} column {name}: transform_row {got!r} != transform {expected!r}"
-                    )
-        return batch
-
-    return run
+    """``assert_paths_agree``: both paths must agree; returns the batch output, so the test can
+    go on to check its values."""
+    return assert_paths_agree
 
 
 def tree_leaf(*values: float) -> dict[str, Any]:
@@ -263,44 +312,42 @@ def write_tree(folder: Path, nodes: list[dict[str, Any]]) -> None:
     (folder / "tree.json").write_text("".join(json.dumps(node) + "\n" for node in nodes))
 
 
-TreeBundle = Callable[..., snowleap.Model]
+class TreeBundles:
+    """Factory of one-node models with a tree beside the node (``tree``) and/or tree sub-models
+    (``sub_trees``), as the ``tree_model`` fixture: call it with a node's parts, or ``load`` a
+    ``Node``. ``protobuf=True`` loads the same bundle converted to the protobuf format."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.built = 0
 
-@pytest.fixture
-def tree_model(tmp_path: Path) -> TreeBundle:
-    """Factory: a one-node model with a tree beside it (``tree``) and/or tree sub-models.
-
-    ``sub_trees`` maps a sub-folder name to ``(op, attributes, nodes)`` of one tree model, as
-    forests and boosted ensembles store their trees. ``protobuf=True`` loads the same bundle
-    converted to the protobuf format (``model.pb``, ``node.pb``, ``tree.pb``).
-    """
-    built = [0]
-
-    def build(
+    def __call__(
+        self,
         op: str,
         attributes: Mapping[str, Any],
         inputs: Mapping[str, str],
         outputs: Mapping[str, str],
         tree: list[dict[str, Any]] | None = None,
-        sub_trees: Mapping[str, tuple[str, Mapping[str, Any], list[dict[str, Any]]]] | None = None,
+        sub_trees: SubTrees | None = None,
         protobuf: bool = False,
     ) -> snowleap.Model:
-        built[0] += 1
-        folder = tmp_path / f"bundle_{op}_{built[0]}"
-        write_bundle_json(folder)
-        write_node(folder / "root", f"{op}_node", op, attributes, inputs, outputs)
-        if tree is not None:
-            write_tree(folder / "root", tree)
-        for name, (sub_op, sub_attributes, nodes) in (sub_trees or {}).items():
-            write_tree(folder / "root" / name, nodes)
-            (folder / "root" / name / "model.json").write_text(
-                json.dumps({"op": sub_op, "attributes": dict(sub_attributes)})
-            )
-        if protobuf:
-            return snowleap.load(to_protobuf_bundle(folder, folder.with_name(f"{folder.name}_pb")))
-        return snowleap.load(folder)
+        return self.load(Node(op, attributes, inputs, outputs, tree, sub_trees), protobuf)
 
-    return build
+    def load(self, node: Node, protobuf: bool = False) -> snowleap.Model:
+        self.built += 1
+        folder = write_bundle(self.folder / f"bundle_{node.op}_{self.built}", [node])
+        return load_bundle(folder, "protobuf" if protobuf else "json")
+
+
+@pytest.fixture
+def tree_model(tmp_path: Path) -> TreeBundles:
+    """``TreeBundles`` writing into the test's temporary folder."""
+    return TreeBundles(tmp_path)
+
+
+def sub_tree_models(op: str, attributes: Mapping[str, Any], trees: Mapping[str, Any]) -> SubTrees:
+    """An ensemble's ``sub_trees``: one ``op`` model with ``attributes`` per named tree."""
+    return {name: (op, attributes, nodes) for name, nodes in trees.items()}
 
 
 def long_value(value: int) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 Reads enriched events (TSV or the Analytics SDK's JSON lines; a local path by default, any path
 Spark reads, such as ``s3a://bucket/events/``), computes one feature row per session with the
-serving code (``snowleap.spark.sessions``: ``mapInPandas`` over ``session_features``), labels
-a session 1.0 ("buy") when it holds a purchase, fits StringIndexer + OneHotEncoder +
+serving code (``snowleap.spark.session_features``: ``mapInPandas`` over ``session_features``),
+labels a session 1.0 ("buy") when it holds a purchase, fits StringIndexer + OneHotEncoder +
 VectorAssembler + RandomForestClassifier (or GBT), evaluates on held-out sessions, exports the
 MLeap bundle with ``snowleap.spark.export_bundle`` and writes a report (metrics JSON, ROC PNG).
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from snowleap.snowplow import FEATURE_SCHEMA
 from snowleap.snowplow.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
-from snowleap.spark.sessions import BUCKET, LABEL, session_rows
+from snowleap.spark.session_features import BUCKET, LABEL, session_rows
 
 LOG = logging.getLogger("snowleap.training")
 SALT_ENV = "SNOWLEAP_SESSION_SALT"

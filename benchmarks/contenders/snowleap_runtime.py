@@ -43,7 +43,7 @@ def measure(work: CaseWork, settings: Settings) -> dict[str, Any]:
     try:
         model = snowleap.load(work.bundle)
         paths = scored_columns(model, work)
-    except snowleap.BundleError as exc:
+    except (snowleap.BundleError, snowleap.InputError) as exc:
         return {"status": "unavailable", "reason": f"{type(exc).__name__}: {exc}"[:600]}
     checks = {path: compare(work.reference, out, EXACT_TOL) for path, out in paths.items()}
     worst = max(checks.values(), key=lambda c: c["mismatched_rows"])

@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "inspect":
             return _inspect(args.bundle, as_json=args.json, out=sys.stdout)
         return _score(args.bundle, args.frame, out=sys.stdout)
-    except BundleError as exc:
+    except (BundleError, InputError) as exc:
         print(f"snowleap: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
@@ -157,7 +157,7 @@ def _with_where(where: str, read: Callable[[], dict[str, Any]]) -> dict[str, Any
     """``read()``, with the frame's name put in front of any error about its data."""
     try:
         return read()
-    except BundleError as exc:
+    except InputError as exc:
         raise type(exc)(f"{where}: {exc}") from None
 
 

@@ -1,19 +1,44 @@
-"""The exceptions snowleap raises.
+"""The exceptions snowleap raises: one hierarchy, rooted at ``SnowleapError``.
 
-Every problem with a bundle or with the data given to a model is a ``BundleError``, which is a
-``ValueError``, so callers can catch one type; the message always names where the problem is.
+Every error says what was wrong and where (the bundle file, the column and row, the request).
+Catch what you mean; ``except SnowleapError`` catches everything the project raises on purpose::
+
+    SnowleapError
+    ├── BundleError                  a bundle cannot be read or makes no sense (ValueError)
+    │   └── UnknownOpError           it names an op snowleap does not implement
+    ├── InputError                   data given to transform / transform_row does not fit the
+    │                                model's inputs, or a LeapFrame cannot be read (ValueError)
+    ├── snowplow.PayloadError        a tracker request body holds no readable events (ValueError)
+    ├── snowplow.EventError          one Snowplow event is malformed (ValueError)
+    ├── serving.RequestError         a scoring request is wrong; carries its 4xx status
+    │                                (ValueError)
+    ├── serving.ConfigurationError   a Lambda environment setting is wrong (ValueError)
+    ├── serving.ModelSourceError     the model's bytes could not be fetched (RuntimeError)
+    ├── serving.ModelUnavailableError  no model is loaded yet (RuntimeError)
+    └── spark.ExportError            a Spark pipeline could not be exported (RuntimeError)
+        ├── spark.StageNotExportableError  a stage has no MLeap op
+        └── spark.ParityError        the written bundle does not give Spark's numbers
+
+``SnowleapError`` itself is a plain ``Exception``; each class also keeps the built-in base it
+always had (``ValueError`` for bad bundles and bad data, ``RuntimeError`` for failures of the
+environment), so ``except ValueError`` around ``snowleap.load`` keeps working.
 """
 
 from __future__ import annotations
 
 
-class BundleError(ValueError):
-    """A bundle could not be read, or a model could not score what it was given."""
+class SnowleapError(Exception):
+    """The root of every error snowleap raises on purpose."""
+
+
+class BundleError(SnowleapError, ValueError):
+    """A bundle could not be read (a file, an attribute, a node), or makes no sense."""
 
 
 class UnknownOpError(BundleError):
     """A bundle names an op the runtime does not implement."""
 
 
-class InputError(BundleError):
-    """Data given to ``transform`` or ``transform_row`` does not fit the model's input schema."""
+class InputError(SnowleapError, ValueError):
+    """Data given to ``transform`` or ``transform_row`` does not fit the model's input schema,
+    or holds a value the model refuses (an unseen label under ``handle_invalid = error``...)."""

@@ -9,7 +9,7 @@ from snowleap.bundle.archive import BundleSource
 from snowleap.bundle.definitions import BundleInfo
 from snowleap.bundle.reader import read_bundle
 from snowleap.errors import InputError
-from snowleap.frame import row_converter, row_ready_type, to_frame
+from snowleap.input_conversion import row_converter, row_ready_type, to_frame
 from snowleap.ops.base import ColumnType, Field, Frame, Op, SkipRow
 from snowleap.ops.registry import load_op
 

@@ -10,6 +10,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, vector
+from tests.conftest import Node, OpCase
 
 SCALAR = {"data_shape": {"base": "scalar", "isNullable": False}}
 
@@ -94,3 +95,17 @@ def test_list_shape_is_refused(one_node_model) -> None:
     shape = {"data_shape": {"base": "list", "isNullable": True}}
     with pytest.raises(snowleap.BundleError, match="binarizer input of shape list"):
         binarizer(one_node_model, 0.0, shape)
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "binarizer",
+            {"threshold": {"double": 0.0}, "input_shapes": tensor(3)},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[-1.0, 0.0, 2.0], [math.nan, 1e-300, -0.0], [0.5, -0.5, math.inf]])},
+)

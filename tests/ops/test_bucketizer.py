@@ -8,6 +8,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE
+from tests.conftest import Node, OpCase
 
 
 def bucketizer(one_node_model, splits: list[float], handle_invalid: str | None = None):
@@ -115,3 +116,20 @@ def test_null_end_splits_in_json_mean_infinite_ends(one_node_model, score_both) 
     model = bucketizer(one_node_model, [None, 0.0, None])  # type: ignore[list-item]
     out = score_both(model, {"x": [-1e300, -0.5, 0.0, 7.0, math.inf]})
     assert out["b"].tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "bucketizer",
+            {
+                "splits": {"type": "list", "double": [-1.0, 0.0, 1.0, 10.0]},
+                "handle_invalid": {"string": "keep"},
+            },
+            {"input": "x"},
+            {"output": "b"},
+        ),
+    ),
+    {"x": [-1.0, -0.5, 0.0, -0.0, 0.5, 1.0, 9.99, 10.0, math.nan]},
+)

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import double_list, long_value, tree_category_split, tree_leaf, tree_split
+from tests.conftest import (
+    Node,
+    OpCase,
+    double_list,
+    long_value,
+    tree_category_split,
+    tree_leaf,
+    tree_split,
+)
 
 ALL_OUTPUTS = {"raw_prediction": "raw", "probability": "prob", "prediction": "pred"}
 
@@ -142,3 +150,18 @@ def test_num_classes_must_be_positive(tree_model) -> None:
             ALL_OUTPUTS,
             tree=TREE,
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "decision_tree_classifier",
+            {"num_features": long_value(2), "num_classes": long_value(3)},
+            {"features": "features"},
+            ALL_OUTPUTS,
+            tree=TREE,
+        ),
+    ),
+    {"features": ROWS},
+)

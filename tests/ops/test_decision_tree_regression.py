@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.tree import ensemble, structure
-from tests.conftest import long_value, tree_category_split, tree_leaf, tree_split
+from tests.conftest import Node, OpCase, long_value, tree_category_split, tree_leaf, tree_split
 
 PORTS = ({"features": "features"}, {"prediction": "prediction"})
 
@@ -146,10 +146,12 @@ def test_leaf_with_several_values_is_a_bundle_error(tree_model) -> None:
 def test_wrong_width_from_an_upstream_op_is_an_input_error(tree_model) -> None:
     # GIVEN the op alone, fed as a pipeline would feed it (no input conversion in front)
     op = mixed_model(tree_model).root
-    shape = r"'features'.*width 2, got shape \(3, 1\) \(decision_tree_regression node"
+    shape = r"'features': vector has width 1, the model expects 2 \(decision_tree_regression node"
     with pytest.raises(snowleap.InputError, match=shape):
         op.transform({"features": np.zeros((3, 1))})
-    with pytest.raises(snowleap.InputError, match=r"'features'.*width 2, got 3"):
+    with pytest.raises(
+        snowleap.InputError, match=r"'features': vector has width 3, the model expects 2"
+    ):
         op.row_step()({"features": [0.0, 1.0, 2.0]})
 
 
@@ -170,3 +172,14 @@ def test_category_table_limit(tree_model, monkeypatch) -> None:
     monkeypatch.setattr(ensemble, "MAX_CATEGORY_TABLE", 4)
     with pytest.raises(snowleap.BundleError, match="2 categorical splits over 3 category values"):
         mixed_model(tree_model)
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (Node("decision_tree_regression", {"num_features": long_value(2)}, *PORTS, tree=MIXED_TREE),),
+    {
+        "features": np.array(
+            [[0.0, 0.0], [0.0, 1.0], [2.0, 1.0], [2.0, 0.0], [math.nan, 2.0], [1.5, 9.0]]
+        )
+    },
+)

@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def product(one_node_model, weights):
@@ -39,9 +39,9 @@ def test_nan_and_infinity_follow_ieee(one_node_model, score_both) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = product(one_node_model, [1.0, 2.0])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2"):
         model.transform_row({"x": [1.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2"):
         model.transform({"x": np.ones((3, 1))})
 
 
@@ -53,3 +53,17 @@ def test_matrix_scaling_vec_names_the_file(one_node_model) -> None:
             {"input": "x"},
             {"output": "y"},
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "elementwise_product",
+            {"scaling_vec": double_tensor([2.0, -1.0, 0.5])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[1.5, 3.0, -2.0], [math.nan, math.inf, 0.0], [-0.0, 1e308, 7.0]])},
+)

@@ -9,9 +9,12 @@ import pytest
 
 import snowleap
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     string_list,
+    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,
@@ -28,7 +31,7 @@ ROWS = np.array([[0.0, 2.0], [1.0, 0.0]])
 MARGINS = [0.0 + 1.0 * 1.0 + 0.5 * 0.1, 0.0 + -1.0 * 1.0 + 4.0 * 0.1]
 
 
-def boosted(tree_model, outputs, trees=None, weights=None, protobuf=False, **extra):
+def boosted_node(outputs, trees=None, weights=None, **extra) -> Node:
     trees = TREES if trees is None else trees
     attributes = {
         "num_features": long_value(2),
@@ -37,17 +40,14 @@ def boosted(tree_model, outputs, trees=None, weights=None, protobuf=False, **ext
         "tree_weights": double_list([1.0, 0.1] if weights is None else weights),
         **extra,
     }
-    return tree_model(
-        "gbt_classifier",
-        attributes,
-        {"features": "features"},
-        outputs,
-        sub_trees={
-            name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
-            for name, nodes in trees.items()
-        },
-        protobuf=protobuf,
+    sub_trees = sub_tree_models("decision_tree_regression", {"num_features": long_value(2)}, trees)
+    return Node(
+        "gbt_classifier", attributes, {"features": "features"}, outputs, sub_trees=sub_trees
     )
+
+
+def boosted(tree_model, outputs, trees=None, weights=None, protobuf=False, **extra):
+    return tree_model.load(boosted_node(outputs, trees, weights, **extra), protobuf)
 
 
 def test_raw_probability_and_prediction(tree_model, score_both) -> None:
@@ -110,3 +110,10 @@ def test_protobuf_bundle_scores_like_json(tree_model, score_both) -> None:
     proto_out = score_both(boosted(tree_model, ALL, protobuf=True), {"features": ROWS})
     for column in ("raw", "prob", "pred"):
         assert proto_out[column].tolist() == json_out[column].tolist()
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (boosted_node(ALL),),
+    {"features": np.array([[0.0, 2.0], [1.0, 0.0], [0.5, 3.0], [math.nan, math.nan]])},
+)

@@ -9,9 +9,12 @@ import pytest
 
 import snowleap
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     string_list,
+    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,
@@ -25,9 +28,10 @@ TREES = {
 }
 
 
-def boosted(tree_model, trees=None, weights=None):
+def boosted_node(trees=None, weights=None) -> Node:
     trees = TREES if trees is None else trees
-    return tree_model(
+    tree_attributes = {"num_features": long_value(2)}
+    return Node(
         "gbt_regression",
         {
             "num_features": long_value(2),
@@ -36,11 +40,12 @@ def boosted(tree_model, trees=None, weights=None):
         },
         {"features": "features"},
         {"prediction": "prediction"},
-        sub_trees={
-            name: ("decision_tree_regression", {"num_features": long_value(2)}, nodes)
-            for name, nodes in trees.items()
-        },
+        sub_trees=sub_tree_models("decision_tree_regression", tree_attributes, trees),
     )
+
+
+def boosted(tree_model, trees=None, weights=None):
+    return tree_model.load(boosted_node(trees, weights))
 
 
 def test_prediction_is_the_weighted_sum(tree_model, score_both) -> None:
@@ -74,3 +79,10 @@ def test_sub_models_must_be_regression_trees(tree_model, tmp_path) -> None:
             {"prediction": "prediction"},
             sub_trees={"tree0": ("decision_tree_classifier", {}, TREES["tree0"])},
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (boosted_node(),),
+    {"features": np.array([[0.0, 2.0], [1.0, 0.0], [0.5, 3.0], [math.nan, math.nan]])},
+)

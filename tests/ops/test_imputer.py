@@ -8,6 +8,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE
+from tests.conftest import Node, OpCase
 
 
 def imputer(one_node_model, **attributes: object) -> snowleap.Model:
@@ -55,3 +56,21 @@ def test_text_input_is_an_input_error(one_node_model) -> None:
     model = imputer(one_node_model, surrogate_value={"double": 1.0})
     with pytest.raises(snowleap.InputError, match="'x': expected a number"):
         model.transform_row({"x": "1.0"})
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "imputer",
+            {
+                "strategy": {"string": "mean"},
+                "surrogate_value": {"double": 3.5},
+                "missing_value": {"double": -1.0},
+            },
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": [1.0, math.nan, None, -1.0, 2.0, -0.0]},
+)

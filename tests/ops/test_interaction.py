@@ -9,6 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, vector
+from tests.conftest import Node, OpCase
 
 SCALAR = {"base": "scalar", "isNullable": False}
 
@@ -96,14 +97,17 @@ def test_bad_category_index_names_the_column(one_node_model, bad) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = interaction(one_node_model, [[1], [1, 1]], [SCALAR, tensor_shape(2)])
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'c1'.*width 3.*expects 2"):
         model.transform_row({"c0": 1.0, "c1": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'c1'.*width 3.*expects 2"):
         model.transform({"c0": np.array([1.0]), "c1": np.ones((1, 3))})
     # an intermediate column is checked by the op itself
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 1.*vectors of width 2"):
+    with pytest.raises(
+        snowleap.InputError,
+        match=r"'c1': vector has width 1, the model expects 2 \(interaction node",
+    ):
         model.root.transform({"c0": np.array([1.0]), "c1": np.ones((1, 1))})
-    with pytest.raises(snowleap.BundleError, match=r"'c1'.*width 1.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'c1'.*width 1.*expects 2"):
         model.root.row_step()({"c0": 1.0, "c1": [1.0]})
 
 
@@ -151,3 +155,22 @@ def test_huge_output_is_refused(one_node_model) -> None:
     # 1001 numeric features times a nominal feature with 1000 categories: 1,001,000 per row
     with pytest.raises(snowleap.BundleError, match=r"model\.json.*1001000 values per row"):
         interaction(one_node_model, [[1] * 1001, [1000]], [tensor_shape(1001), SCALAR])
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "interaction",
+            {
+                "num_inputs": {"int": 2},
+                "num_features0": {"type": "list", "int": [3]},
+                "num_features1": {"type": "list", "int": [1, 2]},
+                "input_shapes": {"type": "list", "data_shape": [SCALAR, tensor_shape(2)]},
+            },
+            {"input0": "c0", "input1": "c1"},
+            {"output": "y"},
+        ),
+    ),
+    {"c0": [0.0, 2.0, 1.0], "c1": np.array([[1.5, 1.0], [-2.0, 0.0], [math.nan, 1.0]])},
+)

@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def regression(one_node_model, coefficients: list[float], intercept: float):
@@ -93,9 +93,15 @@ def test_produced_features_of_wrong_width(pipeline_model) -> None:
             ),
         ]
     )
-    with pytest.raises(snowleap.InputError, match=r"'oh': features have width 3, .* expects 2"):
+    with pytest.raises(
+        snowleap.InputError,
+        match=r"'oh': vector has width 3, the model expects 2 \(linear_regression node 'lr'\)",
+    ):
         model.transform_row({"c": 0.0})
-    with pytest.raises(snowleap.InputError, match=r"'oh': features have width 3, .* expects 2"):
+    with pytest.raises(
+        snowleap.InputError,
+        match=r"'oh': vector has width 3, the model expects 2 \(linear_regression node 'lr'\)",
+    ):
         model.transform({"c": [0.0]})
 
 
@@ -117,3 +123,17 @@ def test_features_port_is_required(one_node_model) -> None:
             {"input": "f"},
             {"prediction": "p"},
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "linear_regression",
+            {"coefficients": double_tensor([2.0, -1.0, 0.5]), "intercept": {"double": 0.25}},
+            {"features": "f"},
+            {"prediction": "p"},
+        ),
+    ),
+    {"f": np.array([[1.0, 2.0, 3.0], [1e16, 1.0, -1e16], [math.nan, 0.0, 1.0]])},
+)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import double_list, double_tensor, long_value
+from tests.conftest import Node, OpCase, double_list, double_tensor, long_value
 
 ALL = {"raw_prediction": "raw", "probability": "prob", "prediction": "pred"}
 RAW_ONLY = {"raw_prediction": "raw", "prediction": "pred"}
@@ -165,3 +165,21 @@ def test_missing_num_classes_is_a_bundle_error(one_node_model) -> None:
             {"features": "features"},
             ALL,
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "logistic_regression",
+            {
+                "num_classes": long_value(3),
+                "coefficient_matrix": MATRIX,
+                "intercept_vector": double_tensor(INTERCEPTS),
+            },
+            {"features": "features"},
+            ALL,
+        ),
+    ),
+    {"features": np.array([[1.0, 2.0], [-3.0, 0.5], [800.0, -1.0], [0.0, 0.0]])},
+)

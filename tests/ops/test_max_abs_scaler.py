@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def scaler(one_node_model, max_abs):
@@ -42,9 +42,9 @@ def test_nan_stays_nan_and_infinity_clips(one_node_model, score_both) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = scaler(one_node_model, [1.0, 1.0, 1.0])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform({"x": np.ones((2, 2))})
 
 
@@ -61,3 +61,17 @@ def test_non_numeric_max_abs_names_the_file(one_node_model) -> None:
         one_node_model(
             "max_abs_scaler", {"maxAbs": {"string": "4"}}, {"input": "x"}, {"output": "y"}
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "max_abs_scaler",
+            {"maxAbs": double_tensor([4.0, 0.0, 2.0])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[-2.0, 3.0, 1.0], [9.0, -0.5, math.nan], [0.0, 0.0, -8.0]])},
+)

@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def scaler(one_node_model, lows, highs, **target):
@@ -62,14 +62,14 @@ def test_legacy_list_attributes_load(one_node_model, score_both) -> None:
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = scaler(one_node_model, [0.0, 0.0], [1.0, 1.0])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform_row({"x": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform({"x": np.ones((1, 3))})
     # an intermediate column is checked by the op itself, in both paths
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
         model.root.transform({"x": np.ones((4, 1))})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 1.*expects 2.*min_max_scaler"):
         model.root.row_step()({"x": [1.0]})
 
 
@@ -83,3 +83,17 @@ def test_missing_max_names_the_file(one_node_model) -> None:
         one_node_model(
             "min_max_scaler", {"min": double_tensor([0.0])}, {"input": "x"}, {"output": "y"}
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "min_max_scaler",
+            {"min": double_tensor([0.0, 1.0, 5.0]), "max": double_tensor([4.0, 1.0, 10.0])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[1.0, 1.0, 7.5], [math.nan, 3.0, 5.0], [-4.0, math.inf, 11.0]])},
+)

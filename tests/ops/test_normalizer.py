@@ -9,6 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
+from tests.conftest import Node, OpCase
 
 
 def normalizer(one_node_model, p, input_size=None):
@@ -82,9 +83,9 @@ def test_without_input_size_any_width_is_accepted(one_node_model, score_both) ->
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = normalizer(one_node_model, 2.0, input_size=3)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform({"x": np.ones((1, 2))})
 
 
@@ -107,3 +108,17 @@ def test_both_paths_agree_bit_for_bit_on_random_data(one_node_model, score_both,
     values = np.random.default_rng(7).uniform(-100.0, 100.0, size=(80, 5))
     out = score_both(model, {"x": values})
     assert np.all(np.abs(out["y"]) <= 1.0)
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "normalizer",
+            {"p_norm": {"double": 3.0}, "input_size": {"int": 3}},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[3.0, -4.0, 1.0], [0.0, 0.0, 0.0], [1e300, 1.0, math.nan], [0.1, 0.2, 0.3]])},
+)

@@ -8,6 +8,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, vector
+from tests.conftest import Node, OpCase
 
 
 def current(sizes: list[int], drop_last: bool, handle_invalid: str) -> dict[str, object]:
@@ -167,3 +168,10 @@ def test_rows_get_fresh_vectors(one_node_model) -> None:
     second = model.transform_row({"c": 0.0})
     assert second is not None
     assert second["v"] == [1.0, 0.0]
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (Node("one_hot_encoder", current([3], True, "keep"), {"input0": "c"}, {"output0": "v"}),),
+    {"c": [0.0, 1.0, 2.0, 3.0, -1.0]},
+)

@@ -9,7 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def pca(one_node_model, values, dims):
@@ -57,9 +57,9 @@ def test_both_paths_agree_bit_for_bit_on_random_data(one_node_model, score_both)
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = pca(one_node_model, [1.0, 0.0, 0.0, 1.0], [2, 2])
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform_row({"x": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform({"x": np.ones((1, 3))})
 
 
@@ -71,3 +71,17 @@ def test_one_dimensional_components_name_the_file(one_node_model) -> None:
 def test_values_not_matching_the_shape_name_the_file(one_node_model) -> None:
     with pytest.raises(snowleap.BundleError, match=r"model\.json.*principal_components"):
         pca(one_node_model, [1.0, 0.0, 0.0], [2, 2])
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "pca",
+            {"principal_components": double_tensor([1.0, 0.0, 2.0, 0.0, 1.0, -1.0], [3, 2])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[1.0, 2.0, 3.0], [1e16, 1.0, -1e16], [math.nan, 0.0, 1.0]])},
+)

@@ -10,6 +10,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
+from tests.conftest import Node, OpCase
 
 
 def expansion(one_node_model, degree, input_size=None):
@@ -117,9 +118,9 @@ def test_legacy_bundle_without_input_size_takes_any_width(one_node_model, score_
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = expansion(one_node_model, 2, input_size=3)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*expects 3"):
         model.transform({"x": np.ones((1, 2))})
 
 
@@ -137,5 +138,19 @@ def test_huge_expansion_is_refused(one_node_model) -> None:
     with pytest.raises(snowleap.BundleError, match=r"model\.json.*terms \(limit"):
         expansion(one_node_model, 10, input_size=100)
     legacy = expansion(one_node_model, 10)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 100.*terms"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 100.*terms"):
         legacy.transform_row({"x": [1.0] * 100})
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "polynomial_expansion",
+            {"degree": {"long": 3}, "input_size": {"long": 2}},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[2.0, 3.0], [0.0, math.inf], [-1.5, math.nan], [1e200, 1e200]])},
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
@@ -9,12 +10,15 @@ import pytest
 
 import snowleap
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     random_feature_rows,
     random_tree_nodes,
     reference_leaf_values,
     string_list,
+    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,
@@ -31,8 +35,7 @@ TREES = {
 }
 
 
-def forest(
-    tree_model,
+def forest_node(
     trees=None,
     weights=None,
     thresholds=None,
@@ -40,8 +43,7 @@ def forest(
     outputs=None,
     num_features=2,
     num_classes=2,
-    protobuf=False,
-):
+) -> Node:
     trees = TREES if trees is None else trees
     attributes = {
         "num_features": long_value(num_features),
@@ -52,18 +54,18 @@ def forest(
     }
     if thresholds is not None:
         attributes["thresholds"] = double_list(thresholds)
-    sub_trees = {
-        name: (tree_op or "decision_tree_classifier", TREE_ATTRIBUTES, nodes)
-        for name, nodes in trees.items()
-    }
-    return tree_model(
+    sub_trees = sub_tree_models(tree_op or "decision_tree_classifier", TREE_ATTRIBUTES, trees)
+    return Node(
         "random_forest_classifier",
         attributes,
         {"features": "features"},
         OUTPUTS if outputs is None else outputs,
         sub_trees=sub_trees,
-        protobuf=protobuf,
     )
+
+
+def forest(tree_model, protobuf=False, **options):
+    return tree_model.load(forest_node(**options), protobuf)
 
 
 ROWS = np.array(
@@ -164,3 +166,10 @@ def test_random_forests_match_a_recursive_reference(tree_model, score_both) -> N
             if total != 0:
                 votes = [v + c / total for v, c in zip(votes, leaf, strict=True)]
         assert raw == votes
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (forest_node(),),
+    {"features": np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, 2.0], [math.nan, math.nan]])},
+)

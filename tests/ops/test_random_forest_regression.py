@@ -11,12 +11,15 @@ import pytest
 import snowleap
 from snowleap.ops.tree import loading
 from tests.conftest import (
+    Node,
+    OpCase,
     double_list,
     long_value,
     random_feature_rows,
     random_tree_nodes,
     reference_leaf_values,
     string_list,
+    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,
@@ -30,9 +33,10 @@ TREES = {
 }
 
 
-def forest(tree_model, trees=None, num_features=2, weights=None):
+def forest_node(trees=None, num_features=2, weights=None) -> Node:
     trees = TREES if trees is None else trees
-    return tree_model(
+    tree_attributes = {"num_features": long_value(num_features)}
+    return Node(
         "random_forest_regression",
         {
             "num_features": long_value(num_features),
@@ -42,11 +46,12 @@ def forest(tree_model, trees=None, num_features=2, weights=None):
         },
         {"features": "features"},
         {"prediction": "prediction"},
-        sub_trees={
-            name: ("decision_tree_regression", {"num_features": long_value(num_features)}, nodes)
-            for name, nodes in trees.items()
-        },
+        sub_trees=sub_tree_models("decision_tree_regression", tree_attributes, trees),
     )
+
+
+def forest(tree_model, trees=None, num_features=2, weights=None):
+    return tree_model.load(forest_node(trees, num_features, weights))
 
 
 def test_prediction_is_the_mean_of_the_trees(tree_model, score_both) -> None:
@@ -105,3 +110,10 @@ def test_tree_count_and_total_node_limits(tree_model, monkeypatch) -> None:
     # 3 + 3 nodes
     with pytest.raises(snowleap.BundleError, match="trees hold more than 5 nodes in all"):
         forest(tree_model)
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (forest_node(),),
+    {"features": np.array([[0.0, 0.0], [2.0, 1.0], [1.0, 3.0], [math.nan, math.nan]])},
+)

@@ -9,6 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, STRING
+from tests.conftest import Node, OpCase
 
 LABELS = {"labels": {"type": "list", "string": ["low", "mid", "high"]}}
 
@@ -57,3 +58,10 @@ def test_scalar_input_shape_is_accepted(one_node_model, score_both) -> None:
     attributes["input_shape"] = {"data_shape": {"base": "scalar", "isNullable": False}}
     model = one_node_model("reverse_string_indexer", attributes, {"input": "i"}, {"output": "s"})
     assert score_both(model, {"i": [1.0]})["s"].tolist() == ["mid"]
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (Node("reverse_string_indexer", LABELS, {"input": "i"}, {"output": "s"}),),
+    {"i": [2.0, 0.0, 1.7, 0.2, -0.5]},
+)

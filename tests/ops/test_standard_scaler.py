@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import double_tensor
+from tests.conftest import Node, OpCase, double_tensor
 
 
 def test_mean_and_std_centre_then_scale(one_node_model, score_both) -> None:
@@ -55,12 +55,26 @@ def test_wrong_width_is_an_input_error(one_node_model) -> None:
     model = one_node_model(
         "standard_scaler", {"std": double_tensor([1.0, 1.0])}, {"input": "x"}, {"output": "y"}
     )
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform_row({"x": [1.0, 2.0, 3.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 3.*expects 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 3.*expects 2"):
         model.transform({"x": np.ones((1, 3))})
 
 
 def test_neither_mean_nor_std_is_a_bundle_error(one_node_model) -> None:
     with pytest.raises(snowleap.BundleError, match="needs a 'mean' or a 'std'"):
         one_node_model("standard_scaler", {}, {"input": "x"}, {"output": "y"})
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "standard_scaler",
+            {"mean": double_tensor([1.0, 10.0, 0.0]), "std": double_tensor([2.0, 0.0, 4.0])},
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[3.0, 5.0, 1.0], [math.nan, math.inf, -2.0], [1.0, 10.0, 0.0]])},
+)

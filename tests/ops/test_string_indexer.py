@@ -7,6 +7,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, STRING
+from tests.conftest import Node, OpCase
 
 
 def labels(values: list[str]) -> dict[str, object]:
@@ -229,3 +230,22 @@ def test_batch_lookup_is_exact_when_hashes_collide() -> None:
     mixed = LabelIndex(("b", _CollidingLabel("a")))
     values = np.array([_CollidingLabel("z"), _CollidingLabel("a"), "b", "a2"], dtype=object)
     assert mixed.index_batch(values).tolist() == [-1.0, 1.0, 0.0, -1.0]
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "string_indexer",
+            {
+                "labels_length": {"int": 2},
+                "labels_array_0": labels(["NY", "CA"]),
+                "labels_array_1": labels(["x", "y", "x"]),
+                "handle_invalid": {"string": "skip"},
+            },
+            {"input0": "state", "input1": "kind"},
+            {"output0": "state_index", "output1": "kind_index"},
+        ),
+    ),
+    {"state": ["CA", None, "NY", "TX", "NY"], "kind": ["y", "x", "z", "x", "x"]},
+)

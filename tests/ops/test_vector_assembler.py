@@ -10,6 +10,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, vector
+from tests.conftest import Node, OpCase
 
 SCALAR = {"base": "scalar", "isNullable": True}
 
@@ -105,9 +106,15 @@ def test_produced_vector_of_wrong_width_is_named(pipeline_model) -> None:
             ("va", "vector_assembler", shapes(tensor(2)), {"input0": "oh"}, {"output": "out"}),
         ],
     )
-    with pytest.raises(snowleap.InputError, match=r"'oh'.*width 3.*vector_assembler expects 2"):
+    with pytest.raises(
+        snowleap.InputError,
+        match=r"'oh': vector has width 3, the model expects 2 \(vector_assembler node 'va'\)",
+    ):
         model.transform_row({"c": 1.0})
-    with pytest.raises(snowleap.InputError, match=r"'oh'.*width 3.*vector_assembler expects 2"):
+    with pytest.raises(
+        snowleap.InputError,
+        match=r"'oh': vector has width 3, the model expects 2 \(vector_assembler node 'va'\)",
+    ):
         model.transform({"c": [1.0]})
 
 
@@ -143,3 +150,22 @@ def test_list_shape_is_a_bundle_error(one_node_model) -> None:
             {"input0": "a"},
             {"output": "out"},
         )
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "vector_assembler",
+            shapes(SCALAR, tensor(2), SCALAR, SCALAR),
+            {"input0": "a", "input1": "v", "input2": "b", "input3": "c"},
+            {"output": "out"},
+        ),
+    ),
+    {
+        "a": [1.0, None, -0.0],
+        "v": np.array([[2.0, 3.0], [math.nan, 1.0], [0.0, -1.0]]),
+        "b": [4.0, 5.0, math.inf],
+        "c": [0.5, 0.25, 0.125],
+    },
+)

@@ -9,6 +9,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import vector
+from tests.conftest import Node, OpCase
 
 
 def slicer(one_node_model, indices, names=None, named=None, input_size=None):
@@ -48,17 +49,17 @@ def test_legacy_bundle_without_names_or_input_size(one_node_model, score_both) -
     assert model.input_schema["x"] == vector(None)
     out = score_both(model, {"x": np.array([[1.0, 2.0, 3.0, 4.0]])})
     assert out["y"].tolist() == [[3.0]]
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*needs index 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*needs index 2"):
         model.transform_row({"x": [1.0, 2.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 2.*needs index 2"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 2.*needs index 2"):
         model.transform({"x": np.ones((1, 2))})
 
 
 def test_wrong_width_names_the_column(one_node_model) -> None:
     model = slicer(one_node_model, [0], input_size=3)
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 4.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 4.*expects 3"):
         model.transform_row({"x": [1.0, 2.0, 3.0, 4.0]})
-    with pytest.raises(snowleap.BundleError, match=r"'x'.*width 4.*expects 3"):
+    with pytest.raises(snowleap.InputError, match=r"'x'.*width 4.*expects 3"):
         model.transform({"x": np.ones((1, 4))})
 
 
@@ -75,3 +76,22 @@ def test_negative_index_names_the_file(one_node_model) -> None:
 def test_index_beyond_input_size_names_the_file(one_node_model) -> None:
     with pytest.raises(snowleap.BundleError, match=r"model\.json.*index 5.*input_size 3"):
         slicer(one_node_model, [5], input_size=3)
+
+
+# The registry-driven batch-vs-row check (tests/ops/test_every_op.py) scores this case.
+IDENTITY_CASE = OpCase(
+    (
+        Node(
+            "vector_slicer",
+            {
+                "indices": {"type": "list", "long": [3, 0]},
+                "names": {"type": "list", "string": ["b"]},
+                "named_indices": {"type": "list", "int": [1]},
+                "input_size": {"int": 4},
+            },
+            {"input": "x"},
+            {"output": "y"},
+        ),
+    ),
+    {"x": np.array([[10.0, 11.0, 12.0, 13.0], [math.nan, 1.0, 2.0, 3.0]])},
+)

@@ -62,11 +62,11 @@ def tree_learner(kind: str, label: str) -> Any:
             numTrees=10, maxDepth=5, seed=7
         ),
         "gbt_classifier": lambda: classification.GBTClassifier(maxIter=10, maxDepth=3, seed=7),
-        "decision_tree_regressor": lambda: regression.DecisionTreeRegressor(maxDepth=5),
-        "random_forest_regressor": lambda: regression.RandomForestRegressor(
+        "decision_tree_regression": lambda: regression.DecisionTreeRegressor(maxDepth=5),
+        "random_forest_regression": lambda: regression.RandomForestRegressor(
             numTrees=10, maxDepth=5, seed=7
         ),
-        "gbt_regressor": lambda: regression.GBTRegressor(maxIter=10, maxDepth=3, seed=7),
+        "gbt_regression": lambda: regression.GBTRegressor(maxIter=10, maxDepth=3, seed=7),
     }
     return learners[kind]().setLabelCol(label)
 
@@ -77,9 +77,9 @@ def tree_learner(kind: str, label: str) -> Any:
         ("decision_tree_classifier", "label3"),
         ("random_forest_classifier", "label3"),
         ("gbt_classifier", "label"),
-        ("decision_tree_regressor", "target"),
-        ("random_forest_regressor", "target"),
-        ("gbt_regressor", "target"),
+        ("decision_tree_regression", "target"),
+        ("random_forest_regression", "target"),
+        ("gbt_regression", "target"),
     ],
 )
 def test_tree_models(parity: Parity, data: ParityData, kind: str, label: str) -> None:

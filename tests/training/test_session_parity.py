@@ -1,10 +1,10 @@
 """Spark and serving compute the same features, and the default bundle scores them alike.
 
 One local Spark session (shared through ``getOrCreate`` with any other Spark test in the run)
-processes ~1,200 generated sessions: features through ``snowleap.spark.sessions`` (the training
-path), against ``parse_enriched_tsv`` + ``group_sessions`` + ``session_features`` in plain Python
-(the serving path). Then Spark's saved PipelineModel and snowleap's load of the committed bundle
-score the serving rows.
+processes ~1,200 generated sessions: features through ``snowleap.spark.session_features`` (the
+training path), against ``parse_enriched_tsv`` + ``group_sessions`` + ``session_features`` in
+plain Python (the serving path). Then Spark's saved PipelineModel and snowleap's load of the
+committed bundle score the serving rows.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def serving_rows(event_files: Path) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def spark_rows(spark: Any, event_files: Path) -> dict[str, dict[str, Any]]:
-    from snowleap.spark.sessions import session_rows
+    from snowleap.spark.session_features import session_rows
 
     lines = spark.read.text(str(event_files))
     collected = session_rows(lines, "tsv", SALT).collect()
@@ -127,7 +127,7 @@ def test_default_bundle_scores_like_spark(
 
 
 def test_sdk_json_lines_take_the_same_path(spark: Any, snowplow_dir: Path, tmp_path: Path) -> None:
-    from snowleap.spark.sessions import session_rows
+    from snowleap.spark.session_features import session_rows
 
     cases = json.loads((snowplow_dir / "enriched_examples_expected.json").read_text())
     items = [case["sdk_0_2_3_transform_output_py311"] for case in cases]

@@ -30,24 +30,15 @@ class NodeShape:
 
     def input(self, port: str, where: str) -> str:
         """The column wired to input ``port``; raises naming the node file if it is absent."""
-        for socket in self.inputs:
-            if socket.port == port:
-                return socket.name
-        raise BundleError(f"{where}: no input port {port!r} (has {[s.port for s in self.inputs]})")
+        return _required(self.inputs, port, "input", where)
 
     def output(self, port: str, where: str) -> str:
-        for socket in self.outputs:
-            if socket.port == port:
-                return socket.name
-        raise BundleError(
-            f"{where}: no output port {port!r} (has {[s.port for s in self.outputs]})"
-        )
+        """The column wired to output ``port``; raises naming the node file if it is absent."""
+        return _required(self.outputs, port, "output", where)
 
     def optional_output(self, port: str) -> str | None:
-        for socket in self.outputs:
-            if socket.port == port:
-                return socket.name
-        return None
+        """The column wired to output ``port``, or ``None`` (ops whose outputs are optional)."""
+        return _wired(self.outputs, port)
 
     def standard_input(self, where: str) -> str:
         """The single input column: port ``input``, or ``input0`` as some writers name it."""
@@ -59,33 +50,44 @@ class NodeShape:
         )
 
     def numbered_inputs(self, where: str) -> list[str]:
-        """Columns of ports ``input0``, ``input1``, ... in port order (multi-input ops)."""
-        by_port = {s.port: s.name for s in self.inputs}
-        names: list[str] = []
-        while f"input{len(names)}" in by_port:
-            names.append(by_port[f"input{len(names)}"])
-        if not names and "input" in by_port:
-            names.append(by_port["input"])
-        if len(names) != len(self.inputs):
-            raise BundleError(
-                f"{where}: input ports should be input0..input{len(self.inputs) - 1}, "
-                f"found {[s.port for s in self.inputs]}"
-            )
-        return names
+        """Columns of ports ``input0``, ``input1``, ... in port order (multi-input ops); a
+        single legacy port ``input`` counts as ``input0``."""
+        return _numbered(self.inputs, "input", where)
 
     def numbered_outputs(self, where: str) -> list[str]:
-        by_port = {s.port: s.name for s in self.outputs}
-        names: list[str] = []
-        while f"output{len(names)}" in by_port:
-            names.append(by_port[f"output{len(names)}"])
-        if not names and "output" in by_port:
-            names.append(by_port["output"])
-        if len(names) != len(self.outputs):
-            raise BundleError(
-                f"{where}: output ports should be output0..output{len(self.outputs) - 1}, "
-                f"found {[s.port for s in self.outputs]}"
-            )
-        return names
+        """Columns of ports ``output0``, ``output1``, ... (or a single legacy ``output``)."""
+        return _numbered(self.outputs, "output", where)
+
+
+def _wired(sockets: tuple[Socket, ...], port: str) -> str | None:
+    for socket in sockets:
+        if socket.port == port:
+            return socket.name
+    return None
+
+
+def _required(sockets: tuple[Socket, ...], port: str, direction: str, where: str) -> str:
+    name = _wired(sockets, port)
+    if name is None:
+        raise BundleError(
+            f"{where}: no {direction} port {port!r} (has {[s.port for s in sockets]})"
+        )
+    return name
+
+
+def _numbered(sockets: tuple[Socket, ...], prefix: str, where: str) -> list[str]:
+    by_port = {s.port: s.name for s in sockets}
+    names: list[str] = []
+    while f"{prefix}{len(names)}" in by_port:
+        names.append(by_port[f"{prefix}{len(names)}"])
+    if not names and prefix in by_port:
+        names.append(by_port[prefix])
+    if len(names) != len(sockets):
+        raise BundleError(
+            f"{where}: {prefix} ports should be {prefix}0..{prefix}{len(sockets) - 1}, "
+            f"found {[s.port for s in sockets]}"
+        )
+    return names
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,16 @@ import json
 import math
 from typing import Any
 
-import numpy as np
-
 from snowleap.bundle.definitions import ModelDef, NodeDef, NodeShape, Socket, TreeNodeDef
 from snowleap.bundle.values import (
     BASIC_TYPES,
     MAX_VALUE_NESTING,
-    TENSOR_DTYPES,
     Attributes,
     DataShape,
     Tensor,
     Value,
     checked_tensor,
+    to_float32,
 )
 from snowleap.errors import BundleError
 
@@ -246,11 +244,10 @@ def _parse_tensor(raw: Any, where: str) -> Tensor:
             items = raw[base]
             if not isinstance(items, list):
                 raise BundleError(f"{where}: tensor {base} values should be a JSON array")
-            parsed = [_basic(base, item, f"{where}[{i}]") for i, item in enumerate(items)]
-            dtype = TENSOR_DTYPES.get(base, object)
-            # NOTE: a double beyond float32's range becomes infinity, as Java's toFloat does.
-            with np.errstate(over="ignore"):
-                values = np.array(parsed, dtype=dtype)
+            values = tuple(_basic(base, item, f"{where}[{i}]") for i, item in enumerate(items))
+            if base == "float":
+                # NOTE: a float tensor holds float32 values, as MLeap reads them (Java's toFloat).
+                values = tuple(to_float32(value) for value in values)
             return checked_tensor(base, dimensions, values, where)
     raise BundleError(f"{where}: tensor has no values of a known type")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
 from snowleap.bundle.archive import BundleArchive, BundleSource, open_archive
 from snowleap.bundle.definitions import (
@@ -25,9 +25,6 @@ from snowleap.bundle.proto_format import ProtoFormat
 from snowleap.bundle.values import Attributes
 from snowleap.errors import BundleError
 
-if TYPE_CHECKING:
-    from snowleap.ops.base import Op
-
 # NOTE: pipelines nest a few levels in practice; the bound stops a hostile bundle recursing.
 MAX_NESTING = 32
 
@@ -37,7 +34,9 @@ _FORMATS: dict[str, SerializationFormat] = {
     "proto": ProtoFormat(),
 }
 
-OpLoader = Callable[["NodeContext"], "Op"]
+# NOTE: what a node loads into is the runtime's business (an op); this layer only reads the format.
+NodeLoader = Callable[["NodeContext"], Any]
+Loaded = TypeVar("Loaded")
 
 _LEGACY_TREE_FILE = "nodes"
 
@@ -98,7 +97,7 @@ class NodeContext(ModelContext):
     """A node of the graph: a model plus its name and the sockets wiring it to columns."""
 
     node: NodeDef
-    loader: OpLoader
+    loader: NodeLoader
 
     @property
     def name(self) -> str:
@@ -112,8 +111,8 @@ class NodeContext(ModelContext):
     def node_where(self) -> str:
         return f"{self.archive.description}: {self.path} (node {self.node.name!r})"
 
-    def load_child(self, name: str) -> Op:
-        """Load the child node ``<name>.node`` of a pipeline, as a full op."""
+    def load_child(self, name: str) -> Any:
+        """Load the child node ``<name>.node`` of a pipeline (the runtime loads an op)."""
         if self.depth >= MAX_NESTING:
             raise BundleError(f"{self.where}: pipelines nest deeper than {MAX_NESTING} levels")
         path = f"{self.path}/{_checked_child(name, self.where)}.node"
@@ -140,7 +139,7 @@ def _read_model(archive: BundleArchive, fmt: SerializationFormat, path: str) -> 
 
 
 def _node_context(
-    archive: BundleArchive, fmt: SerializationFormat, path: str, depth: int, loader: OpLoader
+    archive: BundleArchive, fmt: SerializationFormat, path: str, depth: int, loader: NodeLoader
 ) -> NodeContext:
     node_file = f"{path}/node.{fmt.extension}"
     node = fmt.parse_node(_read(archive, node_file), f"{archive.description}: {node_file}")
@@ -171,7 +170,9 @@ def read_bundle_info(archive: BundleArchive) -> BundleInfo:
     return BundleInfo(**fields)
 
 
-def read_bundle(source: BundleSource, loader: OpLoader) -> tuple[BundleInfo, Op]:
+def read_bundle(
+    source: BundleSource, loader: Callable[[NodeContext], Loaded]
+) -> tuple[BundleInfo, Loaded]:
     """Open a bundle and load its root node (recursively) with ``loader``."""
     archive = open_archive(source)
     info = read_bundle_info(archive)

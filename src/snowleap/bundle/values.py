@@ -9,12 +9,10 @@ asking for a type that is absent gets that type's zero value, exactly as MLeap's
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-
-import numpy as np
-import numpy.typing as npt
 
 from snowleap.errors import BundleError
 
@@ -33,16 +31,24 @@ BASIC_TYPES: tuple[BasicTypeName, ...] = (
     "byte_string",
 )
 
-# NOTE: the element types tensors are held in; strings and byte strings are object arrays.
-TENSOR_DTYPES: dict[str, type[np.generic]] = {
-    "boolean": np.bool_,
-    "byte": np.int8,
-    "short": np.int16,
-    "int": np.int32,
-    "long": np.int64,
-    "float": np.float32,
-    "double": np.float64,
-}
+_FLOAT32 = struct.Struct("<f")
+
+
+def to_float32(value: float) -> float:
+    """``value`` rounded to the nearest float32 (as Java's ``toFloat``): beyond float32's range,
+    infinity of its sign.
+
+    Example
+    -------
+    >>> to_float32(0.1), to_float32(1e39)
+    (0.10000000149011612, inf)
+    """
+    try:
+        rounded: float = _FLOAT32.unpack(_FLOAT32.pack(value))[0]
+    except OverflowError:
+        return math.copysign(math.inf, value)
+    return rounded
+
 
 # NOTE: a value may hold a model whose attributes hold models...; real bundles never nest
 # these, the bound only stops a hostile file from exhausting the stack.
@@ -82,20 +88,19 @@ class DataShape:
 
 @dataclass(frozen=True)
 class Tensor:
-    """A dense tensor attribute; ``values`` is a flat array in row-major order."""
+    """A dense tensor attribute; ``values`` are its Python values, flat, in row-major order.
+
+    Values are ``bool``, ``int``, ``float`` (a ``float`` tensor's values rounded to float32),
+    ``str`` or ``bytes`` by ``base``; never numpy (loading a bundle does not import numpy).
+    """
 
     base: BasicTypeName
     dimensions: tuple[int, ...]
-    values: npt.NDArray[Any]
-
-    def reshaped(self) -> npt.NDArray[Any]:
-        if not self.dimensions:
-            return self.values
-        return self.values.reshape(self.dimensions)
+    values: tuple[Any, ...]
 
 
 def checked_tensor(
-    base: BasicTypeName, dimensions: tuple[int, ...], values: npt.NDArray[Any], where: str
+    base: BasicTypeName, dimensions: tuple[int, ...], values: tuple[Any, ...], where: str
 ) -> Tensor:
     """A ``Tensor``, once its number of values is checked against its (known) dimensions.
 
@@ -263,11 +268,11 @@ class Attributes(Mapping[str, Value]):
             f"{self.where}: attribute {name!r} should be a tensor, found a {value.kind}"
         )
 
-    def get_double_vector(self, name: str) -> npt.NDArray[np.float64]:
-        """A 1-D float64 array from a double tensor (MLeap's current form) or a double list."""
+    def get_double_vector(self, name: str) -> list[float]:
+        """A vector of floats from a double tensor (MLeap's current form) or a double list."""
         value = self[name]
         if value.kind == "list":
-            return np.asarray(self.get_double_list(name), dtype=np.float64)
+            return self.get_double_list(name)
         tensor = self.get_tensor(name)
         if tensor.base not in ("double", "float"):
             raise BundleError(
@@ -278,10 +283,20 @@ class Attributes(Mapping[str, Value]):
                 f"{self.where}: attribute {name!r} should be a vector, found shape "
                 f"{list(tensor.dimensions)}"
             )
-        return np.asarray(tensor.values, dtype=np.float64).reshape(-1)
+        return [float(v) for v in tensor.values]
 
-    def get_double_matrix(self, name: str) -> npt.NDArray[np.float64]:
-        """A 2-D float64 array (row-major) from a double tensor of two dimensions."""
+    def get_double_matrix(self, name: str, *, column_major: bool = False) -> list[list[float]]:
+        """The rows of a 2-D double tensor, as lists of floats.
+
+        Bundle.ML tensors are row-major. ``column_major=True`` reads a Spark ``DenseMatrix`` as
+        MLeap writes it: ``Matrix.toArray``'s values, column by column, under the shape
+        ``[rows, cols]`` (MLeap reads them back with the column-major ``Matrices.dense``).
+
+        Example
+        -------
+        >>> attributes.get_double_matrix("coefficient_matrix", column_major=True)  # doctest: +SKIP
+        [[1.0, 3.0], [2.0, 4.0]]
+        """
         tensor = self.get_tensor(name)
         if tensor.base not in ("double", "float") or len(tensor.dimensions) != 2:
             raise BundleError(
@@ -289,13 +304,15 @@ class Attributes(Mapping[str, Value]):
                 f"{tensor.base} of shape {list(tensor.dimensions)}"
             )
         rows, cols = tensor.dimensions
-        values = np.asarray(tensor.values, dtype=np.float64)
-        if values.size != rows * cols:
+        values = [float(v) for v in tensor.values]
+        if rows < 0 or cols < 0 or len(values) != rows * cols:
             raise BundleError(
-                f"{self.where}: attribute {name!r} has {values.size} values for shape "
+                f"{self.where}: attribute {name!r} has {len(values)} values for shape "
                 f"[{rows}, {cols}]"
             )
-        return values.reshape(rows, cols)
+        if column_major:
+            return [values[i::rows] for i in range(rows)]
+        return [values[i * cols : (i + 1) * cols] for i in range(rows)]
 
 
 class _Required:

@@ -8,6 +8,9 @@ An op is loaded from its bundle node (``from_bundle``), declares the columns it 
   ``None`` for null, missing numbers as NaN). Vectorised over rows: no Python loop per row.
 * ``row_step()`` returns a function prepared once at load time that scores one row held in a dict
   of plain Python values (vectors as lists of floats), in place.
+
+Loading and the row path never touch numpy (see ``snowleap.numeric``): an op keeps its parameters
+as Python values and builds the arrays its batch math needs on first use.
 """
 
 from __future__ import annotations
@@ -17,14 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import numpy as np
-import numpy.typing as npt
+from snowleap.numeric import AnyArray, BoolArray
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
 
-Frame = dict[str, npt.NDArray[Any]]
+Frame = dict[str, AnyArray]
 Row = dict[str, Any]
 RowStep = Callable[[Row], None]
 
@@ -72,14 +74,21 @@ class Op(ABC):
     """Base class of every op; subclasses set ``op_name`` to their Bundle.ML op name."""
 
     op_name: ClassVar[str]
-    # NOTE: the node's sockets as the bundle wrote them (port -> column); set by the registry
-    # when the op is loaded from a bundle, and only shown by ``describe``.
-    ports: NodeShape | None = None
 
-    def __init__(self, name: str, inputs: list[Field], outputs: list[Field]) -> None:
+    def __init__(
+        self,
+        name: str,
+        inputs: list[Field],
+        outputs: list[Field],
+        *,
+        ports: NodeShape | None = None,
+    ) -> None:
         self.name = name
         self.inputs = inputs
         self.outputs = outputs
+        # NOTE: the node's sockets as the bundle wrote them (port -> column), for ``describe``;
+        # ``None`` for an op built in code rather than loaded from a node.
+        self.ports = ports
 
     @classmethod
     @abstractmethod
@@ -114,7 +123,7 @@ class Op(ABC):
         return described
 
 
-def keep_rows(frame: Frame, mask: npt.NDArray[np.bool_]) -> Frame:
+def keep_rows(frame: Frame, mask: BoolArray) -> Frame:
     """The frame with only the rows where ``mask`` is true (for ops that skip invalid rows)."""
     if bool(mask.all()):
         return frame

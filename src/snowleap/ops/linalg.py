@@ -9,18 +9,19 @@ are the one definition every linear model uses; the sums below the one every sum
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import reduce
 from operator import add
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+from snowleap.numeric import np
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    from snowleap.numeric import FloatArray
 
 
 def sequential_dot_batch(
-    features: FloatArray, coefficients: FloatArray, start: float = 0.0
+    features: FloatArray, coefficients: Sequence[float], start: float = 0.0
 ) -> FloatArray:
     """Row-wise ``start + features[:, 0] * c[0] + features[:, 1] * c[1] + ...``, in that order.
 
@@ -29,18 +30,20 @@ def sequential_dot_batch(
 
     Example
     -------
-    >>> sequential_dot_batch(np.array([[1.0, 2.0], [0.5, 0.0]]), np.array([3.0, 4.0])).tolist()
+    >>> sequential_dot_batch(np.array([[1.0, 2.0], [0.5, 0.0]]), [3.0, 4.0]).tolist()
     [11.0, 1.5]
     """
     # NOTE: vectorised over rows, one feature at a time; contiguous columns read faster.
     columns = np.ascontiguousarray(features.T)
     total = np.full(features.shape[0], start)
-    for column, coefficient in zip(columns, coefficients.tolist(), strict=True):
+    for column, coefficient in zip(columns, coefficients, strict=True):
         total += column * coefficient
     return total
 
 
-def sequential_dot(features: list[float], coefficients: list[float], start: float = 0.0) -> float:
+def sequential_dot(
+    features: Sequence[float], coefficients: Sequence[float], start: float = 0.0
+) -> float:
     """``start + features[0] * c[0] + features[1] * c[1] + ...`` in that order (the row twin).
 
     Example

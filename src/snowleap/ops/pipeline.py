@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 from snowleap.ops.base import Field, Frame, Op, RowStep, chain_steps
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
 
 
 class PipelineOp(Op):
     op_name = "pipeline"
 
-    def __init__(self, name: str, children: list[Op]) -> None:
+    def __init__(self, name: str, children: list[Op], *, ports: NodeShape | None = None) -> None:
         produced: set[str] = set()
         inputs: dict[str, Field] = {}
         outputs: list[Field] = []
@@ -24,14 +25,14 @@ class PipelineOp(Op):
             for field in child.outputs:
                 produced.add(field.name)
                 outputs.append(field)
-        super().__init__(name, list(inputs.values()), outputs)
+        super().__init__(name, list(inputs.values()), outputs, ports=ports)
         self.children = children
 
     @classmethod
     def from_bundle(cls, node: NodeContext) -> PipelineOp:
         # NOTE: only the nodes the pipeline lists run; a bundle folder may hold others.
         names = node.attributes.get_string_list("nodes")
-        return cls(node.name, [node.load_child(child) for child in names])
+        return cls(node.name, [node.load_child(child) for child in names], ports=node.shape)
 
     def leaves(self) -> list[Op]:
         return [leaf for child in self.children for leaf in child.leaves()]

@@ -75,6 +75,4 @@ def load_op(node: NodeContext) -> Op:
             f"{node.node_where}: op {node.op!r} is not supported by snowleap; "
             f"supported ops: {', '.join(supported_ops())}"
         )
-    op = op_class.from_bundle(node)
-    op.ports = node.shape
-    return op
+    return op_class.from_bundle(node)

@@ -4,6 +4,8 @@ Scalers, normalizers, slicers, projections and expansions all read port ``input`
 ``input0``) and write port ``output``; only their math differs. Each such op supplies a
 ``VectorFunction`` (the math: numpy for batches, plain Python for one row) and ``VectorMapOp``
 does the rest: ports, column types, width checks with errors naming the column, both paths.
+A function keeps its parameters as Python lists (the row path and loading never import numpy)
+and builds the arrays of its batch math on first use.
 """
 
 from __future__ import annotations
@@ -12,18 +14,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-import numpy.typing as npt
-
-from snowleap.errors import InputError
 from snowleap.ops.base import Field, Frame, Op, Row, RowStep, vector
-from snowleap.ops.vectors import reader_of, width_error
+from snowleap.ops.vectors import VECTORS, reader_of, shape_error, width_error
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
 RowFunction = Callable[[list[float]], list[float]]
 
 # NOTE: ops whose output width grows combinatorially (polynomial expansion, interaction) refuse to
@@ -69,12 +68,19 @@ class VectorMapOp(Op):
     op_name: ClassVar[str]
 
     def __init__(
-        self, name: str, input_col: str, output_col: str, function: VectorFunction
+        self,
+        name: str,
+        input_col: str,
+        output_col: str,
+        function: VectorFunction,
+        *,
+        ports: NodeShape | None = None,
     ) -> None:
         super().__init__(
             name,
             [Field(input_col, vector(function.input_size))],
             [Field(output_col, vector(function.output_size))],
+            ports=ports,
         )
         self.input_col = input_col
         self.output_col = output_col
@@ -92,40 +98,37 @@ class VectorMapOp(Op):
             node.shape.standard_input(node.node_where),
             node.shape.output("output", node.node_where),
             cls.function_from(node.attributes),
+            ports=node.shape,
         )
 
-    def _width_error(self, width: int, problem: str) -> InputError:
-        return width_error(self.input_col, width, problem, reader_of(self))
-
-    def _problem(self, width: int) -> str | None:
+    def _problem(self, width: int) -> int | str | None:
+        """``None`` if vectors of ``width`` can be scored, else what ``width_error`` says."""
         size = self.function.input_size
         if size is not None:
-            return None if width == size else f"the model expects {size}"
+            return None if width == size else size
         return self.function.width_problem(width)
 
     def transform(self, frame: Frame) -> Frame:
         values = frame[self.input_col]
         if values.ndim != 2:
-            raise InputError(
-                f"column {self.input_col!r}: expected a 2-D array of vectors, got shape "
-                f"{values.shape} ({self.op_name} node {self.name!r})"
-            )
+            raise shape_error(self.input_col, values.shape, VECTORS, reader_of(self))
         problem = self._problem(values.shape[1])
         if problem is not None:
-            raise self._width_error(values.shape[1], problem)
+            raise width_error(self.input_col, values.shape[1], problem, reader_of(self))
         frame[self.output_col] = self.function.apply_batch(values)
         return frame
 
     def row_step(self) -> RowStep:
         source, target = self.input_col, self.output_col
         apply = self.function.row_function()
+        reader = reader_of(self)
         size = self.function.input_size
         if size is not None:
 
             def step_fixed_width(row: Row) -> None:
                 values = row[source]
                 if len(values) != size:
-                    raise self._width_error(len(values), f"the model expects {size}")
+                    raise width_error(source, len(values), size, reader)
                 row[target] = apply(values)
 
             return step_fixed_width
@@ -135,7 +138,7 @@ class VectorMapOp(Op):
             values = row[source]
             problem = problem_of(len(values))
             if problem is not None:
-                raise self._width_error(len(values), problem)
+                raise width_error(source, len(values), problem, reader)
             row[target] = apply(values)
 
         return step_any_width

@@ -1,17 +1,28 @@
-"""Checks on the vector columns ops read, so a width mismatch is a clear error, never a misread."""
+"""Reading the vector columns ops consume: a wrong width or shape is a clear error, never a
+misread, worded one way for every op (and for the model's own input conversion).
+
+Example
+-------
+>>> str(width_error("x", 3, 2, "pca node 'p'"))
+"column 'x': vector has width 3, the model expects 2 (pca node 'p')"
+>>> str(shape_error("x", (4,), VECTORS, "pca node 'p'"))
+"column 'x': expected vectors (a 2-D array), got an array of shape (4,) (pca node 'p')"
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from snowleap.errors import InputError
-from snowleap.ops.base import Frame, Op
+from snowleap.ops.base import Frame, Op, Row
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    from snowleap.numeric import FloatArray
+
+#: What a batch column must be, for ``shape_error``.
+VECTORS = "vectors (a 2-D array)"
+SCALARS = "scalars (a 1-D array)"
 
 
 def reader_of(op: Op) -> str:
@@ -19,45 +30,45 @@ def reader_of(op: Op) -> str:
     return f"{op.op_name} node {op.name!r}"
 
 
-def width_error(
-    column: str, width: int, problem: str, reader: str, *, noun: str = "vector has"
-) -> InputError:
-    """The error for a vector of the wrong width, one wording for every op that checks widths.
+def _suffix(reader: str | None) -> str:
+    return f" ({reader})" if reader else ""
 
-    Example
-    -------
-    >>> str(width_error("x", 3, "the model expects 2", "pca node 'p'"))
-    "column 'x': vector has width 3, the model expects 2 (pca node 'p')"
-    """
-    return InputError(f"column {column!r}: {noun} width {width}, {problem} ({reader})")
+
+def width_error(
+    column: str, width: int, expected: int | str, reader: str | None = None
+) -> InputError:
+    """The error for a vector of the wrong width: ``expected`` is the width the model expects,
+    or (for ops that take several widths) why this one cannot be scored."""
+    problem = f"the model expects {expected}" if isinstance(expected, int) else expected
+    return InputError(f"column {column!r}: vector has width {width}, {problem}{_suffix(reader)}")
+
+
+def shape_error(
+    column: str, shape: tuple[int, ...], expected: str, reader: str | None = None
+) -> InputError:
+    """The error for a batch column of the wrong shape (``expected``: what it should hold)."""
+    return InputError(
+        f"column {column!r}: expected {expected}, got an array of shape {shape}{_suffix(reader)}"
+    )
 
 
 def vector_column(frame: Frame, column: str, width: int, reader: str) -> FloatArray:
-    """The 2-D float64 column ``column`` of ``frame``; raises unless it is ``width`` wide.
-
-    ``reader`` names the op reading it for the message, e.g. ``gbt_classifier node 'gbt'``.
-    """
-    values = frame[column]
-    if values.ndim != 2 or values.shape[1] != width:
-        raise InputError(
-            f"column {column!r}: expected vectors of width {width}, got shape {values.shape} "
-            f"({reader})"
-        )
+    """The 2-D float64 column ``column`` of ``frame``; raises unless it is ``width`` wide."""
+    values: FloatArray = frame[column]
+    if values.ndim != 2:
+        raise shape_error(column, values.shape, VECTORS, reader)
+    if values.shape[1] != width:
+        raise width_error(column, values.shape[1], width, reader)
     return values
 
 
-def vector_row_function(
-    column: str, width: int, reader: str
-) -> Callable[[dict[str, Any]], list[float]]:
+def vector_row_function(column: str, width: int, reader: str) -> Callable[[Row], list[float]]:
     """A function reading ``column`` from a row dict and checking its width, prepared once."""
 
-    def read(row: dict[str, Any]) -> list[float]:
+    def read(row: Row) -> list[float]:
         values: list[float] = row[column]
         if len(values) != width:
-            raise InputError(
-                f"column {column!r}: expected a vector of width {width}, got {len(values)} "
-                f"({reader})"
-            )
+            raise width_error(column, len(values), width, reader)
         return values
 
     return read

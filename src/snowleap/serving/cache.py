@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
-from snowleap.errors import BundleError
+from snowleap.errors import SnowleapError
 from snowleap.model import Model, load
 from snowleap.serving.errors import ModelSourceError, ModelUnavailableError
 from snowleap.serving.source import ModelSource, ModelVersion, sha256_hex
@@ -161,7 +161,8 @@ class ModelCache:
                 # NOTE: a damaged cached copy is not the source's fault: drop it and download.
                 self._disk.forget()
                 return self._refresh_locked()
-            problem = str(exc) if isinstance(exc, BundleError) else f"{type(exc).__name__}: {exc}"
+            # NOTE: snowleap's own errors say what is wrong; anything else also needs its type.
+            problem = str(exc) if isinstance(exc, SnowleapError) else f"{type(exc).__name__}: {exc}"
             return self._failed(
                 f"version {version.label} of {self.source.uri} was not loaded: {problem}"
             )

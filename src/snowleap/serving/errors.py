@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from snowleap.errors import SnowleapError
 
-class RequestError(ValueError):
+
+class RequestError(SnowleapError, ValueError):
     """The request itself is wrong; ``status`` is the 4xx code to answer with.
 
     Example
@@ -18,13 +20,13 @@ class RequestError(ValueError):
         self.message = message
 
 
-class ModelSourceError(RuntimeError):
+class ModelSourceError(SnowleapError, RuntimeError):
     """The model's bytes could not be fetched (S3 unreachable, access denied, no such file)."""
 
 
-class ModelUnavailableError(RuntimeError):
+class ModelUnavailableError(SnowleapError, RuntimeError):
     """No model is loaded yet (the first load failed); the next request tries again."""
 
 
-class ConfigurationError(ValueError):
+class ConfigurationError(SnowleapError, ValueError):
     """An environment setting of the function is missing or malformed."""

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from snowleap.errors import InputError
 from snowleap.serving.errors import RequestError
 from snowleap.snowplow import (
     ParseResult,
+    PayloadError,
     Rejected,
     parse_enriched_json,
     parse_enriched_tsv,
@@ -165,7 +165,7 @@ def _parse_enriched_array(items: list[Any]) -> ParsedRequest:
 def _parse(parser: Any, payload: Any) -> ParseResult:
     try:
         result: ParseResult = parser(payload)
-    except InputError as exc:
+    except PayloadError as exc:
         raise RequestError(400, str(exc)) from None
     return result
 

@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from snowleap.errors import InputError
+from snowleap.errors import SnowleapError
 
 
-class PayloadError(InputError):
+class PayloadError(SnowleapError, ValueError):
     """A tracker request body is not a ``payload_data`` envelope, so no event in it can be read."""
 
 
-class EventError(ValueError):
+class EventError(SnowleapError, ValueError):
     """One event is malformed; the message is the precise reason (which field, what is wrong)."""

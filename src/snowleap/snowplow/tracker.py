@@ -138,7 +138,7 @@ def parse_tracker_payload(body: str | bytes | Mapping[str, Any]) -> ParseResult:
 
     Each event is reported by its 0-based position in ``data``: parsed, or rejected with the
     parameter and the problem (``"'cx': not valid base64"``). A body that is not such an
-    envelope at all raises ``PayloadError`` (an ``InputError``), since it holds no event to
+    envelope at all raises ``PayloadError``, since it holds no event to
     report on.
 
     Example

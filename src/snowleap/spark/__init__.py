@@ -5,7 +5,7 @@ Needs the ``spark`` extra (PySpark) and MLeap's jars (``make jars``); never need
 
 from snowleap.spark.errors import ExportError, ParityError, StageNotExportableError
 from snowleap.spark.export import export_bundle, spark_differences, write_bundle
-from snowleap.spark.session import mleap_jars, spark_session
+from snowleap.spark.spark_session import mleap_jars, spark_session
 
 __all__ = [
     "ExportError",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from snowleap.errors import SnowleapError
 
-class ExportError(RuntimeError):
+
+class ExportError(SnowleapError, RuntimeError):
     """A Spark pipeline could not be written as a bundle (MLeap missing or MLeap failed)."""
 
 

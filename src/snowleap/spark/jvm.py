@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from snowleap.spark.errors import ExportError
-from snowleap.spark.session import mleap_config_file
+from snowleap.spark.spark_session import mleap_config_file
 
 JavaObject = Any
 

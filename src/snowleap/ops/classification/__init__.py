@@ -1,1 +1,2 @@
-"""Classification models."""
+"""Classification ops, over the shared raw -> probability -> prediction plumbing
+(``probabilistic``; tree classifiers also share ``tree_classifier``)."""

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from snowleap.errors import BundleError
+from snowleap.numeric import np
 from snowleap.ops.classification.probabilistic import (
-    FloatArray,
     ProbabilisticClassifier,
     ProbabilisticClassifierOp,
     RawRowFunction,
@@ -21,6 +19,7 @@ from snowleap.ops.tree.loading import num_features_of, read_ensemble
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
 
 class GBTClassification(ProbabilisticClassifier):

@@ -10,11 +10,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from snowleap.errors import BundleError
+from snowleap.numeric import np
 from snowleap.ops.classification.probabilistic import (
-    FloatArray,
     ProbabilisticClassifier,
     ProbabilisticClassifierOp,
     RawRowFunction,
@@ -36,6 +34,7 @@ from snowleap.ops.linalg import (
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
 # NOTE: Spark's and scikit-learn's default; MLeap uses it when the bundle has no threshold.
 DEFAULT_THRESHOLD = 0.5
@@ -49,7 +48,7 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
     above the threshold's log-odds).
     """
 
-    def __init__(self, coefficients: FloatArray, intercept: float, threshold: float) -> None:
+    def __init__(self, coefficients: list[float], intercept: float, threshold: float) -> None:
         super().__init__(len(coefficients), 2, None)
         self.coefficients = coefficients
         self.intercept = intercept
@@ -61,7 +60,7 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
         return np.stack([-margin, margin], axis=1)
 
     def raw_row_function(self) -> RawRowFunction:
-        coefficients = self.coefficients.tolist()
+        coefficients = self.coefficients
         intercept = self.intercept
 
         def raw(x: list[float]) -> list[float]:
@@ -92,15 +91,15 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
 def _log_odds(threshold: float) -> float:
     """MLeap's raw threshold: -inf for 0, +inf for 1, else ``log(t / (1 - t))``.
 
-    Computed once at load, so both paths compare against the same value; numpy's log gives the
-    JVM's NaN or -inf for an out-of-range threshold where ``math.log`` would raise.
+    Computed once at load, so both paths compare against the same value; outside [0, 1] (or
+    NaN) the ratio is negative or NaN and the threshold NaN, as the JVM's log gives.
     """
     if threshold == 0.0:
         return -math.inf
     if threshold == 1.0:
         return math.inf
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(np.log(threshold / (1.0 - threshold)))
+    ratio = threshold / (1.0 - threshold)
+    return math.log(ratio) if ratio > 0.0 else math.nan
 
 
 class MultinomialLogisticRegression(ProbabilisticClassifier):
@@ -112,25 +111,25 @@ class MultinomialLogisticRegression(ProbabilisticClassifier):
 
     def __init__(
         self,
-        coefficient_matrix: FloatArray,
-        intercepts: FloatArray,
+        coefficient_matrix: list[list[float]],
+        intercepts: list[float],
+        num_features: int,
         thresholds: tuple[float, ...] | None,
     ) -> None:
-        num_classes, num_features = coefficient_matrix.shape
-        super().__init__(num_features, num_classes, thresholds)
+        super().__init__(num_features, len(coefficient_matrix), thresholds)
         self.coefficient_matrix = coefficient_matrix
         self.intercepts = intercepts
 
     def raw_batch(self, features: FloatArray) -> FloatArray:
         margins = np.empty((features.shape[0], self.num_classes))
         for k, (coefficients, intercept) in enumerate(
-            zip(self.coefficient_matrix, self.intercepts.tolist(), strict=True)
+            zip(self.coefficient_matrix, self.intercepts, strict=True)
         ):
             margins[:, k] = sequential_dot_batch(features, coefficients, intercept)
         return margins
 
     def raw_row_function(self) -> RawRowFunction:
-        classes = list(zip(self.coefficient_matrix.tolist(), self.intercepts.tolist(), strict=True))
+        classes = list(zip(self.coefficient_matrix, self.intercepts, strict=True))
 
         def raw(x: list[float]) -> list[float]:
             return [
@@ -189,19 +188,20 @@ class LogisticRegressionOp(ProbabilisticClassifierOp):
 
 def _multinomial(node: NodeContext, num_classes: int) -> MultinomialLogisticRegression:
     attributes = node.attributes
-    stored = attributes.get_double_matrix("coefficient_matrix")
-    if stored.shape[0] != num_classes:
+    # NOTE: MLeap writes Spark's ``Matrix.toArray``, which is column-major, and reads it back
+    # with ``Matrices.dense(rows, cols, values)``, also column-major.
+    matrix = attributes.get_double_matrix("coefficient_matrix", column_major=True)
+    rows, num_features = attributes.get_tensor("coefficient_matrix").dimensions
+    if rows != num_classes:
         raise BundleError(
-            f"{node.where}: 'coefficient_matrix' of shape {list(stored.shape)} does not fit "
+            f"{node.where}: 'coefficient_matrix' of shape {[rows, num_features]} does not fit "
             f"{num_classes} classes"
         )
-    # NOTE: MLeap writes Spark's ``Matrix.toArray``, which is column-major, and reads it back
-    # with ``Matrices.dense(rows, cols, values)``, also column-major; the getter reads row-major.
-    matrix = np.ascontiguousarray(stored.ravel().reshape(stored.shape, order="F"))
     intercepts = attributes.get_double_vector("intercept_vector")
     if len(intercepts) != num_classes:
         raise BundleError(
             f"{node.where}: 'intercept_vector' has {len(intercepts)} values for "
             f"{num_classes} classes"
         )
-    return MultinomialLogisticRegression(matrix, intercepts, read_thresholds(node, num_classes))
+    thresholds = read_thresholds(node, num_classes)
+    return MultinomialLogisticRegression(matrix, intercepts, num_features, thresholds)

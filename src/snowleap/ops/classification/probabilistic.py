@@ -13,8 +13,9 @@ NaN never wins unless it comes first); with thresholds it is the argmax of ``p /
 ``t == 0`` counting as infinity. Models override the rules where MLeap does (binary logistic
 regression, GBT). Each rule exists for a batch (numpy, vectorised over rows) and for one row
 (plain Python floats), written with the same operations in the same order so both give identical
-numbers; transcendental functions go through numpy in both paths (``exp_batch``/``exp_row``),
-because ``math.exp`` and ``numpy.exp`` differ in the last bit for some inputs.
+numbers. ``exp`` is libm's (``math.exp``) in both paths, element by element in a batch:
+``numpy.exp`` differs from it in the last bit for some inputs (about 5% of normal draws, with
+numpy's SIMD kernels), and the row path must not import numpy.
 """
 
 from __future__ import annotations
@@ -24,36 +25,42 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import ModelContext, NodeContext
+    from snowleap.numeric import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
 RawRowFunction = Callable[[list[float]], list[float]]
 
-# NOTE: below this, exp cannot overflow, so the row path skips numpy's error-state switch.
+# NOTE: below this, exp cannot overflow (math.exp raises OverflowError above about 709.78).
 _EXP_SAFE_BELOW = 709.0
 
 
-def exp_batch(values: FloatArray) -> FloatArray:
-    """``exp`` of every value; overflow gives infinity silently, as on the JVM."""
-    with np.errstate(over="ignore"):
-        return np.exp(values)
-
-
 def exp_row(value: float) -> float:
-    """``exp`` of one value, bit-identical to ``exp_batch`` (both use numpy's exp)."""
-    if value < _EXP_SAFE_BELOW:
-        return float(np.exp(value))
-    with np.errstate(over="ignore"):
-        return float(np.exp(value))
+    """``exp`` of one value; overflow gives infinity, as on the JVM."""
+    try:
+        return math.exp(value)
+    except OverflowError:
+        return math.inf
+
+
+def exp_batch(values: FloatArray) -> FloatArray:
+    """``exp_row`` of every value (libm's exp, as the row path: bit-identical results)."""
+    flat = values.ravel()
+    # NOTE: math.exp mapped over a list runs in C; the few values that could overflow go through
+    # exp_row afterwards (a map would stop at the first OverflowError).
+    risky = ~(flat < _EXP_SAFE_BELOW)
+    safe = np.where(risky, 0.0, flat) if risky.any() else flat
+    result = np.fromiter(map(math.exp, safe.tolist()), dtype=np.float64, count=len(flat))
+    for index in np.flatnonzero(risky).tolist():
+        result[index] = exp_row(float(flat[index]))
+    return result.reshape(values.shape)
 
 
 def sigmoid_batch(values: FloatArray) -> FloatArray:
@@ -214,13 +221,17 @@ class ProbabilisticClassifierOp(Op):
         probability_col: str | None,
         prediction_col: str,
         model: ProbabilisticClassifier,
+        *,
+        ports: NodeShape | None = None,
     ) -> None:
         width = model.num_classes
         outputs = [
             Field(col, vector(width)) for col in (raw_col, probability_col) if col is not None
         ]
         outputs.append(Field(prediction_col, DOUBLE))
-        super().__init__(name, [Field(features_col, vector(model.num_features))], outputs)
+        super().__init__(
+            name, [Field(features_col, vector(model.num_features))], outputs, ports=ports
+        )
         self.features_col = features_col
         self.raw_col = raw_col
         self.probability_col = probability_col
@@ -238,6 +249,7 @@ class ProbabilisticClassifierOp(Op):
             shape.optional_output("probability"),
             shape.output("prediction", node.node_where),
             model,
+            ports=shape,
         )
 
     def transform(self, frame: Frame) -> Frame:

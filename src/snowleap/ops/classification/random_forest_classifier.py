@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from snowleap.ops.classification.probabilistic import (
-    FloatArray,
     ProbabilisticClassifierOp,
     RawRowFunction,
     read_num_classes,
     read_thresholds,
 )
+from snowleap.ops.classification.tree_classifier import TreeClassifier
 from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
-from snowleap.ops.tree.classifier import TreeClassifier
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
 
 class RandomForestClassification(TreeClassifier):

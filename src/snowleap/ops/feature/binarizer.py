@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
 Kind = Literal["scalar", "vector", "any"]
 
 
@@ -40,10 +39,14 @@ class BinarizerOp(Op):
         threshold: float,
         kind: Kind,
         width: int | None = None,
+        *,
+        ports: NodeShape | None = None,
     ) -> None:
         # NOTE: with kind "any" the declared double is a guess; the output takes the input's shape.
         column_type: ColumnType = vector(width) if kind == "vector" else DOUBLE
-        super().__init__(name, [Field(input_col, column_type)], [Field(output_col, column_type)])
+        super().__init__(
+            name, [Field(input_col, column_type)], [Field(output_col, column_type)], ports=ports
+        )
         self.input_col = input_col
         self.output_col = output_col
         self.threshold = threshold
@@ -60,17 +63,17 @@ class BinarizerOp(Op):
         threshold = attributes.get_double("threshold")
         source = node.shape.standard_input(node.node_where)
         target = node.shape.output("output", node.node_where)
+        ports = node.shape
         if "input_shapes" not in attributes:
             # NOTE: legacy form (MLeap < 0.8): no shape stored; it comes from the data.
-            return cls(node.name, source, target, threshold, "any")
+            return cls(node.name, source, target, threshold, "any", ports=ports)
         shape = attributes.get_data_shape("input_shapes")
         if shape.base == "scalar":
-            return cls(node.name, source, target, threshold, "scalar")
+            return cls(node.name, source, target, threshold, "scalar", ports=ports)
         dims = shape.tensor_dimensions
         if shape.base == "tensor" and dims is not None and len(dims) == 1:
-            return cls(
-                node.name, source, target, threshold, "vector", dims[0] if dims[0] >= 0 else None
-            )
+            width = dims[0] if dims[0] >= 0 else None
+            return cls(node.name, source, target, threshold, "vector", width, ports=ports)
         raise BundleError(
             f"{node.where}: binarizer input of shape {shape.base} "
             f"{list(dims) if dims is not None else ''} is not supported (scalar or 1-D tensor)"

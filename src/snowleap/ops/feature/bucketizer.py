@@ -15,20 +15,19 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError, InputError
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, SkipRow, keep_rows
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
-
-FloatArray = npt.NDArray[np.float64]
+    from snowleap.numeric import FloatArray
 
 
 class Buckets:
@@ -45,7 +44,6 @@ class Buckets:
         if not all(a < b for a, b in pairwise(restored)):
             raise BundleError(f"{where}: bucketizer splits must increase strictly, got {splits}")
         self.splits = restored
-        self.array = np.asarray(restored, dtype=np.float64)
         self.last_bucket = len(restored) - 2
         self.nan_bucket = float(len(restored) - 1)
         # NOTE: only a +0.0 split (not the last: that one matches by ==) treats -0.0 differently
@@ -54,6 +52,11 @@ class Buckets:
         for i, split in enumerate(restored[:-1]):
             if split == 0.0 and math.copysign(1.0, split) > 0:
                 self.negative_zero_bucket = i - 1
+
+    @cached_property
+    def array(self) -> FloatArray:
+        """The splits as an array, for the batch path's search."""
+        return np.asarray(self.splits, dtype=np.float64)
 
     def bounds_error(self, value: float, column: str, row: int | None) -> InputError:
         where = f"column {column!r}" if row is None else f"column {column!r}, row {row}"
@@ -98,8 +101,10 @@ class BucketizerOp(Op):
         output_col: str,
         buckets: Buckets,
         handle_invalid: HandleInvalid,
+        *,
+        ports: NodeShape | None = None,
     ) -> None:
-        super().__init__(name, [Field(input_col, DOUBLE)], [Field(output_col, DOUBLE)])
+        super().__init__(name, [Field(input_col, DOUBLE)], [Field(output_col, DOUBLE)], ports=ports)
         self.input_col = input_col
         self.output_col = output_col
         self.buckets = buckets
@@ -114,6 +119,7 @@ class BucketizerOp(Op):
             node.shape.output("output", node.node_where),
             Buckets(attributes.get_double_list("splits"), node.where),
             read_handle_invalid(attributes, cls.op_name),
+            ports=node.shape,
         )
 
     def transform(self, frame: Frame) -> Frame:

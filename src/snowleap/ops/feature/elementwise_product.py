@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
+from snowleap.numeric import np
+from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
 
 class ElementwiseProduct(VectorFunction):
@@ -18,12 +19,16 @@ class ElementwiseProduct(VectorFunction):
 
     Example
     -------
-    >>> ElementwiseProduct(np.array([2.0, -1.0])).row_function()([1.5, 3.0])
+    >>> ElementwiseProduct([2.0, -1.0]).row_function()([1.5, 3.0])
     [3.0, -3.0]
     """
 
-    def __init__(self, scaling_vec: FloatArray) -> None:
+    def __init__(self, scaling_vec: list[float]) -> None:
         self.scaling_vec = scaling_vec
+
+    @cached_property
+    def _weights(self) -> FloatArray:
+        return np.asarray(self.scaling_vec, dtype=np.float64)
 
     @property
     def input_size(self) -> int:
@@ -35,10 +40,10 @@ class ElementwiseProduct(VectorFunction):
 
     def apply_batch(self, values: FloatArray) -> FloatArray:
         with np.errstate(invalid="ignore", over="ignore"):
-            return values * self.scaling_vec
+            return values * self._weights
 
     def row_function(self) -> RowFunction:
-        weights = self.scaling_vec.tolist()
+        weights = self.scaling_vec
 
         def multiply(values: list[float]) -> list[float]:
             return [x * w for x, w in zip(values, weights, strict=True)]

@@ -11,15 +11,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
-
-FloatArray = npt.NDArray[np.float64]
+    from snowleap.numeric import FloatArray
 
 
 @dataclass(frozen=True)
@@ -38,9 +36,16 @@ class ImputerOp(Op):
     op_name = "imputer"
 
     def __init__(
-        self, name: str, input_col: str, output_col: str, imputation: Imputation, strategy: str
+        self,
+        name: str,
+        input_col: str,
+        output_col: str,
+        imputation: Imputation,
+        strategy: str,
+        *,
+        ports: NodeShape | None = None,
     ) -> None:
-        super().__init__(name, [Field(input_col, DOUBLE)], [Field(output_col, DOUBLE)])
+        super().__init__(name, [Field(input_col, DOUBLE)], [Field(output_col, DOUBLE)], ports=ports)
         self.input_col = input_col
         self.output_col = output_col
         self.imputation = imputation
@@ -58,6 +63,7 @@ class ImputerOp(Op):
                 missing=attributes.get_double("missing_value", default=math.nan),
             ),
             attributes.get_string("strategy"),
+            ports=node.shape,
         )
 
     def transform(self, frame: Frame) -> Frame:

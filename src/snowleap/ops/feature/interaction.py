@@ -14,19 +14,18 @@ from dataclasses import dataclass
 from math import prod
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError, InputError
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.vector_map import MAX_OUTPUT_WIDTH
+from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import BoolArray, FloatArray
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 RowEncoder = Callable[[Any], list[tuple[int, float]]]
 
 
@@ -129,7 +128,7 @@ class Interaction:
         self.encodings = encodings
         self.size = prod(encoding.width for encoding in encodings)
 
-    def apply_batch(self, inputs: list[npt.NDArray[np.float64]]) -> FloatArray:
+    def apply_batch(self, inputs: list[FloatArray]) -> FloatArray:
         rows = inputs[0].shape[0]
         products = np.ones((rows, 1))
         listed = np.ones((rows, 1), dtype=np.bool_)
@@ -173,12 +172,19 @@ class Interaction:
 class InteractionOp(Op):
     op_name = "interaction"
 
-    def __init__(self, name: str, output_col: str, interaction: Interaction) -> None:
+    def __init__(
+        self,
+        name: str,
+        output_col: str,
+        interaction: Interaction,
+        *,
+        ports: NodeShape | None = None,
+    ) -> None:
         inputs = [
             Field(e.column, vector(len(e.counts)) if e.is_vector else DOUBLE)
             for e in interaction.encodings
         ]
-        super().__init__(name, inputs, [Field(output_col, vector(interaction.size))])
+        super().__init__(name, inputs, [Field(output_col, vector(interaction.size))], ports=ports)
         self.output_col = output_col
         self.interaction = interaction
 
@@ -208,12 +214,13 @@ class InteractionOp(Op):
                 f"{attributes.where}: interaction would output {interaction.size} values per row "
                 f"(limit {MAX_OUTPUT_WIDTH})"
             )
-        return cls(node.name, node.shape.output("output", node.node_where), interaction)
+        output = node.shape.output("output", node.node_where)
+        return cls(node.name, output, interaction, ports=node.shape)
 
     def transform(self, frame: Frame) -> Frame:
         inputs = [frame[e.column] for e in self.interaction.encodings]
         for encoding, values in zip(self.interaction.encodings, inputs, strict=True):
-            _check_batch_shape(encoding, values, self.name)
+            _check_batch_shape(encoding, values, reader_of(self))
         frame[self.output_col] = self.interaction.apply_batch(
             [np.asarray(v, dtype=np.float64) for v in inputs]
         )
@@ -224,15 +231,12 @@ class InteractionOp(Op):
         widths = [(e.column, len(e.counts)) for e in self.interaction.encodings if e.is_vector]
         interact = self.interaction.row_function()
         target = self.output_col
-        name = self.name
+        reader = reader_of(self)
 
         def step(row: Row) -> None:
             for column, width in widths:
                 if len(row[column]) != width:
-                    raise InputError(
-                        f"column {column!r}: vector has width {len(row[column])}, the model "
-                        f"expects {width} (interaction node {name!r})"
-                    )
+                    raise width_error(column, len(row[column]), width, reader)
             row[target] = interact([row[column] for column in columns])
 
         return step
@@ -266,16 +270,12 @@ def _input_is_vector(attributes: Attributes, specs: list[list[int]]) -> list[boo
     return vectors
 
 
-def _check_batch_shape(
-    encoding: FeatureEncoding, values: npt.NDArray[np.float64], node: str
-) -> None:
-    expected_ndim = 2 if encoding.is_vector else 1
-    if values.ndim != expected_ndim or (
-        encoding.is_vector and values.shape[1] != len(encoding.counts)
-    ):
-        shown = f"width {values.shape[1]}" if values.ndim == 2 else f"shape {values.shape}"
-        expected = f"vectors of width {len(encoding.counts)}" if encoding.is_vector else "scalars"
-        raise InputError(
-            f"column {encoding.column!r}: has {shown}, the model expects {expected} "
-            f"(interaction node {node!r})"
-        )
+def _check_batch_shape(encoding: FeatureEncoding, values: FloatArray, reader: str) -> None:
+    if not encoding.is_vector:
+        if values.ndim != 1:
+            raise shape_error(encoding.column, values.shape, SCALARS, reader)
+        return
+    if values.ndim != 2:
+        raise shape_error(encoding.column, values.shape, VECTORS, reader)
+    if values.shape[1] != len(encoding.counts):
+        raise width_error(encoding.column, values.shape[1], len(encoding.counts), reader)

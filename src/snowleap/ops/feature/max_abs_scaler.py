@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
+from snowleap.numeric import np
+from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
 
 class MaxAbsScaling(VectorFunction):
@@ -18,14 +19,18 @@ class MaxAbsScaling(VectorFunction):
 
     Example
     -------
-    >>> MaxAbsScaling(np.array([4.0, 0.0])).row_function()([-2.0, 3.0])
+    >>> MaxAbsScaling([4.0, 0.0]).row_function()([-2.0, 3.0])
     [-0.5, 1.0]
     """
 
-    def __init__(self, max_abs: FloatArray) -> None:
+    def __init__(self, max_abs: list[float]) -> None:
         # NOTE: MLeap replaces a zero max_abs by 1 (a feature that was always 0 passes through,
         # clipped), rather than dividing by zero.
-        self.divisors = np.where(max_abs == 0.0, 1.0, max_abs)
+        self.divisors = [1.0 if m == 0.0 else m for m in max_abs]
+
+    @cached_property
+    def _divisors(self) -> FloatArray:
+        return np.asarray(self.divisors, dtype=np.float64)
 
     @property
     def input_size(self) -> int:
@@ -38,10 +43,10 @@ class MaxAbsScaling(VectorFunction):
     def apply_batch(self, values: FloatArray) -> FloatArray:
         with np.errstate(invalid="ignore", over="ignore"):
             # NOTE: np.minimum/np.maximum keep NaN, as MLeap leaves NaN untouched.
-            return np.maximum(-1.0, np.minimum(1.0, values / self.divisors))
+            return np.maximum(-1.0, np.minimum(1.0, values / self._divisors))
 
     def row_function(self) -> RowFunction:
-        divisors = self.divisors.tolist()
+        divisors = self.divisors
 
         def rescale(values: list[float]) -> list[float]:
             # NOTE: comparisons written so NaN falls through unchanged (Python's min() would not).

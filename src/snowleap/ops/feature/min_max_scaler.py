@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from snowleap.errors import BundleError
-from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
+from snowleap.numeric import np
+from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
 
 class MinMaxScaling(VectorFunction):
@@ -21,16 +22,21 @@ class MinMaxScaling(VectorFunction):
 
     Example
     -------
-    >>> scaling = MinMaxScaling(np.array([0.0]), np.array([4.0]), 0.0, 1.0)
-    >>> scaling.row_function()([1.0])
+    >>> MinMaxScaling([0.0], [4.0], 0.0, 1.0).row_function()([1.0])
     [0.25]
     """
 
     def __init__(
-        self, original_min: FloatArray, original_max: FloatArray, min_value: float, max_value: float
+        self,
+        original_min: list[float],
+        original_max: list[float],
+        min_value: float,
+        max_value: float,
     ) -> None:
         self.original_min = original_min
-        self.original_range = original_max - original_min
+        self.original_range = [
+            high - low for low, high in zip(original_min, original_max, strict=True)
+        ]
         self.min_value = min_value
         self.scale = max_value - min_value
         # NOTE: the zero-range value is computed once, as MLeap's raw 0.5 * scale + min_value.
@@ -44,19 +50,26 @@ class MinMaxScaling(VectorFunction):
     def output_size(self) -> int:
         return len(self.original_min)
 
+    @cached_property
+    def _arrays(self) -> tuple[FloatArray, FloatArray]:
+        return (
+            np.asarray(self.original_min, dtype=np.float64),
+            np.asarray(self.original_range, dtype=np.float64),
+        )
+
     def apply_batch(self, values: FloatArray) -> FloatArray:
-        has_range = self.original_range != 0.0
-        safe_range = np.where(has_range, self.original_range, 1.0)
+        original_min, original_range = self._arrays
+        has_range = original_range != 0.0
+        safe_range = np.where(has_range, original_range, 1.0)
         with np.errstate(invalid="ignore", over="ignore"):
-            scaled = (values - self.original_min) / safe_range * self.scale + self.min_value
+            scaled = (values - original_min) / safe_range * self.scale + self.min_value
         scaled = np.where(has_range, scaled, self.middle)
         return np.where(np.isnan(values), values, scaled)
 
     def row_function(self) -> RowFunction:
         scale, low, middle = self.scale, self.min_value, self.middle
         params = [
-            (m, r, r != 0.0)
-            for m, r in zip(self.original_min.tolist(), self.original_range.tolist(), strict=True)
+            (m, r, r != 0.0) for m, r in zip(self.original_min, self.original_range, strict=True)
         ]
 
         def rescale(values: list[float]) -> list[float]:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from snowleap.errors import BundleError
-from snowleap.ops.vector_map import (
-    FloatArray,
-    RowFunction,
-    VectorFunction,
-    VectorMapOp,
-    optional_size,
-)
+from snowleap.numeric import np
+from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp, optional_size
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
 
 def _power(base: float, exponent: float) -> float:
@@ -28,9 +23,15 @@ def _power(base: float, exponent: float) -> float:
         return math.inf
 
 
-# NOTE: numpy's SIMD power (AVX-512) differs from libm's pow in the last bit for some inputs, so
-# the batch path calls the same function as the row path, element by element, for a general p.
-_POW = np.frompyfunc(_power, 2, 1)
+@cache
+def _batch_power() -> Any:
+    """``_power`` as a numpy ufunc, built at the first batch.
+
+    NOTE: numpy's SIMD power (AVX-512) differs from libm's pow in the last bit for some inputs,
+    so the batch path calls the same function as the row path, element by element, for a
+    general p.
+    """
+    return np.frompyfunc(_power, 2, 1)
 
 
 class Normalization(VectorFunction):
@@ -75,12 +76,12 @@ class Normalization(VectorFunction):
             elif p == 2.0:
                 norms = norms + column * column
             else:
-                norms = norms + _POW(np.abs(column), p).astype(np.float64)
+                norms = norms + _batch_power()(np.abs(column), p).astype(np.float64)
         if p == 1.0:
             return norms
         if p == 2.0:
             return np.sqrt(norms)
-        return np.asarray(_POW(norms, 1.0 / p), dtype=np.float64)
+        return np.asarray(_batch_power()(norms, 1.0 / p), dtype=np.float64)
 
     def apply_batch(self, values: FloatArray) -> FloatArray:
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):

@@ -14,17 +14,15 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError, InputError
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, chain_steps, vector
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
-
-FloatArray = npt.NDArray[np.float64]
+    from snowleap.numeric import AnyArray, FloatArray
 
 # NOTE: MLeap converts the index with Scala's Double.toInt, which saturates at the Int bounds;
 # anything outside them is then "not an integer" there too.
@@ -53,7 +51,7 @@ class OneHotColumn:
             return self.categories - 1
         return self.categories
 
-    def slots_batch(self, labels: FloatArray, column: str) -> npt.NDArray[np.int64]:
+    def slots_batch(self, labels: FloatArray, column: str) -> AnyArray:
         """The slot of the 1.0 for each row (``width`` or more means an all-zero vector)."""
         whole = (labels == np.trunc(labels)) & (labels >= _INT_MIN) & (labels <= _INT_MAX)
         valid = whole & (labels >= 0.0) & (labels < self.categories)
@@ -96,7 +94,12 @@ class OneHotEncoderOp(Op):
     op_name = "one_hot_encoder"
 
     def __init__(
-        self, name: str, columns: list[tuple[str, str]], encodings: list[OneHotColumn]
+        self,
+        name: str,
+        columns: list[tuple[str, str]],
+        encodings: list[OneHotColumn],
+        *,
+        ports: NodeShape | None = None,
     ) -> None:
         super().__init__(
             name,
@@ -105,6 +108,7 @@ class OneHotEncoderOp(Op):
                 Field(target, vector(encoding.width))
                 for (_, target), encoding in zip(columns, encodings, strict=True)
             ],
+            ports=ports,
         )
         self.columns = columns
         self.encodings = encodings
@@ -138,7 +142,7 @@ class OneHotEncoderOp(Op):
                 f"{node.node_where}: one_hot_encoder has {len(encodings)} category sizes, "
                 f"{len(sources)} inputs and {len(targets)} outputs; they should match"
             )
-        return cls(node.name, list(zip(sources, targets, strict=True)), encodings)
+        return cls(node.name, list(zip(sources, targets, strict=True)), encodings, ports=node.shape)
 
     def transform(self, frame: Frame) -> Frame:
         for (source, target), encoding in zip(self.columns, self.encodings, strict=True):

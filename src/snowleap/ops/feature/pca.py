@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from snowleap.errors import BundleError
+from snowleap.numeric import np
 from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
-from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
+from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
 
 class Projection(VectorFunction):
@@ -19,33 +18,35 @@ class Projection(VectorFunction):
 
     Each output is the shared sequential dot product (``ops.linalg``): a sum starting at 0.0
     that adds the products in feature order, like the BLAS ``dgemv`` loop Spark calls.
+    ``components`` are the ``k`` columns of ``pc``: one list of ``features`` weights per output.
 
     Example
     -------
-    >>> Projection(np.array([[1.0, 0.0], [1.0, 2.0]])).row_function()([3.0, 4.0])
+    >>> Projection([[1.0, 1.0], [0.0, 2.0]], 2).row_function()([3.0, 4.0])
     [7.0, 8.0]
     """
 
-    def __init__(self, components: FloatArray) -> None:
+    def __init__(self, components: list[list[float]], num_features: int) -> None:
         self.components = components
+        self.num_features = num_features
 
     @property
     def input_size(self) -> int:
-        return int(self.components.shape[0])
+        return self.num_features
 
     @property
     def output_size(self) -> int:
-        return int(self.components.shape[1])
+        return len(self.components)
 
     def apply_batch(self, values: FloatArray) -> FloatArray:
         projected = np.empty((values.shape[0], self.output_size))
         with np.errstate(invalid="ignore", over="ignore"):
-            for j, component in enumerate(self.components.T):
+            for j, component in enumerate(self.components):
                 projected[:, j] = sequential_dot_batch(values, component)
         return projected
 
     def row_function(self) -> RowFunction:
-        components = self.components.T.tolist()
+        components = self.components
 
         def project(values: list[float]) -> list[float]:
             return [sequential_dot(values, component) for component in components]
@@ -58,19 +59,8 @@ class PcaOp(VectorMapOp):
 
     @classmethod
     def function_from(cls, attributes: Attributes) -> Projection:
-        tensor = attributes.get_tensor("principal_components")
-        if tensor.base not in ("double", "float") or len(tensor.dimensions) != 2:
-            raise BundleError(
-                f"{attributes.where}: pca 'principal_components' should be a 2-D double tensor, "
-                f"found {tensor.base} of shape {list(tensor.dimensions)}"
-            )
-        rows, cols = tensor.dimensions
-        values = np.asarray(tensor.values, dtype=np.float64).reshape(-1)
-        if rows < 0 or cols < 0 or values.size != rows * cols:
-            raise BundleError(
-                f"{attributes.where}: pca 'principal_components' has {values.size} values for "
-                f"shape [{rows}, {cols}]"
-            )
         # NOTE: MLeap stores Spark's DenseMatrix values as they are, column-major: the values of
-        # component j are values[j * rows:(j + 1) * rows], one per input feature.
-        return Projection(values.reshape(cols, rows).T.copy())
+        # component j are the j-th column of the (features, k) matrix.
+        pc = attributes.get_double_matrix("principal_components", column_major=True)
+        features, k = attributes.get_tensor("principal_components").dimensions
+        return Projection([[row[j] for row in pc] for j in range(k)], features)

@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations_with_replacement
 from math import comb
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError
+from snowleap.numeric import np
 from snowleap.ops.vector_map import (
     MAX_OUTPUT_WIDTH,
-    FloatArray,
     RowFunction,
     VectorFunction,
     VectorMapOp,
@@ -23,6 +21,9 @@ from snowleap.ops.vector_map import (
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray, IndexArray
+
+Step = tuple[int, int, int]
 
 
 def expansion_width(features: int, degree: int) -> int:
@@ -35,13 +36,28 @@ class ExpansionPlan:
     """How to compute every term from a lower one: ``term = parent * x[feature]``.
 
     Slot 0 holds the constant 1; term ``t`` of the output is slot ``t + 1``. ``levels`` groups
-    the steps by degree so a parent is always computed before its children; within a level the
-    steps are independent.
+    the steps (slot, parent slot, feature) by degree so a parent is always computed before its
+    children; within a level the steps are independent.
     """
 
     width: int
-    levels: tuple[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]], ...]
-    steps: tuple[tuple[int, int, int], ...]
+    levels: tuple[tuple[Step, ...], ...]
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for level in self.levels for step in level)
+
+    @cached_property
+    def batch_levels(self) -> tuple[tuple[IndexArray, IndexArray, IndexArray], ...]:
+        """Each level's targets, parents and features as index arrays, for the batch path."""
+        return tuple(
+            (
+                np.array([slot for slot, _, _ in level], dtype=np.intp),
+                np.array([parent for _, parent, _ in level], dtype=np.intp),
+                np.array([feature for _, _, feature in level], dtype=np.intp),
+            )
+            for level in self.levels
+        )
 
 
 def plan_expansion(features: int, degree: int) -> ExpansionPlan:
@@ -52,7 +68,6 @@ def plan_expansion(features: int, degree: int) -> ExpansionPlan:
     parent: ``term = parent * x[lowest]``.
     """
     levels = []
-    steps: list[tuple[int, int, int]] = []
     previous: dict[tuple[int, ...], int] = {(): 0}
     for order in range(1, degree + 1):
         current: dict[tuple[int, ...], int] = {}
@@ -61,16 +76,9 @@ def plan_expansion(features: int, degree: int) -> ExpansionPlan:
             slot = spark_position(term, degree) + 1
             current[term] = slot
             level.append((slot, previous[term[1:]], term[0]))
-        steps.extend(level)
-        levels.append(
-            (
-                np.array([slot for slot, _, _ in level], dtype=np.intp),
-                np.array([parent for _, parent, _ in level], dtype=np.intp),
-                np.array([feature for _, _, feature in level], dtype=np.intp),
-            )
-        )
+        levels.append(tuple(level))
         previous = current
-    return ExpansionPlan(expansion_width(features, degree), tuple(levels), tuple(steps))
+    return ExpansionPlan(expansion_width(features, degree), tuple(levels))
 
 
 def spark_position(term: tuple[int, ...], degree: int) -> int:
@@ -103,7 +111,7 @@ def expand_batch(plan: ExpansionPlan, values: FloatArray) -> FloatArray:
     slots = np.zeros((values.shape[0], plan.width + 1))
     slots[:, 0] = 1.0
     with np.errstate(invalid="ignore", over="ignore", under="ignore"):
-        for targets, parents, features in plan.levels:
+        for targets, parents, features in plan.batch_levels:
             parent = slots[:, parents]
             product = parent * values[:, features]
             # NOTE: Spark stops expanding once a partial product is 0 and leaves those terms at

@@ -10,18 +10,17 @@ first label: a missing index has no label.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError, InputError
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, STRING, Field, Frame, Op, Row, RowStep
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
-
-FloatArray = npt.NDArray[np.float64]
+    from snowleap.numeric import BoolArray, FloatArray, ObjectArray
 
 
 class LabelLookup:
@@ -29,16 +28,19 @@ class LabelLookup:
 
     def __init__(self, labels: tuple[str, ...]) -> None:
         self.labels = labels
-        self.array = np.array(labels, dtype=object)
 
-    def in_range(self, indices: FloatArray) -> npt.NDArray[np.bool_]:
+    @cached_property
+    def array(self) -> ObjectArray:
+        return np.array(self.labels, dtype=object)
+
+    def in_range(self, indices: FloatArray) -> BoolArray:
         # NOTE: truncation maps (-1, len) onto [0, len); NaN fails both comparisons.
-        result: npt.NDArray[np.bool_] = (indices > -1.0) & (indices < len(self.labels))
+        result: BoolArray = (indices > -1.0) & (indices < len(self.labels))
         return result
 
-    def labels_of(self, indices: FloatArray) -> npt.NDArray[np.object_]:
+    def labels_of(self, indices: FloatArray) -> ObjectArray:
         """Labels of indices already checked with ``in_range``."""
-        labels: npt.NDArray[np.object_] = self.array[np.trunc(indices).astype(np.int64)]
+        labels: ObjectArray = self.array[np.trunc(indices).astype(np.int64)]
         return labels
 
 
@@ -53,8 +55,16 @@ def _bad_index(op: str, column: str, index: float, count: int, row: int | None) 
 class ReverseStringIndexerOp(Op):
     op_name = "reverse_string_indexer"
 
-    def __init__(self, name: str, input_col: str, output_col: str, labels: tuple[str, ...]) -> None:
-        super().__init__(name, [Field(input_col, DOUBLE)], [Field(output_col, STRING)])
+    def __init__(
+        self,
+        name: str,
+        input_col: str,
+        output_col: str,
+        labels: tuple[str, ...],
+        *,
+        ports: NodeShape | None = None,
+    ) -> None:
+        super().__init__(name, [Field(input_col, DOUBLE)], [Field(output_col, STRING)], ports=ports)
         self.input_col = input_col
         self.output_col = output_col
         self.lookup = LabelLookup(labels)
@@ -74,6 +84,7 @@ class ReverseStringIndexerOp(Op):
             node.shape.standard_input(node.node_where),
             node.shape.output("output", node.node_where),
             tuple(attributes.get_string_list("labels")),
+            ports=node.shape,
         )
 
     def transform(self, frame: Frame) -> Frame:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from snowleap.errors import BundleError
-from snowleap.ops.vector_map import FloatArray, RowFunction, VectorFunction, VectorMapOp
+from snowleap.numeric import np
+from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
 
 class StandardScaling(VectorFunction):
@@ -20,21 +21,20 @@ class StandardScaling(VectorFunction):
 
     Example
     -------
-    >>> StandardScaling(np.array([1.0, 1.0]), np.array([2.0, 0.0])).row_function()([3.0, 5.0])
+    >>> StandardScaling([1.0, 1.0], [2.0, 0.0]).row_function()([3.0, 5.0])
     [1.0, 0.0]
     """
 
-    def __init__(self, mean: FloatArray | None, std: FloatArray | None) -> None:
+    def __init__(self, mean: list[float] | None, std: list[float] | None) -> None:
         reference = std if std is not None else mean
         if reference is None:
             raise ValueError("standard scaling needs a mean or a std")
         self.mean = mean
         self.std = std
         self.size = len(reference)
-        self.factors: FloatArray | None = None
+        self.factors: list[float] | None = None
         if std is not None:
-            with np.errstate(divide="ignore"):
-                self.factors = np.where(std != 0.0, 1.0 / std, 0.0)
+            self.factors = [1.0 / s if s != 0.0 else 0.0 for s in std]
 
     @property
     def input_size(self) -> int:
@@ -44,27 +44,38 @@ class StandardScaling(VectorFunction):
     def output_size(self) -> int:
         return self.size
 
+    @cached_property
+    def _arrays(self) -> tuple[FloatArray | None, FloatArray | None, FloatArray | None]:
+        """mean, factors and where the std is non-zero, as arrays (``None`` where absent)."""
+        mean = None if self.mean is None else np.asarray(self.mean, dtype=np.float64)
+        factors = None if self.factors is None else np.asarray(self.factors, dtype=np.float64)
+        kept = None if self.std is None else np.asarray(self.std, dtype=np.float64) != 0.0
+        return mean, factors, kept
+
     def apply_batch(self, values: FloatArray) -> FloatArray:
-        factors = self.factors
-        if self.mean is not None:
-            centred = values - self.mean
-            if factors is None:
-                return centred
-            # NOTE: a zero std gives 0 even for NaN or infinite input when centring (MLeap's rule).
-            return np.where(self.std != 0.0, centred * factors, 0.0)
-        assert factors is not None
-        return values * factors
+        mean, factors, kept = self._arrays
+        with np.errstate(invalid="ignore", over="ignore"):
+            if mean is not None:
+                centred = values - mean
+                if factors is None:
+                    return centred
+                # NOTE: a zero std gives 0 even for NaN or infinite input when centring (MLeap's
+                # rule).
+                assert kept is not None
+                return np.where(kept, centred * factors, 0.0)
+            assert factors is not None
+            return values * factors
 
     def row_function(self) -> RowFunction:
         if self.mean is None:
             assert self.factors is not None
-            factors = self.factors.tolist()
+            factors = self.factors
 
             def scale(values: list[float]) -> list[float]:
                 return [x * f for x, f in zip(values, factors, strict=True)]
 
             return scale
-        mean = self.mean.tolist()
+        mean = self.mean
         if self.factors is None:
 
             def centre(values: list[float]) -> list[float]:
@@ -72,7 +83,8 @@ class StandardScaling(VectorFunction):
 
             return centre
         assert self.std is not None
-        params = list(zip(mean, self.factors.tolist(), (self.std != 0.0).tolist(), strict=True))
+        kept = [s != 0.0 for s in self.std]
+        params = list(zip(mean, self.factors, kept, strict=True))
 
         def standardise(values: list[float]) -> list[float]:
             return [

@@ -12,12 +12,11 @@ the null); snowleap drops the row, as Spark's ``StringIndexerModel`` does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-
 from snowleap.errors import BundleError, InputError
+from snowleap.numeric import np
 from snowleap.ops.base import (
     DOUBLE,
     STRING,
@@ -33,14 +32,11 @@ from snowleap.ops.base import (
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+    from snowleap.numeric import AnyArray, BoolArray, FloatArray, ObjectArray
 
 _INVALID = -1.0
-# NOTE: a 0-d object array, so np.equal compares each element with None in C.
-_NULL = np.array(None, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -58,23 +54,28 @@ class LabelIndex:
 
     labels: tuple[str, ...]
     table: dict[str, float] = field(init=False, repr=False, compare=False)
-    _by_hash: _HashedLabels | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         table = {label: float(i) for i, label in enumerate(self.labels)}
         object.__setattr__(self, "table", table)
-        object.__setattr__(self, "_by_hash", _HashedLabels.of(table))
+
+    @cached_property
+    def _by_hash(self) -> _HashedLabels | None:
+        """The batch path's lookup table, built at the first batch."""
+        return _HashedLabels.of(self.table)
 
     @property
     def keep_index(self) -> float:
         """The index ``keep`` gives an invalid value: one past the last label."""
         return float(len(self.labels))
 
-    def index_batch(self, values: npt.NDArray[Any]) -> FloatArray:
+    def index_batch(self, values: AnyArray) -> FloatArray:
         """Index a column of strings (``None`` for null); invalid values get -1."""
-        if self._by_hash is not None:
-            return self._by_hash.lookup(values)
-        nulls: BoolArray = np.equal(values, _NULL)
+        by_hash = self._by_hash
+        if by_hash is not None:
+            return by_hash.lookup(values)
+        # NOTE: a 0-d object array, so np.equal compares each element with None in C.
+        nulls: BoolArray = np.equal(values, np.array(None, dtype=object))
         present = values[~nulls] if nulls.any() else values
         # NOTE: only the distinct values go through the dict; rows map via the inverse.
         distinct, inverse = np.unique(present, return_inverse=True)
@@ -99,8 +100,8 @@ class _HashedLabels:
     used when the labels' own hashes differ (otherwise ``of`` returns ``None``).
     """
 
-    hashes: npt.NDArray[np.int64]
-    labels: npt.NDArray[np.object_]
+    hashes: AnyArray
+    labels: ObjectArray
     indices: FloatArray
 
     @staticmethod
@@ -114,7 +115,7 @@ class _HashedLabels:
         indices = np.array(list(table.values()), dtype=np.float64)
         return _HashedLabels(hashes[order], labels[order], indices[order])
 
-    def lookup(self, values: npt.NDArray[Any]) -> FloatArray:
+    def lookup(self, values: AnyArray) -> FloatArray:
         # NOTE: ``map(hash, ...)`` runs in C; numpy sorts object arrays by calling Python's
         # comparisons, about four times slower on the airbnb columns.
         if values.dtype != object:
@@ -143,11 +144,14 @@ class StringIndexerOp(Op):
         columns: list[tuple[str, str]],
         indexes: list[LabelIndex],
         handle_invalid: HandleInvalid,
+        *,
+        ports: NodeShape | None = None,
     ) -> None:
         super().__init__(
             name,
             [Field(source, STRING) for source, _ in columns],
             [Field(target, DOUBLE) for _, target in columns],
+            ports=ports,
         )
         self.columns = columns
         self.indexes = indexes
@@ -176,6 +180,7 @@ class StringIndexerOp(Op):
             list(zip(sources, targets, strict=True)),
             [LabelIndex(tuple(labels)) for labels in label_lists],
             read_handle_invalid(attributes, cls.op_name),
+            ports=node.shape,
         )
 
     def transform(self, frame: Frame) -> Frame:

@@ -20,18 +20,16 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import numpy.typing as npt
-
-from snowleap.bundle.values import DataShape
-from snowleap.errors import BundleError, InputError
+from snowleap.errors import BundleError
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
-from snowleap.ops.vectors import reader_of, width_error
+from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
-
-FloatArray = npt.NDArray[np.float64]
+    from snowleap.bundle.values import DataShape
+    from snowleap.numeric import FloatArray
 
 
 @dataclass(frozen=True)
@@ -52,15 +50,12 @@ class AssemblerInput:
             return values.reshape(-1, 1)
         if values.ndim == 2 and self.kind != "scalar":
             if self.width is not None and values.shape[1] != self.width:
-                raise self.width_error(values.shape[1], reader)
+                raise width_error(self.column, values.shape[1], self.width, reader)
             return values
-        raise InputError(
-            f"column {self.column!r}: vector_assembler expects a {self.kind}, got an array of "
-            f"shape {values.shape}"
+        expected = {"scalar": SCALARS, "vector": VECTORS}
+        raise shape_error(
+            self.column, values.shape, expected.get(self.kind, "scalars or vectors"), reader
         )
-
-    def width_error(self, width: int, reader: str) -> InputError:
-        return width_error(self.column, width, f"vector_assembler expects {self.width}", reader)
 
 
 def _input_from_shape(column: str, shape: DataShape, where: str) -> AssemblerInput:
@@ -78,13 +73,21 @@ def _input_from_shape(column: str, shape: DataShape, where: str) -> AssemblerInp
 class VectorAssemblerOp(Op):
     op_name = "vector_assembler"
 
-    def __init__(self, name: str, inputs: list[AssemblerInput], output_col: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        inputs: list[AssemblerInput],
+        output_col: str,
+        *,
+        ports: NodeShape | None = None,
+    ) -> None:
         widths = [1 if i.kind == "scalar" else i.width for i in inputs]
         size = None if None in widths else sum(w for w in widths if w is not None)
         super().__init__(
             name,
             [Field(i.column, i.column_type) for i in inputs],
             [Field(output_col, vector(size))],
+            ports=ports,
         )
         self.assembled = inputs
         self.output_col = output_col
@@ -109,7 +112,8 @@ class VectorAssemblerOp(Op):
             inputs = [AssemblerInput(column, "any") for column in columns]
         if not inputs:
             raise BundleError(f"{node.node_where}: vector_assembler has no inputs")
-        return cls(node.name, inputs, node.shape.output("output", node.node_where))
+        output = node.shape.output("output", node.node_where)
+        return cls(node.name, inputs, output, ports=node.shape)
 
     def transform(self, frame: Frame) -> Frame:
         reader = reader_of(self)
@@ -141,7 +145,7 @@ class VectorAssemblerOp(Op):
                     assembled.append(value)
                 else:
                     if spec.width is not None and len(value) != spec.width:
-                        raise spec.width_error(len(value), reader)
+                        raise width_error(spec.column, len(value), spec.width, reader)
                     assembled += value
             row[target] = assembled
 

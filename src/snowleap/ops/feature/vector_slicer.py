@@ -11,16 +11,11 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from snowleap.errors import BundleError
-from snowleap.ops.vector_map import (
-    FloatArray,
-    RowFunction,
-    VectorFunction,
-    VectorMapOp,
-    optional_size,
-)
+from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp, optional_size
 
 if TYPE_CHECKING:
     from snowleap.bundle.values import Attributes
+    from snowleap.numeric import FloatArray
 
 
 class VectorSlice(VectorFunction):

@@ -1,1 +1,2 @@
-"""Regression models."""
+"""Regression ops, over the shared features -> prediction plumbing (``regressor``; tree
+regressors also share ``tree_regressor``)."""

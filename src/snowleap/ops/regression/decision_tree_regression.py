@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from snowleap.ops.regression.regressor import RegressorOp
+from snowleap.ops.regression.tree_regressor import TreeRegressor
 from snowleap.ops.tree.loading import num_features_of, read_single_tree
-from snowleap.ops.tree.regressor import FloatArray, TreeRegressor, TreeRegressorOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
 
 class DecisionTreeRegression(TreeRegressor):
@@ -28,7 +30,7 @@ class DecisionTreeRegression(TreeRegressor):
         return predict
 
 
-class DecisionTreeRegressionOp(TreeRegressorOp):
+class DecisionTreeRegressionOp(RegressorOp):
     op_name = "decision_tree_regression"
 
     @classmethod

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
-from snowleap.ops.tree.ensemble import FlatEnsemble
+from snowleap.ops.regression.regressor import RegressorOp
+from snowleap.ops.regression.tree_regressor import TreeRegressor
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
-from snowleap.ops.tree.regressor import FloatArray, TreeRegressor, TreeRegressorOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
+    from snowleap.ops.tree.ensemble import FlatEnsemble
 
 
 class GBTRegression(TreeRegressor):
@@ -28,11 +28,10 @@ class GBTRegression(TreeRegressor):
     ) -> None:
         super().__init__(ensemble, num_features)
         self.weights = weights
-        self._weight_array = np.asarray(weights, dtype=np.float64)
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
         # NOTE: the weighted sum is the dot product of the trees' values with the weights.
-        return sequential_dot_batch(self.leaf_values_batch(features), self._weight_array)
+        return sequential_dot_batch(self.leaf_values_batch(features), self.weights)
 
     def predict_row_function(self) -> Callable[[list[float]], float]:
         leaves = self.leaf_values_row_function()
@@ -44,7 +43,7 @@ class GBTRegression(TreeRegressor):
         return predict
 
 
-class GBTRegressionOp(TreeRegressorOp):
+class GBTRegressionOp(RegressorOp):
     op_name = "gbt_regression"
 
     @classmethod

@@ -7,82 +7,51 @@ identical numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
-from snowleap.errors import InputError
-from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
-from snowleap.ops.vectors import reader_of, width_error
+from snowleap.ops.regression.regressor import Regressor, RegressorOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
 
+class LinearRegression(Regressor):
+    """``x . coefficients + intercept``: the products summed feature by feature from 0, then
+    the intercept added, as MLeap's ``BLAS.dot(features, coefficients) + intercept``.
 
-@dataclass(frozen=True)
-class LinearPrediction:
-    coefficients: FloatArray
-    intercept: float
+    Example
+    -------
+    >>> LinearRegression([2.0, -1.0], 0.5).predict_row_function()([3.0, 4.0])
+    2.5
+    """
+
+    def __init__(self, coefficients: list[float], intercept: float) -> None:
+        super().__init__(len(coefficients))
+        self.coefficients = coefficients
+        self.intercept = intercept
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
         return sequential_dot_batch(features, self.coefficients) + self.intercept
 
+    def predict_row_function(self) -> Callable[[list[float]], float]:
+        coefficients, intercept = self.coefficients, self.intercept
 
-class LinearRegressionOp(Op):
+        def predict(x: list[float]) -> float:
+            return sequential_dot(x, coefficients) + intercept
+
+        return predict
+
+
+class LinearRegressionOp(RegressorOp):
     op_name = "linear_regression"
-
-    def __init__(
-        self, name: str, features_col: str, prediction_col: str, model: LinearPrediction
-    ) -> None:
-        size = len(model.coefficients)
-        super().__init__(name, [Field(features_col, vector(size))], [Field(prediction_col, DOUBLE)])
-        self.features_col = features_col
-        self.prediction_col = prediction_col
-        self.model = model
 
     @classmethod
     def from_bundle(cls, node: NodeContext) -> LinearRegressionOp:
         attributes = node.attributes
-        return cls(
-            node.name,
-            node.shape.input("features", node.node_where),
-            node.shape.output("prediction", node.node_where),
-            LinearPrediction(
-                coefficients=attributes.get_double_vector("coefficients"),
-                intercept=attributes.get_double("intercept"),
-            ),
+        model = LinearRegression(
+            attributes.get_double_vector("coefficients"), attributes.get_double("intercept")
         )
-
-    def _width_error(self, width: int) -> InputError:
-        expected = f"linear_regression expects {len(self.model.coefficients)}"
-        return width_error(
-            self.features_col, width, expected, reader_of(self), noun="features have"
-        )
-
-    def transform(self, frame: Frame) -> Frame:
-        features = frame[self.features_col]
-        expected = len(self.model.coefficients)
-        if features.ndim != 2 or features.shape[1] != expected:
-            width = features.shape[1] if features.ndim == 2 else 1
-            raise self._width_error(width)
-        frame[self.prediction_col] = self.model.predict_batch(features)
-        return frame
-
-    def row_step(self) -> RowStep:
-        source, target = self.features_col, self.prediction_col
-        coefficients = self.model.coefficients.tolist()
-        intercept = self.model.intercept
-        expected = len(coefficients)
-
-        def predict(row: Row) -> None:
-            features = row[source]
-            if len(features) != expected:
-                raise self._width_error(len(features))
-            row[target] = sequential_dot(features, coefficients) + intercept
-
-        return predict
+        return cls.wired(node, model)

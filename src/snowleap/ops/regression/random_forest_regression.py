@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
+from snowleap.ops.regression.regressor import RegressorOp
+from snowleap.ops.regression.tree_regressor import TreeRegressor
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
-from snowleap.ops.tree.regressor import FloatArray, TreeRegressor, TreeRegressorOp
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
 
 class RandomForestRegression(TreeRegressor):
@@ -33,7 +35,7 @@ class RandomForestRegression(TreeRegressor):
         return predict
 
 
-class RandomForestRegressionOp(TreeRegressorOp):
+class RandomForestRegressionOp(RegressorOp):
     op_name = "random_forest_regression"
 
     @classmethod

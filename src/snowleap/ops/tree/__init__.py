@@ -1,1 +1,3 @@
-"""Decision trees and tree ensembles as flat arrays, shared by classifiers and regressors."""
+"""What every tree model shares, and no op: a tree's structure (``structure``), reading trees
+from a bundle (``loading``) and walking them for batches and rows (``ensemble``). The tree ops
+live with their families (``classification/``, ``regression/``)."""

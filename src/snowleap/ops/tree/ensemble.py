@@ -24,23 +24,25 @@ set membership and the node kind at each visit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Literal
 
 from snowleap.errors import BundleError
-from snowleap.ops.tree.structure import DecisionTree
+from snowleap.numeric import np
 
-FloatArray = npt.NDArray[np.float64]
-IndexArray = npt.NDArray[np.intp]
+if TYPE_CHECKING:
+    from snowleap.numeric import BoolArray, FloatArray, IndexArray
+    from snowleap.ops.tree.structure import DecisionTree
+
 RowWalker = Callable[[list[float]], list[Any]]
 LeafOutput = Callable[[tuple[float, ...]], Any]
+#: The row path's two ways through categorical splits (``FlatEnsemble.row_walker``).
+CategoryWalk = Literal["tests_up_front", "tests_where_met"]
+CATEGORY_WALKS: tuple[CategoryWalk, ...] = ("tests_up_front", "tests_where_met")
 
 # NOTE: (row, tree) pairs routed at once: a level's temporaries (a few arrays of this many
 # 8-byte values) fit in a core's L2 cache. Measured on the airbnb forest (20 trees): blocks of
 # 1k to 2k rows were fastest; 100k rows at once 2.5 times slower.
-_BLOCK_ELEMENTS = 1 << 15
+BLOCK_ELEMENTS = 1 << 15
 # NOTE: bounds the memory of the categorical table (one byte per categorical node and code).
 MAX_CATEGORY_TABLE = 1 << 26
 
@@ -128,7 +130,7 @@ class FlatEnsemble:
         # NOTE: flattened, so a categorical node's answer for a code is one gather at
         # ``category_base[node] + code``.
         self.category_base: IndexArray = slot_of * (unseen + 1)
-        self.goes_left: npt.NDArray[np.bool_] = table.ravel()
+        self.goes_left: BoolArray = table.ravel()
 
     @property
     def num_trees(self) -> int:
@@ -152,7 +154,7 @@ class FlatEnsemble:
         # NOTE: rows are routed a block at a time: the (rows, trees) temporaries of one level
         # then stay in the CPU cache, which makes the whole walk about 2.5 times faster than
         # one pass over a large batch. Still no Python work per row.
-        step = max(1, _BLOCK_ELEMENTS // trees)
+        step = max(1, BLOCK_ELEMENTS // trees)
         for start in range(0, rows, step):
             stop = min(rows, start + step)
             block = stop - start
@@ -200,16 +202,26 @@ class FlatEnsemble:
             table[index] = output
         return table
 
-    def row_walker(self, leaf_output: LeafOutput) -> RowWalker:
+    def row_walker(self, leaf_output: LeafOutput, walk: CategoryWalk | None = None) -> RowWalker:
         """A function giving, for one row's feature list, each tree's ``leaf_output(values)``.
 
         The outputs are built once here, so the row path shares them with ``leaf_table``.
+        ``walk`` forces one of ``CATEGORY_WALKS`` (tests do, to check both); by default the
+        faster one for this ensemble is chosen.
         """
         tests: dict[CategoryTest, int] = {}
         for tree in self.trees:
             for feature, categories in zip(tree.feature, tree.categories, strict=True):
                 if categories is not None:
                     tests.setdefault(_category_test(feature, categories), len(tests))
+        if walk is None:
+            walk = self._faster_walk(len(tests))
+        if walk == "tests_where_met":
+            return _mixed_walker(tuple(_nested(tree, leaf_output, None) for tree in self.trees))
+        roots = tuple(_nested(tree, leaf_output, tests) for tree in self.trees)
+        return _walker(roots, tuple(tests))
+
+    def _faster_walk(self, test_count: int) -> CategoryWalk:
         # NOTE: evaluating every test up front pays when a row meets more categorical nodes
         # than there are tests; else testing membership where a categorical node is met is
         # faster. Measured per walk: airbnb forest (21 tests, about 36 categorical visits)
@@ -218,10 +230,7 @@ class FlatEnsemble:
         internal = sum(tree.size - len(tree.leaf_indices()) for tree in self.trees)
         visits = sum(tree.depth for tree in self.trees)
         categorical_visits = visits * int(self.is_categorical.sum()) / max(1, internal)
-        if categorical_visits < len(tests):
-            return _mixed_walker(tuple(_nested(tree, leaf_output, None) for tree in self.trees))
-        roots = tuple(_nested(tree, leaf_output, tests) for tree in self.trees)
-        return _walker(roots, tuple(tests))
+        return "tests_where_met" if categorical_visits < test_count else "tests_up_front"
 
 
 CategoryTest = tuple[int, frozenset[float]]

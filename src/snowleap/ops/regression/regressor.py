@@ -1,4 +1,5 @@
-"""Frame plumbing shared by the tree regressors: port ``features`` in, ``prediction`` out."""
+"""What every regressor shares: the math's interface, and the frame plumbing (port ``features``
+in, ``prediction`` out) that mirrors MLeap's regression transformers."""
 
 from __future__ import annotations
 
@@ -6,36 +7,21 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
-import numpy as np
-import numpy.typing as npt
-
+from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
-from snowleap.ops.tree.ensemble import FlatEnsemble
 from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
 
 if TYPE_CHECKING:
+    from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.numeric import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
 
+class Regressor(ABC):
+    """The math of a regression model: one prediction per row of ``num_features`` features."""
 
-class TreeRegressor(ABC):
-    """The math of a tree regressor: its trees' leaf values combined into one prediction."""
-
-    def __init__(self, ensemble: FlatEnsemble, num_features: int) -> None:
-        for tree in ensemble.trees:
-            # NOTE: MLeap predicts ``values(0)``; regression trees write exactly one value.
-            tree.check_leaf_width(1, "prediction value")
-        self.ensemble = ensemble
+    def __init__(self, num_features: int) -> None:
         self.num_features = num_features
-        self.leaf_value = ensemble.leaf_table(_prediction)
-
-    def leaf_values_batch(self, features: FloatArray) -> FloatArray:
-        """The leaf value each row reaches in each tree, of shape (rows, trees)."""
-        return self.leaf_value.take(self.ensemble.leaf_nodes(features))
-
-    def leaf_values_row_function(self) -> Callable[[list[float]], list[Any]]:
-        return self.ensemble.row_walker(_prediction)
 
     @abstractmethod
     def predict_batch(self, features: FloatArray) -> FloatArray:
@@ -45,34 +31,46 @@ class TreeRegressor(ABC):
     def predict_row_function(self) -> Callable[[list[float]], float]:
         """A function from one row's features to its prediction, prepared once."""
 
+    def describe(self) -> dict[str, Any]:
+        """What ``snowleap inspect`` shows of the model beyond its ports."""
+        return {}
 
-def _prediction(values: tuple[float, ...]) -> float:
-    return values[0]
 
+class RegressorOp(Op):
+    """Frame plumbing of every regressor: the node's ``features`` vector in, ``prediction`` out."""
 
-class TreeRegressorOp(Op):
-    def __init__(self, name: str, features_col: str, prediction_col: str, model: TreeRegressor):
+    def __init__(
+        self,
+        name: str,
+        features_col: str,
+        prediction_col: str,
+        model: Regressor,
+        *,
+        ports: NodeShape | None = None,
+    ) -> None:
         super().__init__(
             name,
             [Field(features_col, vector(model.num_features))],
             [Field(prediction_col, DOUBLE)],
+            ports=ports,
         )
         self.features_col = features_col
         self.prediction_col = prediction_col
         self.model = model
 
     @classmethod
-    def wired(cls, node: NodeContext, model: TreeRegressor) -> Self:
+    def wired(cls, node: NodeContext, model: Regressor) -> Self:
         """The op for ``node``'s sockets (MLeap's port names), scoring with ``model``."""
         return cls(
             node.name,
             node.shape.input("features", node.node_where),
             node.shape.output("prediction", node.node_where),
             model,
+            ports=node.shape,
         )
 
     def transform(self, frame: Frame) -> Frame:
-        # NOTE: an infinite leaf times a zero weight gives NaN silently, as on the JVM.
+        # NOTE: an infinite value times a zero weight gives NaN silently, as on the JVM.
         with np.errstate(all="ignore"):
             width = self.model.num_features
             features = vector_column(frame, self.features_col, width, reader_of(self))
@@ -91,6 +89,4 @@ class TreeRegressorOp(Op):
         return score
 
     def describe(self) -> dict[str, Any]:
-        described = super().describe()
-        described["num_trees"] = self.model.ensemble.num_trees
-        return described
+        return {**super().describe(), **self.model.describe()}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from snowleap.errors import InputError
-from snowleap.frame import row_converter, row_ready_type, to_column, to_frame
+from snowleap.input_conversion import row_converter, row_ready_type, to_column, to_frame
 from snowleap.ops.base import DOUBLE, STRING, ColumnType, Field, vector
 
 X = Field("x", DOUBLE)

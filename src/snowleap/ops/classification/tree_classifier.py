@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from typing import TYPE_CHECKING
 
-from snowleap.ops.classification.probabilistic import FloatArray, NormalizedProbabilities
-from snowleap.ops.tree.ensemble import FlatEnsemble, RowWalker
+from snowleap.ops.classification.probabilistic import NormalizedProbabilities
+
+if TYPE_CHECKING:
+    from snowleap.numeric import FloatArray
+    from snowleap.ops.tree.ensemble import FlatEnsemble, RowWalker
 
 
 class TreeClassifier(NormalizedProbabilities):

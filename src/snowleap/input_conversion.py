@@ -1,36 +1,44 @@
-"""Turning caller data into frame columns and row values of the declared input types.
+"""Turning caller data into frame columns (``transform``) and row values (``transform_row``) of
+the model's declared input types.
 
 Both paths convert the same way: a missing number (``None``) becomes NaN, strings stay ``str`` or
 ``None``, vectors become float64 (2-D arrays for batches, lists of floats for rows) of the width
-the model expects. Anything else raises ``InputError`` naming the column (and row).
+the model expects. Anything else raises ``InputError`` naming the column (and row). The row
+converters never import numpy; a numpy scalar is still accepted when numpy is loaded.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from snowleap.errors import InputError
-from snowleap.ops.base import ColumnType, Field, Frame
+from snowleap.numeric import np, numpy_if_imported
+from snowleap.ops.base import Field, Frame
+from snowleap.ops.vectors import VECTORS, shape_error, width_error
+
+if TYPE_CHECKING:
+    from snowleap.numeric import AnyArray, FloatArray, ObjectArray
 
 RowConverter = Callable[[Any], Any]
 
-_NUMERIC_DTYPES = {
-    "double": np.float64,
-    "float": np.float64,
-    "long": np.int64,
-    "int": np.int64,
-    "short": np.int64,
-    "byte": np.int64,
-    "boolean": np.bool_,
-}
+
+@cache
+def _numeric_dtypes() -> dict[str, Any]:
+    return {
+        "double": np.float64,
+        "float": np.float64,
+        "long": np.int64,
+        "int": np.int64,
+        "short": np.int64,
+        "byte": np.int64,
+        "boolean": np.bool_,
+    }
 
 
-def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
+def to_column(values: Any, field: Field) -> AnyArray:
     """One input column for ``transform``, converted to the field's type."""
     ctype = field.type
     if ctype.shape == "vector":
@@ -39,9 +47,7 @@ def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
         return _string_column(values, field.name)
     array = np.asarray(values) if not isinstance(values, np.ndarray) else values
     if array.ndim != 1:
-        raise InputError(
-            f"column {field.name!r}: expected a 1-D column of {ctype}, got shape {array.shape}"
-        )
+        raise shape_error(field.name, array.shape, f"a 1-D column of {ctype}")
     if ctype.base in ("double", "float"):
         if array.dtype.kind in "fiub":
             return array.astype(np.float64, copy=False)
@@ -57,7 +63,7 @@ def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
             except OverflowError:
                 pass  # NOTE: an int beyond float range; the loop below names its row
         return np.array([_number(v, field.name, i) for i, v in enumerate(array)], dtype=np.float64)
-    dtype = _NUMERIC_DTYPES.get(ctype.base)
+    dtype = _numeric_dtypes().get(ctype.base)
     if dtype is None:
         raise InputError(f"column {field.name!r}: unsupported input type {ctype}")
     try:
@@ -66,16 +72,25 @@ def to_column(values: Any, field: Field) -> npt.NDArray[Any]:
         raise InputError(f"column {field.name!r}: cannot read values as {ctype} ({exc})") from None
 
 
-# NOTE: booleans count as 1.0 and 0.0, as MLeap casts a boolean column to a double input.
-_NUMBER_TYPES = (int, float, np.integer, np.floating, np.bool_)
+def _is_numpy_number(value: Any, *, integral: bool = False) -> bool:
+    """Whether ``value`` is a numpy scalar number (integral: an integer), without importing
+    numpy: a numpy scalar can only exist once numpy is loaded."""
+    numpy = numpy_if_imported()
+    if numpy is None:
+        return False
+    kinds = (numpy.integer,) if integral else (numpy.integer, numpy.floating, numpy.bool_)
+    return isinstance(value, kinds)
 
 
 def _number(value: Any, column: str, row: int | None) -> float:
-    """A value of a double input as a float: None is NaN; anything but a number is an error."""
+    """A value of a double input as a float: None is NaN; anything but a number is an error.
+
+    NOTE: booleans count as 1.0 and 0.0, as MLeap casts a boolean column to a double input.
+    """
     where = f"column {column!r}" if row is None else f"column {column!r}, row {row}"
     if value is None:
         return math.nan
-    if isinstance(value, _NUMBER_TYPES):
+    if isinstance(value, (int, float)) or _is_numpy_number(value):
         try:
             return float(value)
         except OverflowError:
@@ -86,12 +101,10 @@ def _number(value: Any, column: str, row: int | None) -> float:
 _NUMBER_OR_NONE = {float, int, type(None)}
 
 
-def _string_column(values: Any, column: str) -> npt.NDArray[np.object_]:
+def _string_column(values: Any, column: str) -> ObjectArray:
     array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
     if array.ndim != 1:
-        raise InputError(
-            f"column {column!r}: expected a 1-D column of strings, got shape {array.shape}"
-        )
+        raise shape_error(column, array.shape, "a 1-D column of strings")
     if array.dtype.kind == "U":
         return array.astype(object)
     if array.dtype != object:
@@ -109,21 +122,16 @@ def _string_column(values: Any, column: str) -> npt.NDArray[np.object_]:
 _STRING_OR_NONE = {str, type(None)}
 
 
-def _vector_column(values: Any, field: Field) -> npt.NDArray[np.float64]:
+def _vector_column(values: Any, field: Field) -> FloatArray:
     try:
-        array = np.asarray(values, dtype=np.float64)
+        array: FloatArray = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise InputError(f"column {field.name!r}: expected vectors of numbers ({exc})") from None
     if array.ndim != 2:
-        raise InputError(
-            f"column {field.name!r}: expected a 2-D array (rows, {field.type.size}), got shape "
-            f"{array.shape}"
-        )
+        raise shape_error(field.name, array.shape, VECTORS)
     size = field.type.size
     if size is not None and array.shape[1] != size:
-        raise InputError(
-            f"column {field.name!r}: vectors have width {array.shape[1]}, the model expects {size}"
-        )
+        raise width_error(field.name, array.shape[1], size)
     return array
 
 
@@ -183,9 +191,7 @@ def row_converter(field: Field) -> RowConverter:
                     f"column {name!r}: expected a vector of numbers, got {value!r}"
                 ) from None
             if size is not None and len(converted) != size:
-                raise InputError(
-                    f"column {name!r}: vector has width {len(converted)}, the model expects {size}"
-                )
+                raise width_error(name, len(converted), size)
             return converted
 
         return vector_value
@@ -207,12 +213,8 @@ def row_converter(field: Field) -> RowConverter:
         return double_value
 
     def integral_value(value: Any) -> Any:
-        if isinstance(value, (int, np.integer)) or value is None:
+        if isinstance(value, int) or value is None or _is_numpy_number(value, integral=True):
             return value
         raise InputError(f"column {name!r}: expected an integer, got {value!r}")
 
     return integral_value
-
-
-def describe_type(ctype: ColumnType) -> str:
-    return str(ctype)

@@ -1,0 +1,73 @@
+"""Small bundles and zips for the archive and reader tests: a pipeline scaling ``x`` into ``y``,
+zipped the way MLeap zips it or as hand-made entries."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import snowleap
+from tests.conftest import double_tensor, write_bundle_json, write_node
+
+SCALER = {"mean": double_tensor([1.0, 10.0]), "std": double_tensor([2.0, 4.0])}
+
+
+def scaler_bundle(folder: Path, attributes: dict[str, object] | None = None) -> Path:
+    """A two-node bundle: a pipeline whose one child scales ``x`` into ``y``."""
+    write_bundle_json(folder)
+    write_node(
+        folder / "root",
+        "pipeline",
+        "pipeline",
+        {"nodes": {"type": "list", "string": ["scaler"]}},
+        {},
+        {},
+    )
+    write_node(
+        folder / "root" / "scaler.node",
+        "scaler",
+        "standard_scaler",
+        SCALER if attributes is None else attributes,
+        {"input": "x"},
+        {"output": "y"},
+    )
+    return folder
+
+
+def zip_bytes(folder: Path, wrap: str = "") -> bytes:
+    """The folder zipped the way MLeap does (``bundle.json`` at the top), or inside ``wrap/``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, wrap + path.relative_to(folder).as_posix())
+    return out.getvalue()
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def entries_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def assert_scales(model: snowleap.Model) -> None:
+    # (3 - 1) / 2 = 1, (2 - 10) / 4 = -2
+    assert model.transform({"x": np.array([[3.0, 2.0]])})["y"].tolist() == [[1.0, -2.0]]
+    assert model.transform_row({"x": [3.0, 2.0]}) == {"x": [3.0, 2.0], "y": [1.0, -2.0]}
+
+
+def bundle_error(match: str) -> Any:
+    return pytest.raises(snowleap.BundleError, match=match)
