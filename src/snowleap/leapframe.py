@@ -17,16 +17,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import Any, TypeAlias
 
 from snowleap.errors import InputError
 from snowleap.leapframe_values import BASIC_NAMES, FieldType, decode_value, is_int, json_kind
+from snowleap.numeric import AnyArray, np
 from snowleap.ops.base import ColumnType
 
-Column = list[Any] | npt.NDArray[Any]
+# NOTE: numpy is imported at the first frame read or written (snowleap.numeric), not with this
+# module: the function imports it for /transform, and its /score requests never touch numpy here.
+Column: TypeAlias = "list[Any] | AnyArray"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ import io
 import json
 import logging
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from tests.conftest import SHARED
 from tests.handler.conftest import (
     BUCKET,
     KEY,
+    ROOT,
     FakeLambdaContext,
     S3Bucket,
     ServiceFactory,
@@ -329,3 +333,16 @@ def test_an_answer_too_large_for_a_lambda_response_is_a_413_saying_to_pick_field
     # AND with only the prediction every row is answered
     status, body = post(lambda_context, "/transform", frame, {"fields": "price_prediction"})
     assert status == 200 and len(body["rows"]) == 8000
+
+
+def test_the_row_routes_leave_numpy_out_of_the_handlers_import() -> None:
+    # NOTE: house rule (snowleap.numeric): numpy is imported at the first batch, not with the
+    #   function; /transform and /invocations score batches, /score on a session model does not.
+    code = "import sys; import app; print('numpy' in sys.modules)"
+    env = {**os.environ, "POWERTOOLS_METRICS_NAMESPACE": "snowleap"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT / "handler", env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"

@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from snowleap.errors import InputError
 from snowleap.input_rows import InputRows, RejectedRow
 from snowleap.leapframe import write_leapframe
 from snowleap.model import Model
+from snowleap.numeric import np
 from snowleap.ops.base import ColumnType, Frame
 
 SKIPPED = "the model skipped this row (one of its ops drops invalid rows: handle_invalid 'skip')"
