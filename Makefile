@@ -36,7 +36,7 @@ lint: $(STAMP) ## ruff (lint and formatting)
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint typecheck template-lint $(LAYER_ZIP_X86) ## Lint, type-check and run the whole test suite
+test: $(STAMP) lint typecheck template-lint rie ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
 SPARK_STAMP := $(VENV)/.spark-installed
@@ -93,7 +93,7 @@ bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bun
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
 	$(PY) -m benchmarks.numpy_rule
 
-bench: $(BENCH_STAMP) $(JARS_STAMP) bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
+bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 .PHONY: protobuf-fixtures
@@ -101,7 +101,7 @@ protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles wit
 	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) $(SAM_VENV) $(VENV313) .mypy_cache .ruff_cache .pytest_cache layers/build
+	rm -rf $(VENV) $(SAM_VENV) $(VENV313) .mypy_cache .ruff_cache .pytest_cache layers/build build $(TOOLS)
 
 # --- Lambda: template checks, layer, local runs -------------------------------------------
 $(SAM_VENV)/.installed:
@@ -130,6 +130,30 @@ serve: $(STAMP) ## Serve the API on http://127.0.0.1:$(PORT) (API Gateway events
 
 demo: $(STAMP) ## Local S3 (moto) + local API + real Snowplow sessions: prints scores, stops all
 	bash handler/demo.sh
+
+# --- The function under the Lambda Runtime Interface Emulator (sam local without Docker) -------
+TOOLS := .tools
+RIE := $(TOOLS)/aws-lambda-rie
+RIE_MODULE := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+LAMBDA_RUNTIME := $(TOOLS)/lambda-python3.13
+RUNTIME_STAMP := $(LAMBDA_RUNTIME)/.installed
+
+$(RIE):
+	GOBIN=$(CURDIR)/$(TOOLS) GOFLAGS=-mod=mod go install $(RIE_MODULE)@$(RIE_VERSION)
+
+$(RUNTIME_STAMP): layers/lambda_runtime.py layers/runtime-interface.txt layers/runtime-sdk.txt
+	$(PYTHON) layers/lambda_runtime.py $(LAMBDA_RUNTIME)
+	touch $@
+
+.PHONY: rie invoke-rie serve-rie
+rie: $(RIE) $(RUNTIME_STAMP) $(LAYER_ZIP_X86) ## Install the emulator (Go) and the runtime's packages (pip), build the layer
+
+invoke-rie: $(STAMP) rie ## Invoke the function under the emulator with EVENT, as Lambda lays it out
+	$(PY) handler/rie.py invoke $(EVENT)
+
+serve-rie: $(STAMP) rie ## Serve the API on http://127.0.0.1:$(PORT), each request through the emulator
+	$(PY) handler/rie.py serve --port $(PORT)
 
 # `make data` / `make train`: the default model from synthetic Snowplow events (README, "Training")
 SESSIONS ?= 100000

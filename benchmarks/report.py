@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.lambda_report import lambda_lines
 from benchmarks.settings import REPO_ROOT, RESULTS_DIR
 
 README = REPO_ROOT / "README.md"
@@ -229,6 +230,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines += ["ONNX conversion: " + "; ".join(notes) + ".", ""]
     lines += [*cold_start_table(results.get("cold_start", {})), ""]
     lines += [*serving_lines(results), ""]
+    lines += [*lambda_lines(results), ""]
     lines += [*goal_lines(results.get("goals", [])), ""]
     return "\n".join(lines)
 

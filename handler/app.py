@@ -5,6 +5,16 @@ events, for a session model), ``POST /transform`` (MLeap LeapFrame JSON) and ``P
 (MLflow's scoring-server JSON) for any model, ``GET /model``, ``GET /health``. An EventBridge
 scheduled event or ``{"warmup": true}`` loads or refreshes the model and returns at once.
 Everything the function does lives in ``snowleap.serving``.
+
+Tracing: with the template's ``Tracing: Active`` Lambda itself records each invocation's segment
+in X-Ray, no SDK needed. The X-Ray SDK (which Powertools' ``Tracer`` imports, and botocore with
+it: about 40% of a cold start) is loaded only when ``TRACE_SUBSEGMENTS=true`` asks for
+subsegments (the handler's and each route's, responses left out).
+
+SnapStart (template parameter ``SnapStart``): the model is loaded before the snapshot, and after a
+restore the service draws a salt of its own, reseeds ``random``, opens a new S3 client and checks
+for a newer model (``ScoringService.restored``); the runtime calls the hooks registered here with
+``snapshot_restore_py``.
 """
 
 from __future__ import annotations
@@ -13,12 +23,12 @@ import base64
 import binascii
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import (
     APIGatewayHttpResolver,
     APIGatewayRestResolver,
@@ -29,6 +39,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
 
 from snowleap.serving import (
     ModelUnavailableError,
@@ -45,8 +58,20 @@ CORRELATION_ID_PATH = "requestContext.requestId || id"
 # NOTE: Lambda's limit on a synchronous response (6 MiB), less room for the status and headers.
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 16 * 1024
 
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def subsegment_tracer(environ: Mapping[str, str]) -> Tracer | None:
+    """Powertools' ``Tracer`` if ``TRACE_SUBSEGMENTS`` is ``true``, else ``None`` (no X-Ray SDK)."""
+    if environ.get("TRACE_SUBSEGMENTS", "").strip().lower() != "true":
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer()
+
+
 logger = Logger()
-tracer = Tracer()
+tracer = subsegment_tracer(os.environ)
 metrics = Metrics()
 router = Router()
 app = APIGatewayRestResolver()
@@ -120,6 +145,28 @@ def s3_client() -> Any:
 service = create_service(os.environ)
 
 
+def before_snapshot() -> None:
+    """SnapStart hook: the model goes into the snapshot."""
+    answer = service.prepare_snapshot()
+    logger.info("snapshot prepared", extra={"refresh": answer["refresh"]})
+
+
+def after_restore() -> None:
+    """SnapStart hook: nothing the init drew is reused (``ScoringService.restored``)."""
+    result = service.restored()
+    logger.info("restored from a snapshot", extra={"refresh": result.outcome.value})
+
+
+try:
+    from snapshot_restore_py import register_after_restore, register_before_snapshot
+except ImportError:  # pragma: no cover - the python3.12+ Lambda runtimes ship it
+    # NOTE: outside Lambda (make invoke, make serve) there is no snapshot to take or restore.
+    pass
+else:
+    register_before_snapshot(before_snapshot)
+    register_after_restore(after_restore)
+
+
 def error_response(status: int, message: str) -> Response[str]:
     return Response(
         status_code=status,
@@ -149,17 +196,34 @@ def internal_error(error: Exception) -> Response[str]:
     return error_response(500, "internal error; see the function's logs")
 
 
-# NOTE: responses are left out of the traces (capture_response=False): X-Ray metadata is no
-# place for every session's score, and large bodies would be truncated anyway.
+def traced(function: Function) -> Function:
+    """A subsegment around ``function`` when subsegments are traced.
+
+    NOTE: responses are left out of the traces (capture_response=False): X-Ray metadata is no
+    place for every session's score, and large bodies would be truncated anyway.
+    """
+    if tracer is None:
+        return function
+    wrapped: Function = tracer.capture_method(capture_response=False)(function)
+    return wrapped
+
+
+def traced_handler(function: Function) -> Function:
+    if tracer is None:
+        return function
+    wrapped: Function = tracer.capture_lambda_handler(capture_response=False)(function)
+    return wrapped
+
+
 @router.post("/score")
-@tracer.capture_method(capture_response=False)
+@traced
 def score() -> dict[str, Any]:
     event = router.current_event
     return service.score(request_body(event.raw_event), event.headers.get("content-type"))
 
 
 @router.post("/transform")
-@tracer.capture_method(capture_response=False)
+@traced
 def transform() -> Response[str]:
     event = router.current_event
     body = request_body(event.raw_event)
@@ -168,7 +232,7 @@ def transform() -> Response[str]:
 
 
 @router.post("/invocations")
-@tracer.capture_method(capture_response=False)
+@traced
 def invocations() -> Response[str]:
     event = router.current_event
     content_type = event.headers.get("content-type")
@@ -176,7 +240,7 @@ def invocations() -> Response[str]:
 
 
 @router.get("/model")
-@tracer.capture_method
+@traced
 def model() -> dict[str, Any]:
     return service.model_metadata()
 
@@ -244,7 +308,7 @@ def is_rest_api(event: Mapping[str, Any]) -> bool:
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
-@tracer.capture_lambda_handler(capture_response=False)
+@traced_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:

@@ -97,13 +97,15 @@ class ApiGatewayBridge(BaseHTTPRequestHandler):
     """HTTP request -> API Gateway event -> handler -> HTTP response."""
 
     server_version = "snowleap-local"
+    # NOTE: in-process by default; handler/rie.py serves the same bridge over the emulator.
+    invoke_event = staticmethod(invoke)
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {name: value for name, value in self.headers.items()}
         event = rest_event(self.command, self.path, headers, body, self.client_address[0])
-        response = invoke(event)
+        response = self.invoke_event(event)
         status = int(response.get("statusCode", 502))
         payload = response.get("body") or ""
         data = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode()
@@ -125,8 +127,8 @@ class ApiGatewayBridge(BaseHTTPRequestHandler):
         return
 
 
-def serve(host: str, port: int) -> None:
-    server = ThreadingHTTPServer((host, port), ApiGatewayBridge)
+def serve(host: str, port: int, bridge: type[ApiGatewayBridge] = ApiGatewayBridge) -> None:
+    server = ThreadingHTTPServer((host, port), bridge)
     print(f"snowleap local API on http://{host}:{server.server_port} (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()

@@ -41,13 +41,17 @@ UNUSED_PATHS = (
     # NOTE: numpy imports these subpackages only when first touched (numpy/__init__.py's
     # __getattr__), and scoring never touches them: randomness, FFTs, polynomials.
     "numpy/random", "numpy/fft", "numpy/polynomial",
+    # NOTE: equally lazy (numpy.__getattr__) and never touched by serving: the testing helpers;
+    # Powertools' pydantic parser is only imported by its users.
+    "numpy/testing", "numpy/matlib.py", "numpy/doc",
+    "aws_lambda_powertools/utilities/parser",
     *(f"aws_lambda_powertools/utilities/{name}" for name in (
         "batch", "idempotency", "data_masking", "feature_flags", "kafka", "parameters",
         "streaming", "validation", "circuit_breaker", "auth_alpha",
     )),
 )  # fmt: skip
 NOT_PRECOMPILED = (
-    r"numpy/(ma|testing|typing|_pyinstaller|matlib)|aws_lambda_powertools/utilities/parser"
+    r"numpy/(testing|_pyinstaller|matlib)|aws_lambda_powertools/utilities/parser"
     r"|aws_xray_sdk/ext/(django|flask|sqlalchemy|flask_sqlalchemy|pynamodb|aiohttp|aiobotocore"
     r"|psycopg|psycopg2|pymongo|pymysql|mysql|pg8000|sqlalchemy_core|httpx|bottle)"
 )
@@ -68,9 +72,13 @@ def trim(root: Path) -> int:
     """Delete what is never imported at run time; returns the bytes freed."""
     freed = 0
     for relative in UNUSED_PATHS:
-        if (root / relative).exists():
-            freed += _size(root / relative)
-            shutil.rmtree(root / relative)
+        target = root / relative
+        if target.exists():
+            freed += _size(target)
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink()
     for extension in (root / "numpy" / "_core").glob("*.so"):
         if extension.name.split(".")[0] in NUMPY_TEST_EXTENSIONS:
             freed += extension.stat().st_size
@@ -118,16 +126,31 @@ def _elf_machine(path: Path) -> int | None:
     return int.from_bytes(header[18:20], "little")
 
 
-def precompile(root: Path, python: str | None) -> str:
+def precompile(root: Path, python: str | None, *, sourceless: bool = False) -> str:
+    """``.pyc`` files (unchecked-hash) for every module serving may import.
+
+    ``sourceless`` (the layer): each ``.pyc`` takes its source's place (``compileall -b``) and the
+    source goes, which halves what the layer's Python code weighs; the runtime imports such a
+    ``.pyc`` directly. Tracebacks through the layer's packages then show file and line without the
+    line's text. The function package keeps its sources (``handler/Makefile``).
+    """
     if python is None:
         return f"no Python {PYTHON_VERSION} found: .pyc not precompiled (imports compile lazily)"
     # NOTE: modules that serving never imports stay uncompiled: their .pyc would only cost space.
     subprocess.run(
         [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
-         "-x", NOT_PRECOMPILED, str(root)],
+         *(["-b"] if sourceless else []), "-x", NOT_PRECOMPILED, str(root)],
         check=True,
     )  # fmt: skip
-    return f"precompiled with {python}"
+    if not sourceless:
+        return f"precompiled with {python}"
+    dropped = 0
+    for compiled in root.rglob("*.pyc"):
+        source = compiled.with_suffix(".py")
+        if source.is_file():
+            dropped += source.stat().st_size
+            source.unlink()
+    return f"precompiled with {python}, sources replaced ({_mb(dropped)})"
 
 
 def make_zip(python_dir: Path, archive: Path) -> None:
@@ -177,11 +200,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder to build python/ in")
     parser.add_argument("--zip", type=Path, help="also write the layer zip here")
     parser.add_argument(
+        "--precompile-only",
+        action="store_true",
+        help="only precompile --out in place (the function package: handler/Makefile)",
+    )
+    parser.add_argument(
         "--strip",
         action="store_true",
         help="strip native symbol tables (off by default: see strip_symbols)",
     )
     args = parser.parse_args(argv)
+    if args.precompile_only:
+        print(f"function package: {precompile(args.out, find_python313())}")
+        return 0
 
     python_dir = args.out / "python"
     if python_dir.exists():
@@ -191,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     installed = _size(python_dir)
     freed = trim(python_dir)
     stripped = strip_symbols(python_dir, args.arch) if args.strip else "not stripped"
-    compiled = precompile(python_dir, find_python313())
+    compiled = precompile(python_dir, find_python313(), sourceless=True)
     unzipped = _size(python_dir)
     print(f"layer {args.arch}: installed {_mb(installed)}, trimmed {_mb(freed)}; {stripped}; "
           f"{compiled}")  # fmt: skip

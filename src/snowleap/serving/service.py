@@ -13,6 +13,7 @@ told as metrics.
 
 from __future__ import annotations
 
+import random
 import secrets
 import time
 from collections.abc import Iterator, Mapping
@@ -158,10 +159,13 @@ class ScoringService:
         cache: ModelCache,
         settings: ServingSettings,
         observer: ServingObserver | None = None,
+        *,
+        s3_client: S3ClientFactory | None = None,
     ) -> None:
         self.cache = cache
         self.settings = settings
         self.observer: ServingObserver = observer or _Silent()
+        self._s3_client = s3_client
         # NOTE: without a configured salt, session keys are still unlinkable to the visitor's
         # cookie, but differ between execution environments; the handler logs a warning.
         self.salt = settings.session_salt or secrets.token_hex(16)
@@ -184,7 +188,7 @@ class ScoringService:
             cache_dir=None if local else settings.cache_dir,
             check=model_check(settings),
         )
-        return cls(cache, settings, observer)
+        return cls(cache, settings, observer, s3_client=s3_client)
 
     def current_model(self, *, force_refresh: bool = False) -> LoadedModel:
         """The model to serve, loaded or refreshed first when due; ``ModelUnavailableError``
@@ -311,6 +315,34 @@ class ScoringService:
         """The response document of ``GET /health``: ready when a model is loaded."""
         loaded = self.current_model()
         return {"status": "ok", "model": self.model_identity(loaded)}
+
+    def prepare_snapshot(self) -> dict[str, Any]:
+        """SnapStart, before the snapshot is taken: load the model now, so that every environment
+        restored from the snapshot starts with it in memory (``warm_up``'s answer)."""
+        return self.warm_up()
+
+    def restored(self) -> RefreshResult:
+        """SnapStart, after a restore: draw again what the init drew, which every environment
+        restored from the same snapshot would otherwise share.
+
+        * the session salt, unless one is configured: a fresh random one for this environment;
+        * ``random``'s state, reseeded from the OS (botocore's retry jitter draws from it);
+        * the S3 client: the snapshot's connections and their clock are gone, a new client
+          is made (the only connection the service keeps);
+        * the model: checked for a newer version at once, since the snapshot may be older than
+          the object in S3 (``ModelRefreshUpdated`` when it was).
+
+        Nothing else is drawn at init: ids (``uuid4``) and keys come from the OS when used, times
+        are read when needed, the disk cache is keyed by version.
+        """
+        if not self.settings.session_salt:
+            self.salt = secrets.token_hex(16)
+        random.seed()
+        if self._s3_client is not None and self.settings.model_uri.startswith("s3://"):
+            self.cache.source = open_model_source(self.settings.model_uri, self._s3_client)
+        result = self.cache.refresh(force=True)
+        self.observer.model_refreshed(result)
+        return result
 
     def warm_up(self) -> dict[str, Any]:
         """Load the model, or check for a new version now; never raises, never scores."""

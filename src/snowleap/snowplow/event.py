@@ -2,8 +2,9 @@
 
 Every parser first turns its input into *canonical fields*: a mapping from enriched-event field
 names to typed values (absent or ``None`` when empty), plus the decoded unstructured event.
-``build_event`` is the single place that turns canonical fields into an ``Event``, keeping only
-closed-vocabulary labels, counts, times and the URL path; everything personal stops here.
+``EventBuilder.build`` (``build_event`` for one event) is the single place that turns canonical
+fields into an ``Event``, keeping only closed-vocabulary labels, counts, times and the URL path;
+everything personal stops here.
 """
 
 from __future__ import annotations
@@ -105,11 +106,11 @@ def _name_of(event: str) -> str:
     return "event" if event == "struct" else event
 
 
-def _split_url(fields: Mapping[str, Any], name: str) -> tuple[str | None, str | None, str]:
-    """Host, path and query of a URL field; the query is for campaign tags only, then dropped."""
-    url = fields.get(name)
-    if not url:
-        return None, None, ""
+UrlParts = tuple[str | None, str | None, str]
+
+
+def _split_url(url: str, name: str) -> UrlParts:
+    """Host, path and query of a URL; the query is for campaign tags only, then dropped."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -117,52 +118,107 @@ def _split_url(fields: Mapping[str, Any], name: str) -> tuple[str | None, str | 
     return parts.hostname, parts.path or "/", parts.query
 
 
+class EventBuilder:
+    """Turns canonical fields into ``Event`` records, one request's events at a time.
+
+    The events of a request repeat themselves (a session's page pings carry their page's URL,
+    every event the visitor's user agent and referrer), so what is derived from those values is
+    worked out once per distinct value. The memory lives as long as the builder, which
+    ``parse_each`` makes for one request: nothing personal outlives the request.
+    """
+
+    def __init__(self) -> None:
+        self._urls: dict[tuple[str, str], UrlParts] = {}
+        self._campaigns: dict[str, tuple[str | None, bool]] = {}
+        self._mediums: dict[tuple[str | None, bool, str | None, str | None, str | None], str] = {}
+        self._devices: dict[tuple[Any, Any, Any, Any], str] = {}
+        self._paths: dict[str, str] = {}
+
+    def _url(self, url: str | None, name: str) -> UrlParts:
+        if not url:
+            return _NO_URL
+        parts = self._urls.get((url, name))
+        if parts is None:
+            parts = self._urls[(url, name)] = _split_url(url, name)
+        return parts
+
+    def build(self, fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
+        """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
+        get = fields.get
+        event = get("event")
+        if not event:
+            raise EventError("field 'event': missing")
+        if event not in EVENT_TYPES:
+            raise EventError(f"field 'event': unknown event type, {shown('event', str(event))}")
+        # NOTE: in TIME_FIELDS order; a time, when set, is a datetime (never false).
+        timestamp = (
+            get("true_tstamp") or get("derived_tstamp") or get("dvce_created_tstamp")
+            or get("collector_tstamp")
+        )  # fmt: skip
+        if not timestamp:
+            raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
+
+        url_host, url_path, url_query = self._url(get("page_url"), "page_url")
+        refr_host = self._url(get("page_referrer"), "page_referrer")[0]
+        mkt_medium = get("mkt_medium")
+        has_click_id = bool(get("mkt_clickid"))
+        if not mkt_medium:
+            query = get("page_urlquery") or url_query
+            campaign = self._campaigns.get(query)
+            if campaign is None:
+                campaign = self._campaigns[query] = campaign_from_query(query)
+            mkt_medium = campaign[0]
+            has_click_id = has_click_id or campaign[1]
+        medium_key = (
+            mkt_medium, has_click_id, get("refr_medium"), get("refr_urlhost") or refr_host,
+            get("page_urlhost") or url_host,
+        )  # fmt: skip
+        medium = self._mediums.get(medium_key)
+        if medium is None:
+            medium = self._mediums[medium_key] = traffic_medium(
+                mkt_medium=medium_key[0],
+                has_click_id=medium_key[1],
+                refr_medium=medium_key[2],
+                refr_host=medium_key[3],
+                page_host=medium_key[4],
+            )
+        device_key = (get("dvce_type"), get("dvce_ismobile"), get("br_type"), get("useragent"))
+        device = self._devices.get(device_key)
+        if device is None:
+            device = self._devices[device_key] = device_class(
+                dvce_type=device_key[0],
+                dvce_ismobile=device_key[1],
+                br_type=device_key[2],
+                user_agent=device_key[3],
+            )
+        page_path = get("page_urlpath") or url_path
+        if page_path:
+            path = self._paths.get(page_path)
+            if path is None:
+                path = self._paths[page_path] = safe_path(page_path)
+            page_path = path
+
+        return Event(
+            event=event,
+            event_name=get("event_name") or (unstruct.name if unstruct else _name_of(event)),
+            timestamp=timestamp,
+            platform=platform_class(get("platform")),
+            page_path=page_path or None,
+            medium=medium,
+            commerce_action=commerce_action(event, get("se_action"), unstruct),
+            scroll_y_max=get("pp_yoffset_max"),
+            device_class=device,
+            visit_number=get("domain_sessionidx"),
+            domain_sessionid=get("domain_sessionid") or None,
+        )
+
+
+_NO_URL: Final[UrlParts] = (None, None, "")
+
+
 def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
     """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
-    event = fields.get("event")
-    if not event:
-        raise EventError("field 'event': missing")
-    if event not in EVENT_TYPES:
-        raise EventError(f"field 'event': unknown event type, {shown('event', str(event))}")
-    timestamp = next((fields[name] for name in TIME_FIELDS if fields.get(name)), None)
-    if timestamp is None:
-        raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
-
-    url_host, url_path, url_query = _split_url(fields, "page_url")
-    refr_host, _, _ = _split_url(fields, "page_referrer")
-    page_host = fields.get("page_urlhost") or url_host
-    page_path = fields.get("page_urlpath") or url_path
-    mkt_medium = fields.get("mkt_medium")
-    has_click_id = bool(fields.get("mkt_clickid"))
-    if not mkt_medium:
-        query_medium, query_click_id = campaign_from_query(fields.get("page_urlquery") or url_query)
-        mkt_medium = query_medium
-        has_click_id = has_click_id or query_click_id
-
-    return Event(
-        event=event,
-        event_name=fields.get("event_name") or (unstruct.name if unstruct else _name_of(event)),
-        timestamp=timestamp,
-        platform=platform_class(fields.get("platform")),
-        page_path=safe_path(page_path) if page_path else None,
-        medium=traffic_medium(
-            mkt_medium=mkt_medium,
-            has_click_id=has_click_id,
-            refr_medium=fields.get("refr_medium"),
-            refr_host=fields.get("refr_urlhost") or refr_host,
-            page_host=page_host,
-        ),
-        commerce_action=commerce_action(event, fields.get("se_action"), unstruct),
-        scroll_y_max=fields.get("pp_yoffset_max"),
-        device_class=device_class(
-            dvce_type=fields.get("dvce_type"),
-            dvce_ismobile=fields.get("dvce_ismobile"),
-            br_type=fields.get("br_type"),
-            user_agent=fields.get("useragent"),
-        ),
-        visit_number=fields.get("domain_sessionidx"),
-        domain_sessionid=fields.get("domain_sessionid") or None,
-    )
+    return EventBuilder().build(fields, unstruct)
 
 
 CanonicalFields = tuple[Mapping[str, Any], SelfDescribing | None]
@@ -181,9 +237,10 @@ def parse_each(
     with the item's 1-based number, as a person counts lines. A bad item never stops the others.
     """
     result = ParseResult()
+    build = EventBuilder().build
     for index, item in enumerate(items):
         try:
-            result.events.append((index, build_event(*canonical(item))))
+            result.events.append((index, build(*canonical(item))))
         except EventError as exc:
             reason = f"{label} {index + 1}: {exc}" if label else str(exc)
             result.rejected.append(Rejected(index, reason))

@@ -169,13 +169,22 @@ def session_features(events: Sequence[Event]) -> SessionFeatures:
     >>> features.row["n_product_views"], features.row["start_weekday"], features.used
     (1.0, 3.0, 1)
     """
-    order = sorted(range(len(events)), key=lambda position: _time_order(events[position]))
-    cut = next((i for i, position in enumerate(order) if is_purchase(events[position])), len(order))
+    stamps = [event.timestamp for event in events]
+    order = sorted(range(len(events)), key=stamps.__getitem__)
+    # NOTE: events at the same instant are ordered by the full _time_order key; a session without
+    # such ties (the usual case) is ordered by time alone, which gives the same order.
+    if any(stamps[a] == stamps[b] for a, b in pairwise(order)):
+        order = sorted(range(len(events)), key=lambda position: _time_order(events[position]))
+    kinds: dict[str | None, str | None] = {}
+    cut = next(
+        (i for i, position in enumerate(order) if _is_purchase(events[position], kinds)),
+        len(order),
+    )
     used = [events[position] for position in order[:cut]]
     row: dict[str, float | str] = dict.fromkeys(NUMERIC_FEATURES, 0.0)
     row.update(dict.fromkeys(CATEGORICAL_FEATURES, UNKNOWN))
     if used:
-        _fill(row, used)
+        _fill(row, used, kinds)
     return SessionFeatures(
         row=row,
         used=len(used),
@@ -184,44 +193,77 @@ def session_features(events: Sequence[Event]) -> SessionFeatures:
     )
 
 
-def _fill(row: dict[str, float | str], used: list[Event]) -> None:
-    page_views = [e for e in used if e.event == "page_view"]
-    kinds = [page_kind(e.page_path) for e in page_views]
-    gaps = [_seconds(b, a) for a, b in pairwise(used)]
+def _page_kind(path: str | None, kinds: dict[str | None, str | None]) -> str | None:
+    """``page_kind``, worked out once per path of a session."""
+    try:
+        return kinds[path]
+    except KeyError:
+        kind = kinds[path] = page_kind(path)
+        return kind
+
+
+def _is_purchase(event: Event, kinds: dict[str | None, str | None]) -> bool:
+    """``is_purchase`` with the session's page kinds."""
+    if event.commerce_action == "purchase":
+        return True
+    return event.event == "page_view" and _page_kind(event.page_path, kinds) == "confirmation"
+
+
+def _fill(
+    row: dict[str, float | str], used: list[Event], kinds: dict[str | None, str | None]
+) -> None:
+    page_views: list[Event] = []
+    page_counts = dict.fromkeys(("product", "category", "basket", "checkout"), 0)
+    actions = dict.fromkeys(("product_view", "add_to_basket", "remove_from_basket"), 0)
+    pings = 0
+    scroll_max: int | None = None
+    visit_number: int | None = None
+    active: list[float] = []
+    gaps: list[float] = []
+    previous: Event | None = None
+    for event in used:
+        kind = event.event
+        if kind == "page_view":
+            page_views.append(event)
+            page = _page_kind(event.page_path, kinds)
+            if page in page_counts:
+                page_counts[page] += 1
+        elif kind == "page_ping":
+            pings += 1
+        if event.commerce_action in actions:
+            actions[event.commerce_action] += 1
+        scroll = event.scroll_y_max
+        if scroll is not None and (scroll_max is None or scroll > scroll_max):
+            scroll_max = scroll
+        if visit_number is None:
+            visit_number = event.visit_number
+        if previous is not None:
+            gap = (event.timestamp - previous.timestamp).total_seconds()
+            gaps.append(gap)
+            if kind == "page_ping":
+                active.append(min(gap, PING_GAP_CAP_S))
+        previous = event
     first = used[0]
     row["n_events"] = float(len(used))
     row["n_page_views"] = float(len(page_views))
-    row["n_page_pings"] = float(sum(1 for e in used if e.event == "page_ping"))
+    row["n_page_pings"] = float(pings)
     row["n_distinct_pages"] = float(len({e.page_path for e in page_views}))
-    row["n_product_views"] = float(
-        kinds.count("product") + sum(1 for e in used if e.commerce_action == "product_view")
-    )
-    row["n_category_views"] = float(kinds.count("category"))
-    row["n_basket_views"] = float(kinds.count("basket"))
-    row["n_checkout_views"] = float(kinds.count("checkout"))
-    row["n_add_to_basket"] = float(sum(1 for e in used if e.commerce_action == "add_to_basket"))
-    row["n_remove_from_basket"] = float(
-        sum(1 for e in used if e.commerce_action == "remove_from_basket")
-    )
+    row["n_product_views"] = float(page_counts["product"] + actions["product_view"])
+    row["n_category_views"] = float(page_counts["category"])
+    row["n_basket_views"] = float(page_counts["basket"])
+    row["n_checkout_views"] = float(page_counts["checkout"])
+    row["n_add_to_basket"] = float(actions["add_to_basket"])
+    row["n_remove_from_basket"] = float(actions["remove_from_basket"])
     row["duration_s"] = _seconds(used[-1], first)
-    row["active_time_s"] = sum(
-        (
-            min(gap, PING_GAP_CAP_S)
-            for gap, event in zip(gaps, used[1:], strict=True)
-            if event.event == "page_ping"
-        ),
-        start=0.0,
-    )
-    row["max_scroll_px"] = float(
-        max((e.scroll_y_max for e in used if e.scroll_y_max is not None), default=0)
-    )
+    # NOTE: sum() as before, over the same values in the same order: Python 3.12 made float sums
+    # compensated, so a hand-written loop would differ in the last bits there.
+    row["active_time_s"] = sum(active, start=0.0)
+    row["max_scroll_px"] = float(scroll_max if scroll_max is not None else 0)
     row["start_hour"] = float(first.timestamp.hour)
     row["start_weekday"] = float(first.timestamp.weekday())
     row["mean_gap_s"] = sum(gaps) / len(gaps) if gaps else 0.0
     row["max_gap_s"] = max(gaps, default=0.0)
-    row["visit_number"] = float(
-        next((e.visit_number for e in used if e.visit_number is not None), 0)
-    )
+    row["visit_number"] = float(visit_number if visit_number is not None else 0)
     landing = page_views[0] if page_views else first
     row["referrer_medium"] = landing.medium
     row["device_class"] = first.device_class

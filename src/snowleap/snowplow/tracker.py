@@ -21,7 +21,13 @@ from snowleap.snowplow.selfdesc import (
     decode_json,
     unstruct_event,
 )
-from snowleap.snowplow.values import parse_double, parse_epoch_millis, parse_int, shown
+from snowleap.snowplow.values import (
+    check_epoch_millis,
+    parse_double,
+    parse_epoch_millis,
+    parse_int,
+    shown,
+)
 
 PAYLOAD_SCHEMA_PREFIX: Final[str] = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-"
 REQUIRED_PARAMETERS: Final[tuple[str, ...]] = ("e", "p", "tv")
@@ -72,7 +78,8 @@ TRACKER_PARAMETERS: Final[dict[str, tuple[str, _Parser]]] = {
     "se_ac": ("se_action", _text),
     "ttm": ("true_tstamp", parse_epoch_millis),
     "dtm": ("dvce_created_tstamp", parse_epoch_millis),
-    "stm": ("dvce_sent_tstamp", parse_epoch_millis),
+    # NOTE: the send time is checked but no feature uses it: kept as epoch milliseconds.
+    "stm": ("dvce_sent_tstamp", check_epoch_millis),
     "vid": ("domain_sessionidx", parse_int),
     "tid": ("txn_id", parse_int),
     "pp_mix": ("pp_xoffset_min", parse_int),
@@ -88,6 +95,59 @@ TRACKER_PARAMETERS: Final[dict[str, tuple[str, _Parser]]] = {
 
 
 def _canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribing | None]:
+    """Canonical fields of one event's parameters; ``EventError`` with the first problem.
+
+    NOTE: one pass over the parameters the event has, in its own order (the usual case: nothing
+    is wrong). Any problem sends the event to ``_checked_canonical``, which walks the protocol's
+    order and so names the same first problem whatever order the parameters came in.
+    """
+    code = params.get("e")
+    event = EVENT_CODES.get(code) if isinstance(code, str) else None
+    if event is None or not params.get("p") or not params.get("tv"):
+        return _checked_canonical(params)
+    fields: dict[str, Any] = {"event": event}
+    readers = TRACKER_PARAMETERS
+    try:
+        for key, text in params.items():
+            if text.__class__ is not str and not isinstance(text, str):
+                return _checked_canonical(params)
+            reader = readers.get(key)
+            if reader is not None and text:
+                name, parse = reader
+                fields[name] = text if parse is _text else parse(name, text)
+        unstruct = _self_describing(params) if _SELF_DESCRIBING_KEYS & params.keys() else None
+    except EventError:
+        return _checked_canonical(params)
+    if event == "unstruct" and unstruct is None:
+        return _checked_canonical(params)
+    return fields, unstruct
+
+
+def _self_describing(params: Mapping[str, Any]) -> SelfDescribing | None:
+    """Contexts checked, the self-describing event decoded (``ue_px`` wins over ``ue_pr``)."""
+    unstruct: SelfDescribing | None = None
+    for key, decode in _CONTEXT_DECODERS:
+        text = params.get(key)
+        if text:
+            check_contexts(decode(text))
+    for key, decode in _UNSTRUCT_DECODERS:
+        text = params.get(key)
+        if text:
+            unstruct = unstruct_event(decode(text))
+    return unstruct
+
+
+_CONTEXT_DECODERS: Final = (("co", decode_json), ("cx", decode_base64_json))
+_SELF_DESCRIBING_KEYS: Final[frozenset[str]] = frozenset(("co", "cx", "ue_pr", "ue_px"))
+_UNSTRUCT_DECODERS: Final = (("ue_pr", decode_json), ("ue_px", decode_base64_json))
+
+
+def _checked_canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribing | None]:
+    """``_canonical``, checking in the protocol's order: which problem comes first is defined here.
+
+    Value types first, then the required parameters, the event code, each tracker parameter in
+    ``TRACKER_PARAMETERS`` order, contexts, and the self-describing event.
+    """
     for key, value in params.items():
         if not isinstance(value, str):
             raise EventError(f"{key!r}: expected a string, got {type(value).__name__}")
@@ -105,14 +165,14 @@ def _canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribin
                 fields[name] = parse(name, text)
             except EventError as exc:
                 raise EventError(f"{key!r}: {exc}") from None
-    for key, decode in (("co", decode_json), ("cx", decode_base64_json)):
+    for key, decode in _CONTEXT_DECODERS:
         if params.get(key):
             try:
                 check_contexts(decode(params[key]))
             except EventError as exc:
                 raise EventError(f"{key!r}: {exc}") from None
     unstruct: SelfDescribing | None = None
-    for key, decode in (("ue_pr", decode_json), ("ue_px", decode_base64_json)):
+    for key, decode in _UNSTRUCT_DECODERS:
         if params.get(key):
             try:
                 unstruct = unstruct_event(decode(params[key]))

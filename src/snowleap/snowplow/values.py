@@ -22,8 +22,14 @@ _SHOWN_LENGTH: Final[int] = 40
 _TSV_TSTAMP: Final[re.Pattern[str]] = re.compile(
     r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z?"
 )
-_EPOCH_MILLIS: Final[re.Pattern[str]] = re.compile(r"\d{1,15}")
-_INTEGER: Final[re.Pattern[str]] = re.compile(r"[+-]?\d{1,18}")
+# NOTE: epoch milliseconds are 1-15 decimal digits, integers 1-18 with an optional sign. Checked
+# with str.isdecimal, which accepts exactly what the regular expression \d does (Unicode category
+# Nd) at a fraction of its cost: every tracker event carries two or three of them.
+_EPOCH_MILLIS_DIGITS: Final[int] = 15
+_INTEGER_DIGITS: Final[int] = 18
+_MAX_EPOCH_MILLIS: Final[int] = (datetime.max.replace(tzinfo=UTC) - EPOCH) // timedelta(
+    milliseconds=1
+)
 
 
 _SHAPE: Final[dict[int, int]] = str.maketrans(
@@ -62,18 +68,26 @@ def parse_timestamp(field: str, text: str) -> datetime:
     return parsed.replace(tzinfo=UTC)
 
 
-def parse_epoch_millis(field: str, text: str) -> datetime:
-    """Epoch milliseconds as the tracker protocol sends them (``dtm``, ``stm``, ``ttm``)."""
-    if _EPOCH_MILLIS.fullmatch(text) is None:
+def check_epoch_millis(field: str, text: str) -> int:
+    """Epoch milliseconds as the tracker protocol sends them (``dtm``, ``stm``, ``ttm``), checked:
+    1-15 digits, within the range of ``datetime``."""
+    if not (text.isdecimal() and len(text) <= _EPOCH_MILLIS_DIGITS):
         raise EventError(f"not epoch milliseconds, {shown(field, text)}")
-    try:
-        return EPOCH + timedelta(milliseconds=int(text))
-    except OverflowError:
-        raise EventError(f"epoch milliseconds out of range, {shown(field, text)}") from None
+    millis = int(text)
+    if millis > _MAX_EPOCH_MILLIS:
+        raise EventError(f"epoch milliseconds out of range, {shown(field, text)}")
+    return millis
+
+
+def parse_epoch_millis(field: str, text: str) -> datetime:
+    """The time of epoch milliseconds (``check_epoch_millis``), timezone-aware UTC."""
+    millis = check_epoch_millis(field, text)
+    return EPOCH + timedelta(0, millis // 1000, millis % 1000 * 1000)
 
 
 def parse_int(field: str, text: str) -> int:
-    if _INTEGER.fullmatch(text) is None:
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    if not (digits.isdecimal() and len(digits) <= _INTEGER_DIGITS):
         raise EventError(f"not an integer, {shown(field, text)}")
     return int(text)
 
