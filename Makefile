@@ -64,6 +64,20 @@ fixtures: spark ## Regenerate tests/fixtures (golden bundles + Spark outputs) wi
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark
 
+MLFLOW_STAMP := $(VENV)/.mlflow-installed
+
+$(MLFLOW_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[mlflow]'
+	touch $(MLFLOW_STAMP)
+
+.PHONY: mlflow
+mlflow: $(MLFLOW_STAMP) ## Install the MLflow flavor's extra (mlflow, pandas) into .venv
+
+# NOTE: the MLflow round trip (tests/test_mlflow.py) is part of the whole test run, and the type
+# check reads mlflow's own types.
+test: mlflow
+typecheck: $(MLFLOW_STAMP)
+
 BENCH_STAMP := $(VENV)/.bench-installed
 BENCH_ARGS ?=
 
@@ -162,7 +176,7 @@ PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13
 VENV313 := .venv313
 PY313_TESTS := tests/ops tests/bundle tests/snowplow tests/test_reference_bundles.py \
 	tests/test_golden_fixtures.py tests/test_cli.py tests/test_leapframe.py \
-	tests/test_input_conversion.py tests/test_numpy_rule.py
+	tests/test_input_conversion.py tests/test_numpy_rule.py tests/test_input_rows.py
 
 $(VENV313)/.installed: pyproject.toml
 	$(PYTHON313) -m venv $(VENV313)
