@@ -83,6 +83,19 @@ test-spark4: $(SPARK4_STAMP) $(JARS_STAMP) ## The parity suite and a Spark Conne
 	$(VENV_SPARK4)/bin/python -m pytest -q -p no:cacheprovider $(SPARK4_TESTS)
 
 test: test-spark4
+MLFLOW_STAMP := $(VENV)/.mlflow-installed
+
+$(MLFLOW_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[mlflow]'
+	touch $(MLFLOW_STAMP)
+
+.PHONY: mlflow
+mlflow: $(MLFLOW_STAMP) ## Install the MLflow flavor's extra (mlflow, pandas) into .venv
+
+# NOTE: the MLflow round trip (tests/test_mlflow.py) is part of the whole test run, and the type
+# check reads mlflow's own types.
+test: mlflow
+typecheck: $(MLFLOW_STAMP)
 
 BENCH_STAMP := $(VENV)/.bench-installed
 BENCH_ARGS ?=
@@ -182,7 +195,7 @@ PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13
 VENV313 := .venv313
 PY313_TESTS := tests/ops tests/bundle tests/snowplow tests/test_reference_bundles.py \
 	tests/test_golden_fixtures.py tests/test_cli.py tests/test_leapframe.py \
-	tests/test_input_conversion.py tests/test_numpy_rule.py
+	tests/test_input_conversion.py tests/test_numpy_rule.py tests/test_input_rows.py
 
 $(VENV313)/.installed: pyproject.toml
 	$(PYTHON313) -m venv $(VENV313)

@@ -1,8 +1,10 @@
 """AWS Lambda entry point: Powertools adapter from API Gateway events to ``ScoringService``.
 
-Routes (one set, served for both API Gateway payload formats): ``POST /score``, ``GET /model``,
-``GET /health``. An EventBridge scheduled event or ``{"warmup": true}`` loads or refreshes the
-model and returns at once. Everything the function does lives in ``snowleap.serving``.
+Routes (one set, served for both API Gateway payload formats): ``POST /score`` (Snowplow
+events, for a session model), ``POST /transform`` (MLeap LeapFrame JSON) and ``POST /invocations``
+(MLflow's scoring-server JSON) for any model, ``GET /model``, ``GET /health``. An EventBridge
+scheduled event or ``{"warmup": true}`` loads or refreshes the model and returns at once.
+Everything the function does lives in ``snowleap.serving``.
 
 Tracing: with the template's ``Tracing: Active`` Lambda itself records each invocation's segment
 in X-Ray, no SDK needed. The X-Ray SDK (which Powertools' ``Tracer`` imports, and botocore with
@@ -53,6 +55,8 @@ from snowleap.serving import (
 # NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
 # whichever the event has becomes the correlation id of every log line.
 CORRELATION_ID_PATH = "requestContext.requestId || id"
+# NOTE: Lambda's limit on a synchronous response (6 MiB), less room for the status and headers.
+MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 16 * 1024
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 
@@ -102,6 +106,14 @@ class PowertoolsObserver:
         logger.info(
             "request scored",
             extra={"events_scored": events_scored, "events_rejected": events_rejected},
+        )
+
+    def rows_scored(self, *, rows_scored: int, rows_rejected: int, score_ms: float) -> None:
+        metrics.add_metric(name="RowsScored", unit=MetricUnit.Count, value=rows_scored)
+        metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=rows_rejected)
+        metrics.add_metric(name="ScoreMs", unit=MetricUnit.Milliseconds, value=score_ms)
+        logger.info(
+            "rows scored", extra={"rows_scored": rows_scored, "rows_rejected": rows_rejected}
         )
 
 
@@ -210,6 +222,23 @@ def score() -> dict[str, Any]:
     return service.score(request_body(event.raw_event), event.headers.get("content-type"))
 
 
+@router.post("/transform")
+@traced
+def transform() -> Response[str]:
+    event = router.current_event
+    body = request_body(event.raw_event)
+    fields = query_value(event.raw_event, "fields")
+    return json_response(service.transform(body, event.headers.get("content-type"), fields))
+
+
+@router.post("/invocations")
+@traced
+def invocations() -> Response[str]:
+    event = router.current_event
+    content_type = event.headers.get("content-type")
+    return json_response(service.invocations(request_body(event.raw_event), content_type))
+
+
 @router.get("/model")
 @traced
 def model() -> dict[str, Any]:
@@ -236,6 +265,30 @@ def request_body(event: Mapping[str, Any]) -> bytes:
                 400, "request body is marked base64 but is not valid base64"
             ) from None
     return str(body).encode("utf-8")
+
+
+def json_response(document: Mapping[str, Any]) -> Response[str]:
+    """A 200 holding ``document``, or a 413 when it would not fit in a Lambda response."""
+    text = json.dumps(document, separators=(",", ":"))
+    # NOTE: the body travels JSON-escaped inside the function's response, whose size Lambda
+    # limits; a frame with every column of a large request can be ten times the request.
+    size = len(json.dumps(text))
+    if size > MAX_RESPONSE_BYTES:
+        raise RequestError(
+            413,
+            f"the answer would be {size} bytes, more than the {MAX_RESPONSE_BYTES} a Lambda "
+            "response can hold: pick fewer output columns (fields) or send fewer rows",
+        )
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=text)
+
+
+def query_value(event: Mapping[str, Any], name: str) -> str | None:
+    """A query parameter, repeated ones joined by commas (as HTTP APIs deliver them)."""
+    repeated = (event.get("multiValueQueryStringParameters") or {}).get(name)
+    if repeated:
+        return ",".join(str(value) for value in repeated)
+    value = (event.get("queryStringParameters") or {}).get(name)
+    return None if value is None else str(value)
 
 
 def is_warmup(event: Mapping[str, Any]) -> bool:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: a local S3 (moto's server) holding the bundle, the local API reading it from there
-# with MODEL_URI=s3://..., real Snowplow sessions scored through it. Stops everything it started.
+# `make demo`: a local S3 (moto's server) holding two bundles, a local API reading each from there
+# with MODEL_URI=s3://...: real Snowplow sessions scored by the session model (POST /score), and
+# listings by MLeap's airbnb price model (POST /transform, /invocations). Stops all it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -19,6 +20,8 @@ free_port() {
 }
 S3_PORT=$(free_port)
 API_PORT=$(free_port)
+ROWS_PORT=$(free_port)
+AIRBNB=../shared/mleap-reference/airbnb.model.lr.zip
 
 # NOTE: moto accepts any credentials; these keep boto3 from looking for real ones.
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=us-east-1
@@ -37,4 +40,17 @@ PIDS+=($!)
 "$PY" handler/demo.py wait "http://127.0.0.1:${API_PORT}/health"
 
 "$PY" handler/demo.py send "http://127.0.0.1:${API_PORT}"
+
+if [[ -f "$AIRBNB" ]]; then
+  echo
+  "$PY" handler/demo.py upload --bucket snowleap-demo --key models/airbnb.zip --bundle "$AIRBNB"
+  echo "== local API on http://127.0.0.1:${ROWS_PORT} (MODEL_URI=s3://snowleap-demo/models/airbnb.zip)"
+  MODEL_URI=s3://snowleap-demo/models/airbnb.zip MODEL_CACHE_DIR="$WORK/rows-cache" \
+    "$PY" handler/local.py serve --port "$ROWS_PORT" >"$WORK/rows-api.log" 2>&1 &
+  PIDS+=($!)
+  "$PY" handler/demo.py wait "http://127.0.0.1:${ROWS_PORT}/health"
+  "$PY" handler/demo.py send-rows "http://127.0.0.1:${ROWS_PORT}"
+else
+  echo "(no $AIRBNB beside the repository: the any-pipeline part of the demo is skipped)"
+fi
 echo "== stopping the local API and S3"

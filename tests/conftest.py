@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,8 +22,14 @@ import pytest
 import snowleap
 from tests.bundle.protobuf_bundles import to_protobuf_bundle
 
+# NOTE: MLflow reports usage to its makers unless told not to; no test may reach the internet.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "true")
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+# NOTE: how close snowleap's numbers must be to MLeap's expected values (../shared's README)
+RELATIVE = 1e-9
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +46,36 @@ def snowplow_dir() -> Path:
     path = SHARED / "snowplow"
     assert path.is_dir(), f"snowplow fixtures not found at {path}"
     return path
+
+
+def expected_value(raw: Any) -> Any:
+    """A vector as its list of values; scalars as they are."""
+    return raw["values"] if isinstance(raw, dict) else raw
+
+
+def assert_close(got: Any, want: Any, where: str) -> None:
+    if isinstance(want, str) or want is None:
+        assert got == want, where
+        return
+    got_values = np.atleast_1d(np.asarray(got, dtype=np.float64))
+    want_values = np.atleast_1d(np.asarray(want, dtype=np.float64))
+    assert got_values.shape == want_values.shape, f"{where}: {got_values} vs {want_values}"
+    assert np.allclose(got_values, want_values, rtol=RELATIVE, atol=0.0, equal_nan=True), (
+        f"{where}: got {got_values.tolist()}, expected {want_values.tolist()}"
+    )
+
+
+@pytest.fixture
+def tracking(tmp_path: Path) -> Iterator[Path]:
+    """An MLflow tracking store and artifact folder of this test only (SQLite under ``tmp_path``);
+    skips without the ``mlflow`` extra."""
+    mlflow = pytest.importorskip("mlflow", reason="the mlflow extra is not installed")
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    experiment = mlflow.create_experiment("snowleap", artifact_location=(tmp_path / "a").as_uri())
+    mlflow.set_experiment(experiment_id=experiment)
+    yield tmp_path
+    mlflow.set_tracking_uri(previous)
 
 
 def double_tensor(values: list[float], dims: list[int] | None = None) -> dict[str, Any]:

@@ -72,12 +72,15 @@ def test_empty_frame_keeps_vector_width() -> None:
         ([], "expected a JSON object"),
         ({"rows": []}, "'schema' should be an object with a 'fields' list"),
         (frame([("x", "double")], [[1.0, 2.0]]), "row 0 should be a list of 1 values"),
-        (frame([("x", "double")], [["1.0"]]), r"column 'x', row 0: expected a double, got '1.0'"),
-        (frame([("x", "integer")], [[1.5]]), "expected an integer"),
-        (frame([("x", "double")], [[True]]), "expected a double, got True"),
+        (
+            frame([("x", "double")], [["1.0"]]),
+            r"column 'x', row 0: expected a double, got a string",
+        ),
+        (frame([("x", "integer")], [[1.5]]), "expected an integer, got a fractional number"),
+        (frame([("x", "double")], [[True]]), "expected a double, got a boolean"),
         (frame([("x", "string")], [[1]]), "expected a string"),
         (frame([("x", "double"), ("x", "double")], []), "names column 'x' twice"),
-        (frame([("x", "decimal")], []), "unsupported basic type 'decimal'"),
+        (frame([("x", "decimal")], []), "schema field 0 has an unsupported basic type"),
         (frame([("x", {"type": "map", "base": "double", "key": "string"})], []), "unsupported"),
         (
             frame([("v", {"type": "tensor", "base": "double", "dimensions": [2, 2]})], []),
@@ -117,7 +120,7 @@ def test_empty_frame_keeps_vector_width() -> None:
         ),
         (
             frame([("v", {"type": "tensor", "base": "double"})], [[{"values": ["a"]}]]),
-            "vector value 'a' is no number",
+            "vector value 0 is no number \\(got a string\\)",
         ),
     ],
 )
@@ -179,3 +182,19 @@ def test_write_errors() -> None:
         write_leapframe({"a": [1.0], "b": [1.0, 2.0]}, ["a", "b"])
     with pytest.raises(snowleap.InputError, match="'m' mixes value types"):
         write_leapframe({"m": ["a", 1.0]}, ["m"])
+
+
+def test_write_without_nan_gives_the_same_document() -> None:
+    # the writer skips its per-value pass when a float column holds no NaN
+    out = {"p": np.array([1.5, -0.0]), "v": np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)}
+    doc = write_leapframe(out, ["p", "v"])
+    assert doc["rows"] == [
+        [1.5, {"values": [1.0, 2.0], "dimensions": [2]}],
+        [-0.0, {"values": [3.0, 4.0], "dimensions": [2]}],
+    ]
+    assert all(type(row[0]) is float for row in doc["rows"])
+    assert doc["schema"]["fields"][1]["type"] == {
+        "type": "tensor",
+        "base": "double",
+        "dimensions": [2],
+    }

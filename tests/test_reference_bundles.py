@@ -19,28 +19,10 @@ import pytest
 import snowleap
 from snowleap.leapframe import read_leapframe
 from snowleap.ops.registry import supported_ops
-from tests.conftest import SHARED
+from tests.conftest import RELATIVE, SHARED, assert_close, expected_value
 
 REFERENCE = SHARED / "mleap-reference"
 EXPECTED = sorted(p.name for p in REFERENCE.glob("*.expected.json"))
-RELATIVE = 1e-9
-
-
-def expected_value(raw: Any) -> Any:
-    """A vector as its list of values; scalars as they are."""
-    return raw["values"] if isinstance(raw, dict) else raw
-
-
-def assert_close(got: Any, want: Any, where: str) -> None:
-    if isinstance(want, str) or want is None:
-        assert got == want, where
-        return
-    got_values = np.atleast_1d(np.asarray(got, dtype=np.float64))
-    want_values = np.atleast_1d(np.asarray(want, dtype=np.float64))
-    assert got_values.shape == want_values.shape, f"{where}: {got_values} vs {want_values}"
-    assert np.allclose(got_values, want_values, rtol=RELATIVE, atol=0.0, equal_nan=True), (
-        f"{where}: got {got_values.tolist()}, expected {want_values.tolist()}"
-    )
 
 
 def load_case(name: str) -> tuple[snowleap.Model, dict[str, Any], dict[str, list[Any]]]:

@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 import snowleap
 from snowleap.errors import InputError, SnowleapError
+from snowleap.input_rows import read_records
 from snowleap.leapframe import read_leapframe, write_leapframe
 from snowleap.ops.base import ColumnType
 
@@ -138,7 +139,7 @@ def _score(bundle: str, frame_path: str, out: TextIO) -> int:
     text = _read_text(frame_path, where)
     columns = _read_frame(text, where, model.input_schema)
     scored = _with_where(where, lambda: model.transform(columns))
-    doc = write_leapframe(scored, list(scored))
+    doc = write_leapframe(scored, list(scored), {**model.input_schema, **model.output_schema})
     out.write(json.dumps(doc) + "\n")
     return 0
 
@@ -205,41 +206,15 @@ def _json_lines(text: str, where: str) -> list[dict[str, Any]]:
 
 
 def _rows_to_columns(rows: list[dict[str, Any]], schema: dict[str, ColumnType]) -> dict[str, Any]:
-    """Row objects as a LeapFrame of the model's inputs, read like any LeapFrame.
+    """Row objects as the model's input columns; the first row that does not fit is an error.
 
     Other keys pass through as they are, so an id column comes out beside the predictions.
     """
-    for number, row in enumerate(rows, start=1):
-        missing = [name for name in schema if name not in row]
-        if missing:
-            raise InputError(f"row {number}: missing input column {missing[0]!r}")
-    doc = {
-        "schema": {"fields": [{"name": n, "type": _leapframe_type(t)} for n, t in schema.items()]},
-        "rows": [[_vector_object(row[n], t) for n, t in schema.items()] for row in rows],
-    }
-    columns = read_leapframe(doc)
-    extra = [key for row in rows for key in row if key not in schema]
-    for key in dict.fromkeys(extra):
-        columns[key] = [row.get(key) for row in rows]
-    return columns
-
-
-def _leapframe_type(ctype: ColumnType) -> Any:
-    if ctype.shape == "vector":
-        field: dict[str, Any] = {"type": "tensor", "base": "double"}
-        if ctype.size is not None:
-            field["dimensions"] = [ctype.size]
-        return field
-    if ctype.shape == "list":
-        return {"type": "list", "base": ctype.base}
-    return ctype.base
-
-
-def _vector_object(value: Any, ctype: ColumnType) -> Any:
-    # NOTE: in a row object a vector may also be a plain list of numbers.
-    if ctype.shape == "vector" and isinstance(value, list):
-        return {"values": value}
-    return value
+    read = read_records(rows, schema, keep_extra=True)
+    if read.rejected:
+        first = read.rejected[0]
+        raise InputError(f"row {first.index + 1}: {first.reason}")
+    return read.columns
 
 
 if __name__ == "__main__":

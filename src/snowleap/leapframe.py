@@ -15,41 +15,36 @@ no NaN, and snowleap reads a null number back as NaN).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
-import numpy.typing as npt
+from typing import Any, TypeAlias
 
 from snowleap.errors import InputError
+from snowleap.leapframe_values import BASIC_NAMES, FieldType, decode_value, is_int, json_kind
+from snowleap.numeric import AnyArray, np
+from snowleap.ops.base import ColumnType
 
-Column = list[Any] | npt.NDArray[Any]
-
-_BASIC_NAMES = {
-    "boolean": "boolean",
-    "byte": "integer",
-    "short": "integer",
-    "int": "integer",
-    "integer": "integer",
-    "long": "integer",
-    "float": "double",
-    "double": "double",
-    "string": "string",
-}
+# NOTE: numpy is imported at the first frame read or written (snowleap.numeric), not with this
+# module: the function imports it for /transform, and its /score requests never touch numpy here.
+Column: TypeAlias = "list[Any] | AnyArray"
 
 
 @dataclass(frozen=True)
-class _FieldType:
-    """A field's shape and the kind of value it holds (``double``, ``integer``...)."""
+class ColumnSpec:
+    """A column to decode: its name, its type, and how messages name it (``column 'x'``)."""
 
-    shape: Literal["scalar", "tensor", "list"]
-    kind: str
-    width: int | None = None
+    name: str
+    type: FieldType
+    label: str
+
+
+RejectRow = Callable[[int, str], None]
 
 
 def read_leapframe(doc: Any) -> dict[str, Column]:
     """The columns of a parsed LeapFrame JSON document, by field name, in schema order.
+
+    Raises ``InputError`` at the first problem, saying where it is (never quoting the value).
 
     Example
     -------
@@ -57,8 +52,30 @@ def read_leapframe(doc: Any) -> dict[str, Column]:
     ...                 "rows": [[1.5], [None]]})
     {'x': [1.5, None]}
     """
+    fields, rows = read_leapframe_document(doc)
+    names = [name for name, _ in fields]
+    if len(set(names)) != len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise InputError(f"leapframe: schema names column {twice!r} twice")
+    specs = [ColumnSpec(name, ftype, f"column {name!r}") for name, ftype in fields]
+    for r, row in enumerate(rows):
+        problem = row_shape_problem(row, len(specs))
+        if problem is not None:
+            raise InputError(
+                f"leapframe: row {r} should be a list of {len(specs)} values, {problem}"
+            )
+    columns, _ = decode_rows(specs, enumerate(rows), reject=None)
+    return columns
+
+
+def read_leapframe_document(doc: Any) -> tuple[list[tuple[str, FieldType]], list[Any]]:
+    """A LeapFrame document's fields (name and type, in order) and its rows, not yet decoded.
+
+    ``InputError`` when the document itself is malformed; fields are named by their position, so
+    the message never quotes a caller's data.
+    """
     if not isinstance(doc, Mapping):
-        raise InputError(f"leapframe: expected a JSON object, got {type(doc).__name__}")
+        raise InputError(f"leapframe: expected a JSON object, got {json_kind(doc)}")
     schema = doc.get("schema")
     fields = schema.get("fields") if isinstance(schema, Mapping) else None
     if not isinstance(fields, list):
@@ -66,32 +83,141 @@ def read_leapframe(doc: Any) -> dict[str, Column]:
     rows = doc.get("rows")
     if not isinstance(rows, list):
         raise InputError("leapframe: 'rows' should be a list of rows")
-    names: list[str] = []
-    types: list[_FieldType] = []
+    parsed: list[tuple[str, FieldType]] = []
     for i, field in enumerate(fields):
         if not isinstance(field, Mapping) or not isinstance(field.get("name"), str):
             raise InputError(f"leapframe: schema field {i} should be an object with a 'name'")
-        name = field["name"]
-        if name in names:
-            raise InputError(f"leapframe: schema names column {name!r} twice")
-        names.append(name)
-        types.append(_field_type(field.get("type"), name))
-    values: list[list[Any]] = [[] for _ in names]
-    for r, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != len(names):
+        parsed.append((field["name"], parse_field_type(field.get("type"), f"schema field {i}")))
+    return parsed, rows
+
+
+def row_shape_problem(row: Any, width: int) -> str | None:
+    """Why ``row`` is not a list of ``width`` values (``"got 3 values"``), or ``None``."""
+    if not isinstance(row, list):
+        return f"got {json_kind(row)}"
+    if len(row) != width:
+        return f"got {len(row)} values"
+    return None
+
+
+def decode_rows(
+    specs: Sequence[ColumnSpec],
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    reject: RejectRow | None,
+) -> tuple[dict[str, Column], list[int]]:
+    """The columns of ``rows`` (each an index and one value per spec), and the kept indices.
+
+    A row with a value that does not fit its column is passed to ``reject(index, reason)`` and
+    left out; without ``reject`` the first such row raises ``InputError``. A vector column takes
+    its width from its type, else from the first kept row.
+    """
+    widths = [spec.type.width for spec in specs]
+    values: list[list[Any]] = [[] for _ in specs]
+    kept: list[int] = []
+    for index, row in rows:
+        decoded: list[Any] = []
+        for position, (spec, raw) in enumerate(zip(specs, row, strict=True)):
+            width = widths[position]
+            try:
+                value = decode_value(raw, spec.type, width)
+                if spec.type.shape == "tensor" and width is not None and len(value) != width:
+                    raise InputError(f"vector has {len(value)} values, expected {width}")
+            except InputError as exc:
+                if reject is None:
+                    raise InputError(f"leapframe: {spec.label}, row {index}: {exc}") from None
+                reject(index, f"{spec.label}: {exc}")
+                break
+            decoded.append(value)
+        else:
+            for position, value in enumerate(decoded):
+                values[position].append(value)
+                if specs[position].type.shape == "tensor" and widths[position] is None:
+                    widths[position] = len(value)
+            kept.append(index)
+    columns: dict[str, Column] = {}
+    for spec, column, width in zip(specs, values, widths, strict=True):
+        if spec.type.shape == "tensor":
+            array = np.array(column, dtype=np.float64)
+            columns[spec.name] = array.reshape(len(column), width or 0)
+        else:
+            columns[spec.name] = column
+    return columns, kept
+
+
+def parse_field_type(raw: Any, where: str) -> FieldType:
+    """A LeapFrame field ``type`` (``"double"``, ``{"type": "tensor", ...}``) as a ``FieldType``."""
+    if isinstance(raw, str):
+        return FieldType("scalar", _basic(raw, where))
+    if not isinstance(raw, Mapping):
+        raise InputError(f"leapframe: {where} has no valid 'type' (got {json_kind(raw)})")
+    kind = raw.get("type")
+    base = _basic(raw.get("base"), where)
+    if kind == "basic":
+        return FieldType("scalar", base)
+    if kind == "list":
+        return FieldType("list", base)
+    if kind == "tensor":
+        if base != "double":
+            raise InputError(f"leapframe: {where}: only tensors of numbers are supported")
+        dims = raw.get("dimensions")
+        if dims is None:
+            return FieldType("tensor", base)
+        if not (isinstance(dims, list) and len(dims) == 1 and is_int(dims[0]) and dims[0] >= 0):
+            shape = f"{len(dims)} dimensions" if isinstance(dims, list) else json_kind(dims)
             raise InputError(
-                f"leapframe: row {r} should be a list of {len(names)} values, got {row!r}"
+                f"leapframe: {where}: only 1-D tensors (vectors) are supported, got {shape}"
             )
-        for column, value in zip(values, row, strict=True):
-            column.append(value)
-    return {
-        name: _read_column(column, ftype, name)
-        for name, ftype, column in zip(names, types, values, strict=True)
-    }
+        return FieldType("tensor", base, dims[0])
+    raise InputError(f"leapframe: {where} has an unsupported type (supported: basic, list, tensor)")
 
 
-def write_leapframe(frame: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+def field_type_of(ctype: ColumnType) -> FieldType:
+    """The ``FieldType`` values of a model column of type ``ctype`` are decoded as."""
+    if ctype.shape == "vector":
+        return FieldType("tensor", "double", ctype.size)
+    kind = BASIC_NAMES[ctype.base]
+    return FieldType("list" if ctype.shape == "list" else "scalar", kind)
+
+
+def leapframe_type(ctype: ColumnType) -> Any:
+    """A model column type as a LeapFrame field ``type`` (MLeap's JSON layout)."""
+    if ctype.shape == "vector":
+        field: dict[str, Any] = {"type": "tensor", "base": "double"}
+        if ctype.size is not None:
+            field["dimensions"] = [ctype.size]
+        return field
+    if ctype.shape == "list":
+        return {"type": "list", "base": ctype.base}
+    return ctype.base
+
+
+def leapframe_schema(schema: Mapping[str, ColumnType]) -> dict[str, Any]:
+    """A model schema as a LeapFrame ``schema`` object: ``{"fields": [{"name", "type"}, ...]}``.
+
+    Example
+    -------
+    >>> leapframe_schema({"x": ColumnType("double")})
+    {'fields': [{'name': 'x', 'type': 'double'}]}
+    """
+    return {"fields": [{"name": n, "type": leapframe_type(t)} for n, t in schema.items()]}
+
+
+def _basic(raw: Any, where: str) -> str:
+    if not isinstance(raw, str) or raw not in BASIC_NAMES:
+        raise InputError(
+            f"leapframe: {where} has an unsupported basic type "
+            f"(supported: {', '.join(sorted(BASIC_NAMES))})"
+        )
+    return BASIC_NAMES[raw]
+
+
+def write_leapframe(
+    frame: Mapping[str, Any], columns: Sequence[str], types: Mapping[str, ColumnType] | None = None
+) -> dict[str, Any]:
     """A LeapFrame JSON document holding ``columns`` of ``frame`` (arrays or lists), in order.
+
+    A column's field type is ``types[name]`` when given (a model's schema), else read from its
+    values.
 
     Example
     -------
@@ -111,132 +237,12 @@ def write_leapframe(frame: Mapping[str, Any], columns: Sequence[str]) -> dict[st
             raise InputError(
                 f"leapframe: column {name!r} has {len(values)} rows, others have {length}"
             )
+        if types is not None and name in types:
+            field_type = leapframe_type(types[name])
         fields.append({"name": name, "type": field_type})
         written.append(values)
     rows = [list(row) for row in zip(*written, strict=True)] if written else []
     return {"schema": {"fields": fields}, "rows": rows}
-
-
-# -- reading --------------------------------------------------------------------------------------
-
-
-def _field_type(raw: Any, name: str) -> _FieldType:
-    if isinstance(raw, str):
-        return _FieldType("scalar", _basic(raw, name))
-    if not isinstance(raw, Mapping):
-        raise InputError(f"leapframe: column {name!r} has no valid 'type' ({raw!r})")
-    kind = raw.get("type")
-    base = _basic(raw.get("base"), name)
-    if kind == "basic":
-        return _FieldType("scalar", base)
-    if kind == "list":
-        return _FieldType("list", base)
-    if kind == "tensor":
-        if base != "double":
-            raise InputError(f"leapframe: column {name!r}: only tensors of numbers are supported")
-        dims = raw.get("dimensions")
-        if dims is None:
-            return _FieldType("tensor", base)
-        if not (isinstance(dims, list) and len(dims) == 1 and _is_int(dims[0]) and dims[0] >= 0):
-            raise InputError(
-                f"leapframe: column {name!r}: only 1-D tensors (vectors) are supported, "
-                f"got dimensions {dims!r}"
-            )
-        return _FieldType("tensor", base, dims[0])
-    raise InputError(f"leapframe: column {name!r} has an unsupported type {raw!r}")
-
-
-def _basic(raw: Any, name: str) -> str:
-    if not isinstance(raw, str) or raw not in _BASIC_NAMES:
-        raise InputError(
-            f"leapframe: column {name!r} has an unsupported basic type {raw!r} "
-            f"(supported: {', '.join(sorted(_BASIC_NAMES))})"
-        )
-    return _BASIC_NAMES[raw]
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _scalar(value: Any, kind: str, name: str, row: int) -> Any:
-    if value is None:
-        return None
-    if kind == "double" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if kind == "integer" and _is_int(value):
-        return value
-    if kind == "boolean" and isinstance(value, bool):
-        return value
-    if kind == "string" and isinstance(value, str):
-        return value
-    article = "an" if kind[0] in "aeiou" else "a"
-    raise InputError(
-        f"leapframe: column {name!r}, row {row}: expected {article} {kind}, got {value!r}"
-    )
-
-
-def _read_column(values: list[Any], ftype: _FieldType, name: str) -> Column:
-    if ftype.shape == "scalar":
-        return [_scalar(v, ftype.kind, name, r) for r, v in enumerate(values)]
-    if ftype.shape == "list":
-        result: list[Any] = []
-        for r, items in enumerate(values):
-            if items is not None and not isinstance(items, list):
-                raise InputError(f"leapframe: column {name!r}, row {r}: expected a list")
-            result.append(
-                None if items is None else [_scalar(v, ftype.kind, name, r) for v in items]
-            )
-        return result
-    vectors = [_vector(v, name, r) for r, v in enumerate(values)]
-    width = ftype.width
-    for r, vector in enumerate(vectors):
-        if width is None:
-            width = len(vector)
-        elif len(vector) != width:
-            raise InputError(
-                f"leapframe: column {name!r}, row {r}: vector has {len(vector)} values, "
-                f"expected {width}"
-            )
-    return np.array(vectors, dtype=np.float64).reshape(len(vectors), width or 0)
-
-
-def _number(value: Any, name: str, row: int) -> float:
-    if value is None:
-        return math.nan
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    raise InputError(f"leapframe: column {name!r}, row {row}: vector value {value!r} is no number")
-
-
-def _vector(raw: Any, name: str, row: int) -> list[float]:
-    where = f"leapframe: column {name!r}, row {row}"
-    if raw is None:
-        raise InputError(f"{where}: null vector (a vector must be given)")
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("values"), list):
-        raise InputError(f"{where}: a vector should be an object with 'values', got {raw!r}")
-    values = [_number(v, name, row) for v in raw["values"]]
-    dims = raw.get("dimensions")
-    if dims is not None and not (isinstance(dims, list) and len(dims) == 1 and _is_int(dims[0])):
-        raise InputError(f"{where}: 'dimensions' should be [size], got {dims!r}")
-    if "indices" not in raw:
-        if dims is not None and dims[0] != len(values):
-            raise InputError(f"{where}: dimensions {dims} but {len(values)} values")
-        return values
-    if dims is None:
-        raise InputError(f"{where}: a sparse vector needs 'dimensions'")
-    indices = raw["indices"]
-    if not isinstance(indices, list) or len(indices) != len(values):
-        raise InputError(f"{where}: a sparse vector needs one index per value")
-    dense = [0.0] * dims[0]
-    for index, value in zip(indices, values, strict=True):
-        # NOTE: MLeap writes each index as a list (one entry per dimension); a bare int is
-        # accepted too.
-        flat = index[0] if isinstance(index, list) and len(index) == 1 else index
-        if not _is_int(flat) or not 0 <= flat < dims[0]:
-            raise InputError(f"{where}: sparse index {index!r} is outside a vector of {dims[0]}")
-        dense[flat] = value
-    return dense
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -258,13 +264,18 @@ def _dense(values: Sequence[float]) -> dict[str, Any]:
 def _write_column(data: Any, name: str) -> tuple[Any, list[Any]]:
     array = data if isinstance(data, np.ndarray) else None
     if array is not None and array.ndim == 2:
-        vectors = array.astype(np.float64, copy=False).tolist()
-        return (
-            {"type": "tensor", "base": "double", "dimensions": [array.shape[1]]},
-            [_dense(v) for v in vectors],
-        )
+        numbers = array.astype(np.float64, copy=False)
+        width = [array.shape[1]]
+        field_type = {"type": "tensor", "base": "double", "dimensions": width}
+        if not np.isnan(numbers).any():
+            # NOTE: no NaN to turn into null: tolist() already gives JSON-ready floats, and the
+            # per-value pass would be most of the time a wide frame takes to write.
+            return field_type, [{"values": v, "dimensions": width} for v in numbers.tolist()]
+        return field_type, [_dense(v) for v in numbers.tolist()]
     if array is not None and array.ndim != 1:
         raise InputError(f"leapframe: column {name!r} has shape {array.shape}")
+    if array is not None and array.dtype.kind == "f" and not np.isnan(array).any():
+        return "double", array.tolist()
     values = array.tolist() if array is not None else list(data)
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, (list, tuple)) for v in present):

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 from demo_bundle import demo_bundle
-from local import LocalLambdaContext
-from snowleap.serving import ModelCache, ScoringService, ServingSettings, check_model_fits
+from local import ApiGatewayBridge, LocalLambdaContext
+from snowleap.serving import ModelCache, ScoringService, ServingSettings
+from snowleap.serving.service import model_check
 from snowleap.serving.source import ModelSource, open_model_source
 
 # NOTE: what the SAM template's Globals set for the function; the handler reads them at import.
@@ -115,6 +122,7 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
         max_body_bytes: int = 64 * 1024,
         cache_dir: Path | None = None,
         s3_client: Any = None,
+        model_kind: str = "auto",
     ) -> ScoringService:
         if isinstance(source, str):
             source = open_model_source(source, lambda: s3_client)
@@ -125,12 +133,13 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
             max_body_bytes=max_body_bytes,
             session_salt="test-salt",
             cache_dir=cache_dir if cache_dir is not None else tmp_path / "model-cache",
+            model_kind=model_kind,
         )
         cache = ModelCache(
             source,
             refresh_seconds=settings.refresh_seconds,
             cache_dir=settings.cache_dir,
-            check=check_model_fits,
+            check=model_check(settings),
             clock=clock,
         )
         service = ScoringService(cache, settings, handler.PowertoolsObserver())
@@ -147,7 +156,11 @@ def load_event(name: str) -> dict[str, Any]:
 
 
 def rest_event(
-    method: str, path: str, body: str | None = None, content_type: str | None = None
+    method: str,
+    path: str,
+    body: str | None = None,
+    content_type: str | None = None,
+    query: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """An API Gateway REST (payload 1.0) event, built from the ready score event's shape."""
     event = load_event("score.json")
@@ -161,6 +174,8 @@ def rest_event(
         body=body,
         headers=headers,
         multiValueHeaders={k: [v] for k, v in headers.items()},
+        queryStringParameters=query,
+        multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
     )
     event["requestContext"].update(httpMethod=method, resourcePath=path, path=f"/Prod{path}")
     return event
@@ -168,3 +183,49 @@ def rest_event(
 
 def response_json(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
+
+
+# -- over the wire: moto's S3 server and the local API bridge on 127.0.0.1 ---------------------
+
+# NOTE: the bucket of the tests over the wire (moto's S3 server on 127.0.0.1)
+WIRE_BUCKET = "wire-models"
+WIRE_KEY = "snowleap.zip"
+
+
+@pytest.fixture
+def s3_server(aws_env: None) -> Iterator[Any]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    client = boto3.client("s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1")
+    client.create_bucket(Bucket=WIRE_BUCKET)
+    client.put_bucket_versioning(Bucket=WIRE_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    yield client
+    server.stop()
+
+
+@pytest.fixture
+def api() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ApiGatewayBridge)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def call(url: str, body: bytes | None = None, content_type: str | None = None) -> tuple[int, Any]:
+    headers = {"Content-Type": content_type} if content_type else {}
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

@@ -110,12 +110,13 @@ def test_a_corrupt_new_version_is_kept_out_and_the_old_one_serves(
     assert score_probabilities(lambda_context) == before
 
 
-def test_a_new_version_that_does_not_fit_the_features_is_refused(
+def test_with_model_kind_session_a_version_that_does_not_fit_the_features_is_refused(
     tmp_path: Path, s3: S3Bucket, make_service: ServiceFactory, lambda_context: FakeLambdaContext
 ) -> None:
-    # GIVEN version 1 serving, then a valid bundle whose output is not a probability
+    # GIVEN version 1 serving with MODEL_KIND=session, then a valid bundle whose output is not a
+    #   probability
     first = s3.put(standin_bundle(tmp_path))
-    service = make_service(URI, s3_client=s3.client)
+    service = make_service(URI, s3_client=s3.client, model_kind="session")
     score_probabilities(lambda_context)
     s3.put(_scaler_bundle(tmp_path))
     # WHEN the warm-up ping checks

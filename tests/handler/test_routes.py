@@ -72,8 +72,12 @@ def test_model_route_describes_the_bundle(served: None, lambda_context: FakeLamb
     assert response["statusCode"] == 200
     assert body["name"] == "standin"
     assert body["ops"] == ["logistic_regression", "vector_assembler"]
-    assert body["input_schema"] == {n: "double" for n in ["n_page_views", "n_product_views",
-                                                         "n_add_to_basket"]}  # fmt: skip
+    # AND the schemas as LeapFrame schema JSON, so a client can build a /transform request
+    assert body["kind"] == "session"
+    inputs = ["n_page_views", "n_product_views", "n_add_to_basket"]
+    assert body["input_schema"] == {"fields": [{"name": n, "type": "double"} for n in inputs]}
+    probability = {"type": "tensor", "base": "double", "dimensions": [2]}
+    assert {"name": "probability", "type": probability} in body["output_schema"]["fields"]
     assert body["source"].endswith("standin.zip")
     # AND a local file has no ETag or version id: its sha256 identifies it
     assert body["etag"] is None and body["version_id"] is None

@@ -31,9 +31,10 @@ def test_settings_are_read_from_the_environment() -> None:
         "MAX_BODY_BYTES": "2048",
         "SESSION_SALT": "pepper",
         "MODEL_CACHE_DIR": "",
+        "MODEL_KIND": "session",
     }
     settings = ServingSettings.from_environment(environ, default_model_uri="embedded.zip")
-    assert settings == ServingSettings("s3://b/k.zip", 5.0, 0.7, 2048, "pepper", None)
+    assert settings == ServingSettings("s3://b/k.zip", 5.0, 0.7, 2048, "pepper", None, "session")
 
 
 @pytest.mark.parametrize(
@@ -43,6 +44,7 @@ def test_settings_are_read_from_the_environment() -> None:
         ("SCORE_THRESHOLD", "1.5", "must be between 0 and 1"),
         ("MAX_BODY_BYTES", "0", "MAX_BODY_BYTES must be > 0"),
         ("MODEL_REFRESH_SECONDS", "-1", "MODEL_REFRESH_SECONDS must be >= 0"),
+        ("MODEL_KIND", "any", "MODEL_KIND='any': expected one of auto, session"),
     ],
 )
 def test_malformed_settings_fail_naming_the_variable(name: str, value: str, message: str) -> None:

@@ -3,13 +3,6 @@ HTTP requests into API Gateway events for the handler."""
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -18,51 +11,24 @@ import pytest
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from local import ApiGatewayBridge, invoke
-from tests.handler.conftest import ROOT, ServiceFactory, standin_bundle
-
-BUCKET = "wire-models"
-KEY = "snowleap.zip"
-
-
-@pytest.fixture
-def s3_server(aws_env: None) -> Iterator[Any]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    client = boto3.client("s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1")
-    client.create_bucket(Bucket=BUCKET)
-    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    yield client
-    server.stop()
-
-
-@pytest.fixture
-def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ApiGatewayBridge)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-def call(url: str, body: bytes | None = None, content_type: str | None = None) -> tuple[int, Any]:
-    headers = {"Content-Type": content_type} if content_type else {}
-    request = urllib.request.Request(url, data=body, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+from local import invoke
+from tests.handler.conftest import (
+    ROOT,
+    WIRE_BUCKET,
+    WIRE_KEY,
+    ServiceFactory,
+    call,
+    free_port,
+    standin_bundle,
+)
 
 
 def test_scores_over_http_with_the_bundle_from_an_s3_server_and_rolls_forward(
     tmp_path: Path, s3_server: Any, api: str, make_service: ServiceFactory
 ) -> None:
     # GIVEN version 1 of the bundle in the S3 server and the local API reading it from there
-    first = s3_server.put_object(Bucket=BUCKET, Key=KEY, Body=standin_bundle(tmp_path))
-    make_service(f"s3://{BUCKET}/{KEY}", s3_client=s3_server)
+    first = s3_server.put_object(Bucket=WIRE_BUCKET, Key=WIRE_KEY, Body=standin_bundle(tmp_path))
+    make_service(f"s3://{WIRE_BUCKET}/{WIRE_KEY}", s3_client=s3_server)
     sessions = (ROOT / "events" / "sessions.json").read_bytes()
 
     # WHEN sessions are POSTed over HTTP
@@ -75,7 +41,7 @@ def test_scores_over_http_with_the_bundle_from_an_s3_server_and_rolls_forward(
 
     # WHEN version 2 is uploaded and a warm-up ping arrives
     second = s3_server.put_object(
-        Bucket=BUCKET, Key=KEY, Body=standin_bundle(tmp_path, intercept=1.0)
+        Bucket=WIRE_BUCKET, Key=WIRE_KEY, Body=standin_bundle(tmp_path, intercept=1.0)
     )
     assert invoke({"warmup": True})["refresh"] == "updated"
 
@@ -90,13 +56,6 @@ def test_scores_over_http_with_the_bundle_from_an_s3_server_and_rolls_forward(
     assert status == 200 and body["version_id"] == second["VersionId"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_s3_down_at_cold_start_is_a_503_and_the_next_request_recovers(
     tmp_path: Path, aws_env: None, api: str, make_service: ServiceFactory
 ) -> None:
@@ -108,7 +67,7 @@ def test_s3_down_at_cold_start_is_a_503_and_the_next_request_recovers(
         region_name="us-east-1",
         config=Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=5),
     )
-    make_service(f"s3://{BUCKET}/{KEY}", s3_client=client)
+    make_service(f"s3://{WIRE_BUCKET}/{WIRE_KEY}", s3_client=client)
     sessions = (ROOT / "events" / "sessions.json").read_bytes()
 
     # WHEN a request arrives THEN it gets a 503 saying S3 could not be reached
@@ -120,8 +79,8 @@ def test_s3_down_at_cold_start_is_a_503_and_the_next_request_recovers(
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
-        client.create_bucket(Bucket=BUCKET)
-        client.put_object(Bucket=BUCKET, Key=KEY, Body=standin_bundle(tmp_path))
+        client.create_bucket(Bucket=WIRE_BUCKET)
+        client.put_object(Bucket=WIRE_BUCKET, Key=WIRE_KEY, Body=standin_bundle(tmp_path))
         # THEN the very next request loads the model and is scored
         status, body = call(f"{api}/score", sessions, "application/json")
     finally:

@@ -56,25 +56,38 @@ def parse_score_body(body: bytes, content_type: str | None, *, max_bytes: int) -
     >>> body = b'[{"event": "page_view", ...}]'
     >>> parse_score_body(body, "application/json", max_bytes=1 << 20)   # doctest: +SKIP
     """
-    if len(body) > max_bytes:
-        raise RequestError(
-            413, f"request body is {len(body)} bytes, more than the limit of {max_bytes} bytes"
-        )
-    kind = media_type(content_type)
-    if kind is None:
-        raise RequestError(415, f"missing Content-Type header: send {JSON_TYPE} or {TSV_TYPE}")
-    if kind not in SUPPORTED_TYPES:
-        raise RequestError(
-            415, f"Content-Type {kind!r} is not supported: send {JSON_TYPE} or {TSV_TYPE}"
-        )
-    if not body.strip():
-        raise RequestError(400, "request body is empty: no events to score")
-    text = _decode(body)
+    kind, text = _checked_text(body, content_type, SUPPORTED_TYPES, max_bytes, "no events to score")
     if kind == TSV_TYPE:
         # NOTE: the TSV parser reports every line exactly once, as an event or as rejected.
         result = _parse(parse_enriched_tsv, text)
         return ParsedRequest(result, len(result.events) + len(result.rejected))
     return _parse_json(text)
+
+
+def read_json_body(body: bytes, content_type: str | None, *, max_bytes: int) -> Any:
+    """The parsed JSON document of an ``application/json`` body, or ``RequestError`` (413, 415,
+    400) saying why not, as for ``POST /score``."""
+    _, text = _checked_text(body, content_type, (JSON_TYPE,), max_bytes, "nothing to score")
+    return _load_json(text)
+
+
+def _checked_text(
+    body: bytes, content_type: str | None, allowed: tuple[str, ...], max_bytes: int, empty: str
+) -> tuple[str, str]:
+    """The media type and text of a body of one of the ``allowed`` types within ``max_bytes``."""
+    if len(body) > max_bytes:
+        raise RequestError(
+            413, f"request body is {len(body)} bytes, more than the limit of {max_bytes} bytes"
+        )
+    kind = media_type(content_type)
+    choices = " or ".join(allowed)
+    if kind is None:
+        raise RequestError(415, f"missing Content-Type header: send {choices}")
+    if kind not in allowed:
+        raise RequestError(415, f"Content-Type {kind!r} is not supported: send {choices}")
+    if not body.strip():
+        raise RequestError(400, f"request body is empty: {empty}")
+    return kind, _decode(body)
 
 
 def _decode(body: bytes) -> str:
@@ -86,14 +99,23 @@ def _decode(body: bytes) -> str:
         ) from None
 
 
-def _parse_json(text: str) -> ParsedRequest:
+def _load_json(text: str) -> Any:
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RequestError(
             400,
             f"request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
         ) from None
+    except RecursionError:
+        raise RequestError(400, "request body is JSON nested too deeply") from None
+    except ValueError:
+        # NOTE: an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise RequestError(400, "request body holds a number with too many digits") from None
+
+
+def _parse_json(text: str) -> ParsedRequest:
+    document = _load_json(text)
     if isinstance(document, list):
         return _parse_enriched_array(document)
     if isinstance(document, dict):

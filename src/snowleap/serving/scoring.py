@@ -73,13 +73,20 @@ class ScoreReport:
 def check_model_fits(model: Model) -> None:
     """Refuse a model that cannot score session features: ``BundleError`` saying what differs.
 
-    Run when a bundle is loaded, so a wrong bundle is refused before it serves (and the previous
-    one keeps serving) rather than failing every request.
+    Run when a bundle is loaded (with ``MODEL_KIND=session``), so a wrong bundle is refused
+    before it serves (and the previous one keeps serving) rather than failing every request.
 
     Example
     -------
     >>> check_model_fits(snowleap.load("bundles/snowleap-default.zip"))   # doctest: +SKIP
     """
+    problems = session_model_problems(model)
+    if problems:
+        raise BundleError(f"model does not fit the session features: {'; '.join(problems)}")
+
+
+def session_model_problems(model: Model) -> list[str]:
+    """What keeps ``model`` from scoring session features; empty for a session model."""
     problems: list[str] = []
     for name, ctype in model.input_schema.items():
         wanted = FEATURE_SCHEMA.get(name)
@@ -91,8 +98,7 @@ def check_model_fits(model: Model) -> None:
     if output is None or output.shape != "vector" or output.size not in (None, 2):
         found = "missing" if output is None else str(output)
         problems.append(f"output {PROBABILITY_COLUMN!r} should be a vector of 2, found {found}")
-    if problems:
-        raise BundleError(f"model does not fit the session features: {'; '.join(problems)}")
+    return problems
 
 
 def score_events(model: Model, parsed: ParseResult, *, salt: str, threshold: float) -> ScoreReport:

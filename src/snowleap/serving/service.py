@@ -1,4 +1,10 @@
-"""``ScoringService``: what the three routes and the warm-up ping do, free of any Lambda detail.
+"""``ScoringService``: what the routes and the warm-up ping do, free of any Lambda detail.
+
+The service serves one model of one of two kinds, told apart by what the bundle takes: a
+*session* model (its inputs are the Snowplow session features, its output a purchase
+``probability``) scores Snowplow events on ``POST /score``; any model, session models included,
+scores rows on ``POST /transform`` (MLeap's LeapFrame JSON) and ``POST /invocations`` (MLflow's
+scoring-server JSON).
 
 The Lambda handler (``handler/app.py``) and the tests drive the same service; the handler only
 turns events into calls and results into responses, and reports what the ``ServingObserver`` is
@@ -10,16 +16,46 @@ from __future__ import annotations
 import random
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from snowleap.serving.cache import LoadedModel, ModelCache, RefreshOutcome, RefreshResult
-from snowleap.serving.errors import ConfigurationError, ModelUnavailableError
-from snowleap.serving.request_body import parse_score_body
-from snowleap.serving.scoring import check_model_fits, score_events
+from snowleap.errors import InputError
+from snowleap.leapframe import leapframe_schema
+from snowleap.serving.cache import (
+    LoadedModel,
+    ModelCache,
+    ModelCheck,
+    RefreshOutcome,
+    RefreshResult,
+)
+from snowleap.serving.errors import ConfigurationError, ModelUnavailableError, RequestError
+from snowleap.serving.request_body import parse_score_body, read_json_body
+from snowleap.serving.row_requests import (
+    RowsRequest,
+    read_invocation_request,
+    read_transform_request,
+)
+from snowleap.serving.rows import (
+    ScoredRows,
+    leapframe_response,
+    predictions,
+    score_rows,
+    select_columns,
+)
+from snowleap.serving.scoring import check_model_fits, score_events, session_model_problems
 from snowleap.serving.source import FileModelSource, S3ClientFactory, open_model_source
+
+# NOTE: ``auto`` serves any bundle (its kind decides whether /score works); ``session`` refuses a
+# bundle that is not a session model, so a wrong upload never replaces the one serving /score.
+MODEL_KINDS = ("auto", "session")
+NOT_A_SESSION_MODEL = (
+    "the model in service is not a session model (its inputs are not the Snowplow session "
+    "features), so it cannot score events: send its rows to POST /transform (MLeap LeapFrame "
+    "JSON) or POST /invocations (MLflow's scoring format); GET /model shows its input schema"
+)
 
 
 @dataclass(frozen=True)
@@ -32,13 +68,15 @@ class ServingSettings:
     max_body_bytes: int = 1024 * 1024
     session_salt: str = ""
     cache_dir: Path | None = Path("/tmp/snowleap-models")
+    model_kind: str = "auto"
 
     @classmethod
     def from_environment(
         cls, environ: Mapping[str, str], *, default_model_uri: str
     ) -> ServingSettings:
         """Settings from ``MODEL_URI``, ``MODEL_REFRESH_SECONDS``, ``SCORE_THRESHOLD``,
-        ``MAX_BODY_BYTES``, ``SESSION_SALT`` and ``MODEL_CACHE_DIR`` (empty: no disk copy).
+        ``MAX_BODY_BYTES``, ``SESSION_SALT``, ``MODEL_CACHE_DIR`` (empty: no disk copy) and
+        ``MODEL_KIND`` (``auto`` or ``session``).
 
         Example
         -------
@@ -56,6 +94,11 @@ class ServingSettings:
                 "MODEL_REFRESH_SECONDS must be >= 0 and MAX_BODY_BYTES must be > 0"
             )
         cache_dir = environ.get("MODEL_CACHE_DIR", "/tmp/snowleap-models")
+        kind = environ.get("MODEL_KIND") or "auto"
+        if kind not in MODEL_KINDS:
+            raise ConfigurationError(
+                f"MODEL_KIND={kind!r}: expected one of {', '.join(MODEL_KINDS)}"
+            )
         return cls(
             model_uri=environ.get("MODEL_URI") or default_model_uri,
             refresh_seconds=refresh,
@@ -63,6 +106,7 @@ class ServingSettings:
             max_body_bytes=max_body,
             session_salt=environ.get("SESSION_SALT", ""),
             cache_dir=Path(cache_dir) if cache_dir else None,
+            model_kind=kind,
         )
 
 
@@ -85,6 +129,8 @@ class ServingObserver(Protocol):
         self, *, events_scored: int, events_rejected: int, score_ms: float
     ) -> None: ...
 
+    def rows_scored(self, *, rows_scored: int, rows_rejected: int, score_ms: float) -> None: ...
+
 
 class _Silent:
     def model_refreshed(self, result: RefreshResult) -> None:
@@ -93,9 +139,12 @@ class _Silent:
     def request_scored(self, *, events_scored: int, events_rejected: int, score_ms: float) -> None:
         return None
 
+    def rows_scored(self, *, rows_scored: int, rows_rejected: int, score_ms: float) -> None:
+        return None
+
 
 class ScoringService:
-    """Scores ``POST /score`` bodies with the model its ``ModelCache`` keeps fresh.
+    """Scores the routes' bodies with the model its ``ModelCache`` keeps fresh.
 
     Example
     -------
@@ -120,6 +169,7 @@ class ScoringService:
         # NOTE: without a configured salt, session keys are still unlinkable to the visitor's
         # cookie, but differ between execution environments; the handler logs a warning.
         self.salt = settings.session_salt or secrets.token_hex(16)
+        self._kind: tuple[LoadedModel, str] | None = None
 
     @classmethod
     def create(
@@ -136,7 +186,7 @@ class ScoringService:
             source,
             refresh_seconds=settings.refresh_seconds,
             cache_dir=None if local else settings.cache_dir,
-            check=check_model_fits,
+            check=model_check(settings),
         )
         return cls(cache, settings, observer, s3_client=s3_client)
 
@@ -152,6 +202,8 @@ class ScoringService:
         """The response document of ``POST /score``; ``RequestError`` for a bad request."""
         parsed = parse_score_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
+        if self.model_kind(loaded) != "session":
+            raise RequestError(400, NOT_A_SESSION_MODEL)
         started = time.perf_counter()
         report = score_events(
             loaded.model, parsed.result, salt=self.salt, threshold=self.settings.threshold
@@ -176,6 +228,57 @@ class ScoringService:
             **report.as_dict(),
         }
 
+    def transform(
+        self, body: bytes, content_type: str | None, query_fields: str | None = None
+    ) -> dict[str, Any]:
+        """The response document of ``POST /transform``: the output LeapFrame (the ``fields``
+        asked for, else every column) and where each request row went."""
+        document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
+        loaded = self.current_model()
+        with _bad_request():
+            request = read_transform_request(document, loaded.model.input_schema, query_fields)
+        scored = self._score(loaded, request)
+        with _bad_request():
+            columns = select_columns(scored, request.fields, default=list(scored.frame))
+        return {**leapframe_response(scored, columns), "model": _model_name(loaded)}
+
+    def invocations(self, body: bytes, content_type: str | None) -> dict[str, Any]:
+        """The response document of ``POST /invocations``, as MLflow's scoring server answers:
+        ``{"predictions": [...]}`` (one record per row, ``null`` where it was rejected), and
+        ``rejected`` saying why."""
+        document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
+        loaded = self.current_model()
+        with _bad_request():
+            request = read_invocation_request(document, loaded.model.input_schema)
+        scored = self._score(loaded, request)
+        with _bad_request():
+            columns = select_columns(scored, request.fields, list(loaded.model.output_schema))
+        return {
+            "predictions": predictions(scored, columns),
+            "rejected": [r.as_dict() for r in scored.rejected],
+        }
+
+    def _score(self, loaded: LoadedModel, request: RowsRequest) -> ScoredRows:
+        started = time.perf_counter()
+        scored = score_rows(loaded.model, request.rows)
+        score_ms = (time.perf_counter() - started) * 1000.0
+        if not scored.accounted():
+            # NOTE: a broken promise to the caller, not a request problem: fail loudly (500).
+            raise RuntimeError(f"row accounting mismatch: {scored.received} rows received")
+        self.observer.rows_scored(
+            rows_scored=len(scored.indices), rows_rejected=len(scored.rejected), score_ms=score_ms
+        )
+        return scored
+
+    def model_kind(self, loaded: LoadedModel) -> str:
+        """``"session"`` when the model scores session features, else ``"pipeline"``."""
+        # NOTE: worked out once per loaded version, not per request.
+        known = self._kind
+        if known is None or known[0] is not loaded:
+            kind = "pipeline" if session_model_problems(loaded.model) else "session"
+            known = self._kind = (loaded, kind)
+        return known[1]
+
     @staticmethod
     def model_identity(loaded: LoadedModel) -> dict[str, Any]:
         info = loaded.model.info
@@ -197,8 +300,9 @@ class ScoringService:
             "format": described["format"],
             "timestamp": described["timestamp"],
             "ops": described["ops"],
-            "input_schema": described["input_schema"],
-            "output_schema": described["output_schema"],
+            "kind": self.model_kind(loaded),
+            "input_schema": leapframe_schema(loaded.model.input_schema),
+            "output_schema": leapframe_schema(loaded.model.output_schema),
             "source": loaded.source_uri,
             **loaded.version.as_dict(),
             "loaded_at": loaded.loaded_at,
@@ -254,3 +358,22 @@ class ScoringService:
             "error": result.error,
             "model": identity,
         }
+
+
+def model_check(settings: ServingSettings) -> ModelCheck | None:
+    """What a bundle must pass before it serves: with ``MODEL_KIND=session``, fitting the session
+    features; with ``auto``, only loading."""
+    return check_model_fits if settings.model_kind == "session" else None
+
+
+@contextmanager
+def _bad_request() -> Iterator[None]:
+    """A request that does not fit the model (``InputError``) is answered with a 400."""
+    try:
+        yield
+    except InputError as exc:
+        raise RequestError(400, str(exc)) from None
+
+
+def _model_name(loaded: LoadedModel) -> dict[str, Any]:
+    return {"name": loaded.model.info.name, "uid": loaded.model.info.uid}
