@@ -64,6 +64,25 @@ fixtures: spark ## Regenerate tests/fixtures (golden bundles + Spark outputs) wi
 # NOTE: the parity suite needs Spark and MLeap, so the whole test run installs them first.
 test: spark
 
+# --- Spark 4: snowleap's own writer on the newest pyspark, Spark Connect included ----------
+# NOTE: its own venv: pyspark 4 and the pinned pyspark 3.5 (MLeap's line) cannot share one.
+VENV_SPARK4 := .venv-spark4
+SPARK4_STAMP := $(VENV_SPARK4)/.installed
+SPARK4_TESTS := tests/parity tests/test_export_spark.py
+
+$(SPARK4_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV_SPARK4)
+	$(VENV_SPARK4)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_SPARK4)/bin/python -m pip install --quiet -e '.[dev,spark4]'
+	touch $@
+
+.PHONY: spark4 test-spark4
+spark4: $(SPARK4_STAMP) ## Create .venv-spark4 (pyspark 4.3, Spark Connect) for the Spark 4 parity run
+
+test-spark4: $(SPARK4_STAMP) $(JARS_STAMP) ## The parity suite and a Spark Connect export on Spark 4 (snowleap's writer)
+	$(VENV_SPARK4)/bin/python -m pytest -q -p no:cacheprovider $(SPARK4_TESTS)
+
+test: test-spark4
 MLFLOW_STAMP := $(VENV)/.mlflow-installed
 
 $(MLFLOW_STAMP): $(STAMP) pyproject.toml
@@ -101,7 +120,7 @@ protobuf-fixtures: $(STAMP) ## Re-save tests/fixtures/mleap_protobuf bundles wit
 	$(PY) -m tests.fixtures.mleap_protobuf.make_fixtures
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) $(SAM_VENV) $(VENV313) .mypy_cache .ruff_cache .pytest_cache layers/build build $(TOOLS)
+	rm -rf $(VENV) $(SAM_VENV) $(VENV313) $(VENV_SPARK4) .mypy_cache .ruff_cache .pytest_cache layers/build build $(TOOLS)
 
 # --- Lambda: template checks, layer, local runs -------------------------------------------
 $(SAM_VENV)/.installed:

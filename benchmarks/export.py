@@ -1,4 +1,4 @@
-"""Writing a fitted Spark pipeline as an MLeap bundle for the benchmark.
+"""Writing a fitted Spark pipeline as an MLeap bundle for the benchmark (MLeap's own writer).
 
 ``snowleap.spark.export_bundle`` writes the bundle and refuses it unless snowleap reproduces
 Spark's numbers. The benchmark still wants the bundle when snowleap cannot (an op not written
@@ -23,7 +23,7 @@ def export(model: Any, sample_df: Any, bundle_path: Path) -> str | None:
     bundle_path = Path(bundle_path)
     bundle_path.unlink(missing_ok=True)
     try:
-        export_bundle(model, sample_df, bundle_path, format="json")
+        export_bundle(model, sample_df, bundle_path, format="json", writer="mleap")
         return None
     except (ParityError, snowleap.BundleError, snowleap.InputError) as exc:
         refusal = f"{type(exc).__name__}: {exc}"

@@ -8,7 +8,12 @@ columns they read and write), and the model's input and output schemas.
 ``{"column": value, ...}`` per line), a path or ``-`` for stdin, and writes the output LeapFrame
 JSON (every column, vectors dense) to stdout.
 
-A bad bundle or frame exits with status 2 and one line on stderr saying what and where.
+``snowleap export-spark SAVED_PIPELINE_DIR OUT.zip [--format json|protobuf]`` writes a
+``PipelineModel`` saved by Spark (``metadata/`` + ``data/`` Parquet) as a bundle, with no Spark
+session and no JVM (needs pyarrow: the ``spark`` or ``export`` extra).
+
+A bad bundle, frame or saved model exits with status 2 and one line on stderr saying what and
+where.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 import snowleap
-from snowleap.errors import BundleError, InputError
+from snowleap.errors import InputError, SnowleapError
 from snowleap.input_rows import read_records
 from snowleap.leapframe import read_leapframe, write_leapframe
 from snowleap.ops.base import ColumnType
@@ -41,8 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "inspect":
             return _inspect(args.bundle, as_json=args.json, out=sys.stdout)
+        if args.command == "export-spark":
+            from snowleap.spark.export_cli import export_spark
+
+            return export_spark(args.saved, args.out, args.format, args.input_schema, sys.stdout)
         return _score(args.bundle, args.frame, out=sys.stdout)
-    except (BundleError, InputError) as exc:
+    except SnowleapError as exc:
+        # NOTE: a bad bundle, frame or saved model (BundleError, InputError, spark.ExportError);
+        # the Spark side is imported only by export-spark, so scoring stays numpy-free to load.
         print(f"snowleap: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
@@ -58,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="show a bundle's nodes and schemas")
     inspect.add_argument("bundle", help="a bundle .zip or unzipped bundle folder")
     inspect.add_argument("--json", action="store_true", help="print JSON for machines")
+    export = commands.add_parser(
+        "export-spark", help="write a saved Spark PipelineModel folder as a bundle (no JVM)"
+    )
+    export.add_argument("saved", help="the folder PipelineModel.save wrote (or mlflow's sparkml/)")
+    export.add_argument("out", help="the bundle .zip to write")
+    export.add_argument("--format", choices=["json", "protobuf"], default="json")
+    export.add_argument(
+        "--input-schema",
+        default="",
+        help="types of raw input columns the saved model cannot tell, e.g. 'sparse=vector:8'",
+    )
     score = commands.add_parser("score", help="score a LeapFrame or JSON Lines file")
     score.add_argument("bundle", help="a bundle .zip or unzipped bundle folder")
     score.add_argument("frame", help="LeapFrame JSON or JSON Lines of row objects; - for stdin")

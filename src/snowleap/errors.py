@@ -16,7 +16,8 @@ Catch what you mean; ``except SnowleapError`` catches everything the project rai
     ├── serving.ModelSourceError     the model's bytes could not be fetched (RuntimeError)
     ├── serving.ModelUnavailableError  no model is loaded yet (RuntimeError)
     └── spark.ExportError            a Spark pipeline could not be exported (RuntimeError)
-        ├── spark.StageNotExportableError  a stage has no MLeap op
+        ├── spark.StageNotExportableError  a stage cannot be written (no op, no Bundle.ML form)
+        ├── spark.SavedModelError    a saved Spark model folder cannot be read
         └── spark.ParityError        the written bundle does not give Spark's numbers
 
 ``SnowleapError`` itself is a plain ``Exception``; each class also keeps the built-in base it

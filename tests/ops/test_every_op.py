@@ -30,13 +30,7 @@ README = OPS_TESTS.parents[1] / "README.md"
 
 # NOTE: ops without a parity case, and why. Keep reasons concrete: what stops Spark (or MLeap
 # 0.16, the only MLeap this project can fetch) from producing the op.
-NOT_IN_PARITY: dict[str, str] = {
-    "imputer": (
-        "MLeap 0.16 writes imputers only from its own extension estimator, which the Maven "
-        "mirror lacks, never from Spark's ImputerModel; tests/parity proves the export is "
-        "refused (test_imputer_cannot_be_exported_by_mleap_0_16)"
-    ),
-}
+NOT_IN_PARITY: dict[str, str] = {}
 
 MIN_ROWS = 2
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.parity.data import ParityData, make_parity_data
 from tests.parity.mleap_runtime import MleapRuntime
-from tests.parity.parity import FORMATS, assert_parity
+from tests.parity.parity import BOTH_WRITERS, FORMATS, assert_parity, spark_major
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,11 @@ def spark() -> Iterator[Any]:
     pytest.importorskip("pyspark", reason="the parity suite needs the `spark` extra (make spark)")
     from snowleap.spark import spark_session
 
-    session = spark_session(app_name="snowleap-parity", master="local[2]")
+    # NOTE: MLeap's jars (Scala 2.12) belong to Spark 3.5; a Spark 4 session runs without them,
+    # so only snowleap's writer writes there (MLeap's runtime still referees, in its own JVM).
+    session = spark_session(
+        app_name="snowleap-parity", master="local[2]", with_mleap=spark_major() == 3
+    )
     yield session
     session.stop()
 
@@ -38,9 +42,15 @@ def data(spark: Any) -> ParityData:
 
 @pytest.fixture
 def parity(mleap_runtime: MleapRuntime, tmp_path: Path) -> Callable[..., dict[str, Any]]:
-    """``parity(spark_model, df[, formats])``: export JSON + protobuf; Spark = snowleap = MLeap."""
+    """``parity(spark_model, df[, formats, writers])``: every writer, JSON + protobuf; Spark =
+    snowleap = MLeap's runtime, and the two writers' bundles node for node."""
 
-    def run(spark_model: Any, df: Any, formats: tuple[str, ...] = FORMATS) -> dict[str, Any]:
-        return assert_parity(spark_model, df, tmp_path, mleap_runtime, formats)
+    def run(
+        spark_model: Any,
+        df: Any,
+        formats: tuple[str, ...] = FORMATS,
+        writers: tuple[str, ...] = BOTH_WRITERS,
+    ) -> dict[str, Any]:
+        return assert_parity(spark_model, df, tmp_path, mleap_runtime, formats, writers)
 
     return run

@@ -1,9 +1,10 @@
 """Regenerate the golden fixtures in ``tests/fixtures``: real bundles plus Spark's own outputs.
 
 Run ``make fixtures`` (or ``python -m tests.parity.make_fixtures``). Each fixture folder holds
-``bundle-json.zip`` and ``bundle-protobuf.zip`` written by MLeap through ``export_bundle`` (which
-already checks snowleap against Spark) and ``expected.json``: input rows and Spark's output
-columns for them, so ``tests/test_golden_fixtures.py`` checks parity without starting Spark.
+``bundle-json.zip`` and ``bundle-protobuf.zip`` written by MLeap (``export_bundle`` with
+``writer="mleap"``, which already checks snowleap against Spark) and ``expected.json``: input
+rows and Spark's output columns for them, so ``tests/test_golden_fixtures.py`` checks parity
+without starting Spark.
 """
 
 from __future__ import annotations
@@ -109,7 +110,14 @@ def write_fixture(name: str, model: Any, df: Any) -> None:
     folder = FIXTURES / name
     folder.mkdir(parents=True, exist_ok=True)
     for fmt in ("json", "protobuf"):
-        export_bundle(model, df, folder / f"bundle-{fmt}.zip", format=fmt, check_rows=len_of(df))
+        export_bundle(
+            model,
+            df,
+            folder / f"bundle-{fmt}.zip",
+            format=fmt,
+            check_rows=len_of(df),
+            writer="mleap",
+        )
     spark = score_with_spark(model, df, EXPECTED_ROWS)
     inputs = {c: [python_value(row[c]) for row in spark.sample] for c in df.columns}
     outputs = {

@@ -25,6 +25,7 @@ from snowleap.numeric import AnyArray, BoolArray
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredNode
 
 Frame = dict[str, AnyArray]
 Row = dict[str, Any]
@@ -94,6 +95,14 @@ class Op(ABC):
     @abstractmethod
     def from_bundle(cls, node: NodeContext) -> Op:
         """Build the op from its node's attributes and shape."""
+
+    @abstractmethod
+    def store(self) -> StoredNode:
+        """The node MLeap writes for this op (its attributes and ports): ``from_bundle``'s inverse.
+
+        Each op module writes its attribute names and types once, in its ``stored`` function,
+        next to ``from_bundle``; the Spark side (``snowleap.spark.stages``) calls it too.
+        """
 
     @abstractmethod
     def transform(self, frame: Frame) -> Frame:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredModel, StoredNode, node_shape
 from snowleap.ops.base import Field, Frame, Op, RowStep, chain_steps
 
 if TYPE_CHECKING:
@@ -49,3 +52,14 @@ class PipelineOp(Op):
         described = super().describe()
         described["nodes"] = [child.describe() for child in self.children]
         return described
+
+    def store(self) -> StoredNode:
+        return stored(self.name, [child.store() for child in self.children])
+
+
+def stored(name: str, children: Sequence[StoredNode]) -> StoredNode:
+    """A ``pipeline`` node: its children's names in order, each child a folder beside it."""
+    nodes = attr.string_list([child.name for child in children])
+    return StoredNode(
+        name, node_shape(), StoredModel("pipeline", {"nodes": nodes}, children=children)
+    )

@@ -15,3 +15,7 @@ class StageNotExportableError(ExportError):
 
 class ParityError(ExportError):
     """The written bundle, scored by snowleap, does not give Spark's numbers."""
+
+
+class SavedModelError(ExportError):
+    """A saved Spark model folder cannot be read (not a PipelineModel, corrupt files)."""

@@ -1,4 +1,9 @@
-"""``export_bundle``: a fitted PySpark pipeline written by MLeap as a zip, checked against Spark."""
+"""``export_bundle``: a fitted PySpark pipeline written as a bundle zip, checked against Spark.
+
+The bundle is written by snowleap's own writer (``writer="snowleap"``, the default: no JVM, any
+Spark version, Spark Connect included) or by MLeap's serializer (``writer="mleap"``: MLeap 0.16's
+jars on the session's class path).
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,14 @@ import snowleap
 from snowleap.spark import jvm as mleap
 from snowleap.spark.compare import frame_rows, python_value, row_differences
 from snowleap.spark.errors import ExportError, ParityError, StageNotExportableError
+from snowleap.spark.snowleap_writer import write_live_model
 
 if TYPE_CHECKING:
     from pyspark.ml import Transformer
     from pyspark.sql import DataFrame
 
 ROW_ID = "__snowleap_row__"
+Writer = Literal["snowleap", "mleap"]
 
 
 def export_bundle(
@@ -27,11 +34,14 @@ def export_bundle(
     path: str | os.PathLike[str],
     format: Literal["json", "protobuf"] = "json",
     check_rows: int = 100,
+    writer: Writer = "snowleap",
 ) -> Path:
-    """Write ``pipeline_model`` as an MLeap bundle zip at ``path``, then prove snowleap agrees.
+    """Write ``pipeline_model`` as a bundle zip at ``path``, then prove snowleap agrees.
 
-    MLeap's serializer writes the bundle (``format`` picks its JSON or protobuf files) next to
-    ``path``; snowleap loads it and scores the first ``check_rows`` rows of ``sample_df`` with
+    ``writer`` writes the bundle (``format`` picks JSON or protobuf files) next to ``path``:
+    ``"snowleap"`` reads each fitted stage's params and data (through Spark's own persistence)
+    and writes Bundle.ML as MLeap lays it out; ``"mleap"`` calls MLeap's serializer. snowleap
+    loads it and scores the first ``check_rows`` rows of ``sample_df`` with
     ``transform`` and ``transform_row``, which must match Spark's own ``transform`` (see
     ``snowleap.spark.compare``). Only then does the zip replace ``path``, in one rename, so a
     reader never sees a partial or unchecked bundle.
@@ -39,7 +49,7 @@ def export_bundle(
     Raises
     ------
     StageNotExportableError
-        A stage MLeap cannot write; the message names the stage (uid and class) and why.
+        A stage the writer cannot write; the message names the stage (uid and class) and why.
     ParityError
         snowleap's output differs from Spark's; the message lists the first differences.
     ExportError
@@ -55,7 +65,7 @@ def export_bundle(
     target = Path(path).resolve()
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        written = write_bundle(pipeline_model, sample_df, work / target.name, format)
+        written = write_bundle(pipeline_model, sample_df, work / target.name, format, writer)
         problems = spark_differences(snowleap.load(written), pipeline_model, sample_df, check_rows)
         if problems:
             raise ParityError(
@@ -73,8 +83,9 @@ def write_bundle(
     sample_df: DataFrame,
     path: str | os.PathLike[str],
     format: Literal["json", "protobuf"] = "json",
+    writer: Writer = "snowleap",
 ) -> Path:
-    """MLeap's bundle of ``pipeline_model`` at ``path``, written atomically but not checked.
+    """The bundle of ``pipeline_model`` at ``path``, written atomically but not checked.
 
     ``export_bundle`` is this plus the check against Spark; the parity suite calls this one so it
     can compare Spark, snowleap and MLeap's runtime three ways. Raises like ``export_bundle``.
@@ -84,6 +95,19 @@ def write_bundle(
     >>> write_bundle(model, train_df, "model.zip", format="protobuf")  # doctest: +SKIP
     PosixPath('/abs/path/model.zip')
     """
+    if writer == "snowleap":
+        return write_live_model(pipeline_model, sample_df, path, format).path
+    if writer != "mleap":
+        raise ValueError(f"writer must be 'snowleap' or 'mleap', got {writer!r}")
+    return _write_with_mleap(pipeline_model, sample_df, path, format)
+
+
+def _write_with_mleap(
+    pipeline_model: Transformer,
+    sample_df: DataFrame,
+    path: str | os.PathLike[str],
+    format: Literal["json", "protobuf"],
+) -> Path:
     spark = sample_df.sparkSession
     jvm: Any = spark._jvm
     gateway: Any = spark.sparkContext._gateway

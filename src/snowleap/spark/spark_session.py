@@ -51,8 +51,12 @@ def spark_session(
     master: str = "local[*]",
     jars_dir: str | os.PathLike[str] | None = None,
     conf: dict[str, str] | None = None,
+    with_mleap: bool = True,
 ) -> SparkSession:
-    """A Spark session with MLeap's jars on its class path, ready for ``export_bundle``.
+    """A local Spark session for ``export_bundle``; with MLeap's jars unless ``with_mleap`` is off.
+
+    snowleap's own writer needs no jars: ``with_mleap=False`` gives a plain session (the only
+    kind Spark 4 can have, MLeap 0.16 being built for Scala 2.12); ``writer="mleap"`` needs them.
 
     Small-data defaults (2 shuffle partitions, no UI) suit local training and tests; ``conf``
     adds or overrides Spark settings.
@@ -69,12 +73,13 @@ def spark_session(
     # snowleap installed, not whatever `python3` is first on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     settings: dict[str, Any] = {
-        "spark.jars": ",".join(str(jar) for jar in mleap_jars(jars_dir)),
-        "spark.driver.extraJavaOptions": f"-Dconfig.file={mleap_config_file()}",
         "spark.sql.shuffle.partitions": "2",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
     }
+    if with_mleap:
+        settings["spark.jars"] = ",".join(str(jar) for jar in mleap_jars(jars_dir))
+        settings["spark.driver.extraJavaOptions"] = f"-Dconfig.file={mleap_config_file()}"
     settings.update(conf or {})
     builder = SparkSession.builder.appName(app_name).master(master)
     for key, value in settings.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from snowleap.bundle.store import StoredModel
 from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifierOp,
     RawRowFunction,
@@ -12,6 +13,9 @@ from snowleap.ops.classification.probabilistic import (
 )
 from snowleap.ops.classification.tree_classifier import TreeClassifier
 from snowleap.ops.tree.loading import num_features_of, read_single_tree
+from snowleap.ops.tree.storing import (
+    decision_tree_model,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -52,3 +56,11 @@ class DecisionTreeClassifierOp(ProbabilisticClassifierOp):
             read_thresholds(node, num_classes),
         )
         return cls.wired(node, model)
+
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        assert isinstance(model, DecisionTreeClassification)
+        (tree,) = model.ensemble.trees
+        return decision_tree_model(
+            self.op_name, tree.node_defs(), model.num_features, model.num_classes, model.thresholds
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from snowleap.bundle.store import StoredModel
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.classification.probabilistic import (
@@ -16,6 +17,11 @@ from snowleap.ops.classification.probabilistic import (
 )
 from snowleap.ops.regression.gbt_regression import GBTRegression
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
+from snowleap.ops.tree.storing import (
+    REGRESSION_TREE,
+    decision_tree_model,
+    ensemble_model,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -87,3 +93,15 @@ class GBTClassifierOp(ProbabilisticClassifierOp):
         loaded = read_ensemble(node, "decision_tree_regression", num_features)
         margin = GBTRegression(loaded.ensemble, loaded.weights, num_features)
         return cls.wired(node, GBTClassification(margin, read_thresholds(node, num_classes)))
+
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        assert isinstance(model, GBTClassification)
+        margin = model.margin
+        trees = [
+            decision_tree_model(REGRESSION_TREE, tree.node_defs(), margin.num_features)
+            for tree in margin.ensemble.trees
+        ]
+        return ensemble_model(
+            self.op_name, trees, margin.weights, margin.num_features, 2, model.thresholds
+        )

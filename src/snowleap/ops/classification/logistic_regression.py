@@ -8,8 +8,12 @@ optional ``thresholds``) for more than two classes.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredModel
+from snowleap.bundle.values import Value
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.classification.probabilistic import (
@@ -185,6 +189,15 @@ class LogisticRegressionOp(ProbabilisticClassifierOp):
             )
         return cls.wired(node, model)
 
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        if isinstance(model, BinaryLogisticRegression):
+            return stored_model(2, [model.coefficients], [model.intercept], None, model.threshold)
+        assert isinstance(model, MultinomialLogisticRegression)
+        return stored_model(
+            model.num_classes, model.coefficient_matrix, model.intercepts, model.thresholds, 0.5
+        )
+
 
 def _multinomial(node: NodeContext, num_classes: int) -> MultinomialLogisticRegression:
     attributes = node.attributes
@@ -205,3 +218,28 @@ def _multinomial(node: NodeContext, num_classes: int) -> MultinomialLogisticRegr
         )
     thresholds = read_thresholds(node, num_classes)
     return MultinomialLogisticRegression(matrix, intercepts, num_features, thresholds)
+
+
+def stored_model(
+    num_classes: int,
+    coefficient_rows: Sequence[Sequence[float]],
+    intercepts: Sequence[float],
+    thresholds: Sequence[float] | None,
+    threshold: float,
+) -> StoredModel:
+    """The model MLeap writes: binary (one row of coefficients) as ``coefficients``,
+    ``intercept``, ``threshold``; more classes as ``coefficient_matrix`` (column-major values,
+    MLeap's ``Matrix.toArray``), ``intercept_vector`` and ``thresholds`` if set."""
+    attributes: dict[str, Value] = {"num_classes": attr.long(num_classes)}
+    if len(intercepts) == 1:
+        attributes["coefficients"] = attr.vector(coefficient_rows[0])
+        attributes["intercept"] = attr.double(intercepts[0])
+        attributes["threshold"] = attr.double(threshold)
+    else:
+        rows, width = len(coefficient_rows), len(coefficient_rows[0])
+        column_major = [coefficient_rows[r][c] for c in range(width) for r in range(rows)]
+        attributes["coefficient_matrix"] = attr.tensor("double", (rows, width), column_major)
+        attributes["intercept_vector"] = attr.vector(intercepts)
+        if thresholds is not None:
+            attributes["thresholds"] = attr.double_list(thresholds)
+    return StoredModel("logistic_regression", attributes)

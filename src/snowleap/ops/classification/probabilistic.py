@@ -25,6 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
+from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
@@ -303,3 +304,19 @@ class ProbabilisticClassifierOp(Op):
         described = super().describe()
         described["num_classes"] = self.model.num_classes
         return described
+
+    @abstractmethod
+    def stored_model(self) -> StoredModel:
+        """The model file of this classifier's node (its op's attributes, trees...)."""
+
+    def store(self) -> StoredNode:
+        outputs = [
+            (port, column)
+            for port, column in (
+                ("raw_prediction", self.raw_col),
+                ("probability", self.probability_col),
+                ("prediction", self.prediction_col),
+            )
+            if column is not None
+        ]
+        return predictor_node(self.name, self.features_col, outputs, self.stored_model())

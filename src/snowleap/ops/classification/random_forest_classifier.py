@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from snowleap.bundle.store import StoredModel
 from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifierOp,
     RawRowFunction,
@@ -13,6 +14,11 @@ from snowleap.ops.classification.probabilistic import (
 from snowleap.ops.classification.tree_classifier import TreeClassifier
 from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
+from snowleap.ops.tree.storing import (
+    CLASSIFICATION_TREE,
+    decision_tree_model,
+    ensemble_model,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -72,3 +78,18 @@ class RandomForestClassifierOp(ProbabilisticClassifierOp):
             loaded.ensemble, num_features, num_classes, read_thresholds(node, num_classes)
         )
         return cls.wired(node, model)
+
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        assert isinstance(model, RandomForestClassification)
+        trees = [
+            decision_tree_model(
+                CLASSIFICATION_TREE, tree.node_defs(), model.num_features, model.num_classes
+            )
+            for tree in model.ensemble.trees
+        ]
+        # NOTE: Spark weights every tree of a forest 1.0; MLeap and snowleap ignore the weights.
+        weights = [1.0] * len(trees)
+        return ensemble_model(
+            self.op_name, trees, weights, model.num_features, model.num_classes, model.thresholds
+        )

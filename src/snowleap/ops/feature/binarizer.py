@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
+from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
@@ -104,3 +107,27 @@ class BinarizerOp(Op):
                 binarize_scalar(row)
 
         return binarize_any
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name, self.input_col, self.output_col, self.threshold, self._input_shape()
+        )
+
+    def _input_shape(self) -> DataShape | None:
+        # NOTE: nullability is not kept by the op; true accepts what MLeap's runtime is given.
+        if self.kind == "scalar":
+            return DataShape("scalar", True)
+        if self.kind == "vector":
+            width = self.inputs[0].type.size
+            return DataShape("tensor", True, (width if width is not None else -1,))
+        return None
+
+
+def stored(
+    name: str, input_col: str, output_col: str, threshold: float, input_shape: DataShape | None
+) -> StoredNode:
+    """The ``binarizer`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {"threshold": attr.double(threshold)}
+    if input_shape is not None:
+        attributes["input_shapes"] = attr.data_shape(input_shape)
+    return simple_node(name, "binarizer", input_col, output_col, attributes)

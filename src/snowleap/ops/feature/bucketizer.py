@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, SkipRow, keep_rows
@@ -164,3 +167,16 @@ class BucketizerOp(Op):
             row[target] = float(bisect_right(splits, value) - 1)
 
         return bucketize
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name, self.input_col, self.output_col, self.buckets.splits, self.handle_invalid
+        )
+
+
+def stored(
+    name: str, input_col: str, output_col: str, splits: Sequence[float], handle_invalid: str
+) -> StoredNode:
+    """The ``bucketizer`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {"splits": attr.double_list(splits), "handle_invalid": attr.string(handle_invalid)}
+    return simple_node(name, "bucketizer", input_col, output_col, attributes)

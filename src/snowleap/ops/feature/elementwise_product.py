@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.numeric import np
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
@@ -57,3 +60,18 @@ class ElementwiseProductOp(VectorMapOp):
     @classmethod
     def function_from(cls, attributes: Attributes) -> ElementwiseProduct:
         return ElementwiseProduct(attributes.get_double_vector("scaling_vec"))
+
+    def store(self) -> StoredNode:
+        return stored(self.name, self.input_col, self.output_col, self._function().scaling_vec)
+
+    def _function(self) -> ElementwiseProduct:
+        assert isinstance(self.function, ElementwiseProduct), (
+            "from_bundle builds it with function_from"
+        )
+        return self.function
+
+
+def stored(name: str, input_col: str, output_col: str, scaling_vec: Sequence[float]) -> StoredNode:
+    """The ``elementwise_product`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {"scaling_vec": attr.vector(scaling_vec)}
+    return simple_node(name, "elementwise_product", input_col, output_col, attributes)

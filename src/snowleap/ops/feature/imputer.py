@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep
 
@@ -80,3 +82,32 @@ class ImputerOp(Op):
             row[target] = surrogate if value != value or value == missing else value
 
         return impute
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name,
+            self.input_col,
+            self.output_col,
+            self.imputation.surrogate,
+            self.imputation.missing,
+            self.strategy,
+        )
+
+
+def stored(
+    name: str,
+    input_col: str,
+    output_col: str,
+    surrogate: float,
+    missing: float,
+    strategy: str,
+    nullable_input: bool = True,
+) -> StoredNode:
+    """The ``imputer`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {
+        "surrogate_value": attr.double(surrogate),
+        "missing_value": attr.double(missing),
+        "strategy": attr.string(strategy),
+        "nullable_input": attr.boolean(nullable_input),
+    }
+    return simple_node(name, "imputer", input_col, output_col, attributes)

@@ -9,11 +9,14 @@ input, the first input varying slowest, exactly as Spark lays it out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import prod
 from typing import TYPE_CHECKING, Any
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
+from snowleap.bundle.values import DataShape, Value
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
@@ -241,6 +244,16 @@ class InteractionOp(Op):
 
         return step
 
+    def store(self) -> StoredNode:
+        encodings = self.interaction.encodings
+        return stored(
+            self.name,
+            [e.column for e in encodings],
+            self.output_col,
+            [len(e.counts) if e.is_vector else None for e in encodings],
+            [e.counts for e in encodings],
+        )
+
 
 def _input_is_vector(attributes: Attributes, specs: list[list[int]]) -> list[bool]:
     """Whether each input is a vector, from ``input_shapes`` (MLeap 0.9 and later)."""
@@ -279,3 +292,26 @@ def _check_batch_shape(encoding: FeatureEncoding, values: FloatArray, reader: st
         raise shape_error(encoding.column, values.shape, VECTORS, reader)
     if values.shape[1] != len(encoding.counts):
         raise width_error(encoding.column, values.shape[1], len(encoding.counts), reader)
+
+
+def stored(
+    name: str,
+    inputs: Sequence[str],
+    output_col: str,
+    widths: Sequence[int | None],
+    num_features: Sequence[Sequence[int]],
+) -> StoredNode:
+    """The ``interaction`` node MLeap writes: per input its shape (``None`` width: a scalar)
+    and ``num_features<i>``, the category count of each element (1: numeric)."""
+    shapes = [
+        DataShape("scalar", True) if width is None else DataShape("tensor", True, (width,))
+        for width in widths
+    ]
+    attributes: dict[str, Value] = {
+        "num_inputs": attr.int32(len(num_features)),
+        "input_shapes": attr.data_shape_list(shapes),
+    }
+    for index, counts in enumerate(num_features):
+        attributes[f"num_features{index}"] = attr.int_list(counts)
+    shape = node_shape(numbered("input", inputs), [("output", output_col)])
+    return StoredNode(name, shape, StoredModel("interaction", attributes))

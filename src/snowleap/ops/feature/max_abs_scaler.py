@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.numeric import np
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
@@ -26,6 +29,7 @@ class MaxAbsScaling(VectorFunction):
     def __init__(self, max_abs: list[float]) -> None:
         # NOTE: MLeap replaces a zero max_abs by 1 (a feature that was always 0 passes through,
         # clipped), rather than dividing by zero.
+        self.max_abs = max_abs
         self.divisors = [1.0 if m == 0.0 else m for m in max_abs]
 
     @cached_property
@@ -64,3 +68,16 @@ class MaxAbsScalerOp(VectorMapOp):
     @classmethod
     def function_from(cls, attributes: Attributes) -> MaxAbsScaling:
         return MaxAbsScaling(attributes.get_double_vector("maxAbs"))
+
+    def store(self) -> StoredNode:
+        return stored(self.name, self.input_col, self.output_col, self._function().max_abs)
+
+    def _function(self) -> MaxAbsScaling:
+        assert isinstance(self.function, MaxAbsScaling), "from_bundle builds it with function_from"
+        return self.function
+
+
+def stored(name: str, input_col: str, output_col: str, max_abs: Sequence[float]) -> StoredNode:
+    """The ``max_abs_scaler`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {"maxAbs": attr.vector(max_abs)}
+    return simple_node(name, "max_abs_scaler", input_col, output_col, attributes)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
@@ -34,6 +37,8 @@ class MinMaxScaling(VectorFunction):
         max_value: float,
     ) -> None:
         self.original_min = original_min
+        self.original_max = original_max
+        self.max_value = max_value
         self.original_range = [
             high - low for low, high in zip(original_min, original_max, strict=True)
         ]
@@ -97,3 +102,37 @@ class MinMaxScalerOp(VectorMapOp):
         min_value = attributes.get_double("minValue") if "minValue" in attributes else 0.0
         max_value = attributes.get_double("maxValue") if "maxValue" in attributes else 1.0
         return MinMaxScaling(original_min, original_max, min_value, max_value)
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name,
+            self.input_col,
+            self.output_col,
+            self._function().original_min,
+            self._function().original_max,
+            self._function().min_value,
+            self._function().max_value,
+        )
+
+    def _function(self) -> MinMaxScaling:
+        assert isinstance(self.function, MinMaxScaling), "from_bundle builds it with function_from"
+        return self.function
+
+
+def stored(
+    name: str,
+    input_col: str,
+    output_col: str,
+    original_min: Sequence[float],
+    original_max: Sequence[float],
+    min_value: float,
+    max_value: float,
+) -> StoredNode:
+    """The ``min_max_scaler`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {
+        "min": attr.vector(original_min),
+        "max": attr.vector(original_max),
+        "minValue": attr.double(min_value),
+        "maxValue": attr.double(max_value),
+    }
+    return simple_node(name, "min_max_scaler", input_col, output_col, attributes)

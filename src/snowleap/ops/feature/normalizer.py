@@ -6,6 +6,8 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp, optional_size
@@ -136,3 +138,22 @@ class NormalizerOp(VectorMapOp):
             )
         # NOTE: bundles written before MLeap 0.9 have no input_size: any width is accepted.
         return Normalization(p, optional_size(attributes, "input_size"))
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name, self.input_col, self.output_col, self._function().p, self._function().size
+        )
+
+    def _function(self) -> Normalization:
+        assert isinstance(self.function, Normalization), "from_bundle builds it with function_from"
+        return self.function
+
+
+def stored(
+    name: str, input_col: str, output_col: str, p: float, input_size: int | None
+) -> StoredNode:
+    """The ``normalizer`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {"p_norm": attr.double(p)}
+    if input_size is not None:
+        attributes["input_size"] = attr.int32(input_size)
+    return simple_node(name, "normalizer", input_col, output_col, attributes)

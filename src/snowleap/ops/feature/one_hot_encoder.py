@@ -11,9 +11,12 @@ as in MLeap); a negative or too large one raises with ``error`` and goes to the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, chain_steps, vector
@@ -157,6 +160,17 @@ class OneHotEncoderOp(Op):
             ]
         )
 
+    def store(self) -> StoredNode:
+        first = self.encodings[0]
+        return stored(
+            self.name,
+            [source for source, _ in self.columns],
+            [target for _, target in self.columns],
+            [encoding.categories for encoding in self.encodings],
+            first.drop_last,
+            "keep" if first.keep_invalid else "error",
+        )
+
 
 def _column_step(source: str, target: str, encoding: OneHotColumn) -> RowStep:
     categories, width = float(encoding.categories), encoding.width
@@ -177,3 +191,21 @@ def _column_step(source: str, target: str, encoding: OneHotColumn) -> RowStep:
         row[target] = one_hot
 
     return encode
+
+
+def stored(
+    name: str,
+    inputs: Sequence[str],
+    outputs: Sequence[str],
+    category_sizes: Sequence[int],
+    drop_last: bool,
+    handle_invalid: str,
+) -> StoredNode:
+    """The ``one_hot_encoder`` node MLeap writes (ports ``input0``.. / ``output0``..)."""
+    attributes = {
+        "category_sizes": attr.int_list(category_sizes),
+        "drop_last": attr.boolean(drop_last),
+        "handle_invalid": attr.string(handle_invalid),
+    }
+    shape = node_shape(numbered("input", inputs), numbered("output", outputs))
+    return StoredNode(name, shape, StoredModel("one_hot_encoder", attributes))

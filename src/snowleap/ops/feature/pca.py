@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.numeric import np
 from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
@@ -64,3 +67,32 @@ class PcaOp(VectorMapOp):
         pc = attributes.get_double_matrix("principal_components", column_major=True)
         features, k = attributes.get_tensor("principal_components").dimensions
         return Projection([[row[j] for row in pc] for j in range(k)], features)
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name,
+            self.input_col,
+            self.output_col,
+            self._function().components,
+            self._function().num_features,
+        )
+
+    def _function(self) -> Projection:
+        assert isinstance(self.function, Projection), "from_bundle builds it with function_from"
+        return self.function
+
+
+def stored(
+    name: str,
+    input_col: str,
+    output_col: str,
+    components: Sequence[Sequence[float]],
+    num_features: int,
+) -> StoredNode:
+    """The ``pca`` node MLeap writes, as ``from_bundle`` reads it."""
+    # NOTE: MLeap stores Spark's pc matrix (features x k) as ``DenseMatrix.values``, column by
+    # column: component after component, which is how ``components`` lists them.
+    values = [value for component in components for value in component]
+    tensor = attr.tensor("double", (num_features, len(components)), values)
+    attributes = {"principal_components": tensor}
+    return simple_node(name, "pca", input_col, output_col, attributes)

@@ -9,6 +9,8 @@ from itertools import combinations_with_replacement
 from math import comb
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.vector_map import (
@@ -215,3 +217,28 @@ class PolynomialExpansionOp(VectorMapOp):
                 f"{expansion_width(size, degree)} terms (limit {MAX_OUTPUT_WIDTH})"
             )
         return PolynomialExpansion(degree, size)
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name,
+            self.input_col,
+            self.output_col,
+            self._function().degree,
+            self._function().size,
+        )
+
+    def _function(self) -> PolynomialExpansion:
+        assert isinstance(self.function, PolynomialExpansion), (
+            "from_bundle builds it with function_from"
+        )
+        return self.function
+
+
+def stored(
+    name: str, input_col: str, output_col: str, degree: int, input_size: int | None
+) -> StoredNode:
+    """The ``polynomial_expansion`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {"degree": attr.long(degree)}
+    if input_size is not None:
+        attributes["input_size"] = attr.long(input_size)
+    return simple_node(name, "polynomial_expansion", input_col, output_col, attributes)

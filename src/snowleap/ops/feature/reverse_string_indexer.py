@@ -10,9 +10,13 @@ first label: a missing index has no label.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
+from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, STRING, Field, Frame, Op, Row, RowStep
@@ -111,3 +115,15 @@ class ReverseStringIndexerOp(Op):
             row[target] = labels[int(index)]
 
         return reverse
+
+    def store(self) -> StoredNode:
+        return stored(self.name, self.input_col, self.output_col, self.lookup.labels)
+
+
+def stored(name: str, input_col: str, output_col: str, labels: Sequence[str]) -> StoredNode:
+    """The ``reverse_string_indexer`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {
+        "labels": attr.string_list(labels),
+        "input_shape": attr.data_shape(DataShape("scalar", False)),
+    }
+    return simple_node(name, "reverse_string_indexer", input_col, output_col, attributes)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
-    from snowleap.bundle.values import Attributes
+    from snowleap.bundle.values import Attributes, Value
     from snowleap.numeric import FloatArray
 
 
@@ -111,3 +114,30 @@ class StandardScalerOp(VectorMapOp):
                 f"'std' {len(std)}"
             )
         return StandardScaling(mean=mean, std=std)
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name, self.input_col, self.output_col, self._function().mean, self._function().std
+        )
+
+    def _function(self) -> StandardScaling:
+        assert isinstance(self.function, StandardScaling), (
+            "from_bundle builds it with function_from"
+        )
+        return self.function
+
+
+def stored(
+    name: str,
+    input_col: str,
+    output_col: str,
+    mean: Sequence[float] | None,
+    std: Sequence[float] | None,
+) -> StoredNode:
+    """The ``standard_scaler`` node MLeap writes, as ``from_bundle`` reads it."""
+    attributes: dict[str, Value] = {}
+    if mean is not None:
+        attributes["mean"] = attr.vector(mean)
+    if std is not None:
+        attributes["std"] = attr.vector(std)
+    return simple_node(name, "standard_scaler", input_col, output_col, attributes)

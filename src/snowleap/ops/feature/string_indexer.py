@@ -11,10 +11,13 @@ the null); snowleap drops the row, as Spark's ``StringIndexerModel`` does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import (
@@ -30,6 +33,7 @@ from snowleap.ops.base import (
     keep_rows,
 )
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
+from snowleap.ops.pipeline import stored as pipeline_stored
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
@@ -216,6 +220,20 @@ class StringIndexerOp(Op):
             ]
         )
 
+    def store(self) -> StoredNode:
+        if len(self.columns) == 1:
+            ((source, target),) = self.columns
+            return stored(self.name, source, target, self.indexes[0].labels, self.handle_invalid)
+        # NOTE: MLeap 0.16's runtime reads one column per node ("labels"; "labels_length" and
+        # "labels_array_i" came with 0.18), so several columns are a pipeline of such nodes.
+        nodes = [
+            stored(f"{self.name}_{i}", source, target, index.labels, self.handle_invalid)
+            for i, ((source, target), index) in enumerate(
+                zip(self.columns, self.indexes, strict=True)
+            )
+        ]
+        return pipeline_stored(self.name, nodes)
+
 
 def _column_step(
     source: str, target: str, index: LabelIndex, policy: HandleInvalid, op: str
@@ -246,3 +264,11 @@ def _column_step(
         row[target] = found
 
     return index_or_raise
+
+
+def stored(
+    name: str, input_col: str, output_col: str, labels: Sequence[str], handle_invalid: str
+) -> StoredNode:
+    """The ``string_indexer`` node MLeap 0.16 writes (one column), as ``from_bundle`` reads it."""
+    attributes = {"labels": attr.string_list(labels), "handle_invalid": attr.string(handle_invalid)}
+    return simple_node(name, "string_indexer", input_col, output_col, attributes)

@@ -15,11 +15,14 @@ the pipeline does not produce are expected to be double scalars.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
+from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
@@ -28,7 +31,6 @@ from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
-    from snowleap.bundle.values import DataShape
     from snowleap.numeric import FloatArray
 
 
@@ -151,6 +153,14 @@ class VectorAssemblerOp(Op):
 
         return assemble
 
+    def store(self) -> StoredNode:
+        if any(i.kind == "any" for i in self.assembled):
+            # NOTE: legacy bundles (MLeap < 0.8) leave the shapes to the data, and so does this.
+            shapes = None
+        else:
+            shapes = [_shape_of(i) for i in self.assembled]
+        return stored(self.name, [i.column for i in self.assembled], self.output_col, shapes)
+
 
 ScalarRun = Callable[[Row], tuple[Any, ...]]
 
@@ -173,3 +183,19 @@ def _row_pieces(inputs: list[AssemblerInput]) -> list[tuple[ScalarRun | None, As
         if spec is not None:
             pieces.append((None, spec))
     return pieces
+
+
+def _shape_of(spec: AssemblerInput) -> DataShape:
+    # NOTE: nullability is not kept by the op; true accepts what MLeap's runtime is given.
+    if spec.kind == "scalar":
+        return DataShape("scalar", True)
+    return DataShape("tensor", True, (spec.width if spec.width is not None else -1,))
+
+
+def stored(
+    name: str, inputs: Sequence[str], output_col: str, shapes: Sequence[DataShape] | None
+) -> StoredNode:
+    """The ``vector_assembler`` node MLeap writes: each input's shape, ports ``input0``.."""
+    attributes = {} if shapes is None else {"input_shapes": attr.data_shape_list(shapes)}
+    shape = node_shape(numbered("input", inputs), [("output", output_col)])
+    return StoredNode(name, shape, StoredModel("vector_assembler", attributes))

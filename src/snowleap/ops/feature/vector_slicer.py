@@ -7,9 +7,12 @@ follow the plain ``indices`` in the output. Names are never looked up at scoring
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp, optional_size
 
@@ -93,3 +96,31 @@ class VectorSlicerOp(VectorMapOp):
                 f"{where}: vector_slicer index {max(chosen)} is out of range for input_size {size}"
             )
         return VectorSlice(chosen, size)
+
+    def store(self) -> StoredNode:
+        return stored(
+            self.name,
+            self.input_col,
+            self.output_col,
+            self._function().indices,
+            self._function().size,
+        )
+
+    def _function(self) -> VectorSlice:
+        assert isinstance(self.function, VectorSlice), "from_bundle builds it with function_from"
+        return self.function
+
+
+def stored(
+    name: str, input_col: str, output_col: str, indices: Sequence[int], input_size: int | None
+) -> StoredNode:
+    """The ``vector_slicer`` node MLeap writes, as ``from_bundle`` reads it."""
+    # NOTE: names are resolved to indices when a slicer is loaded (or exported), so none stay.
+    attributes = {
+        "indices": attr.long_list(indices),
+        "names": attr.string_list([]),
+        "named_indices": attr.int_list([]),
+    }
+    if input_size is not None:
+        attributes["input_size"] = attr.int32(input_size)
+    return simple_node(name, "vector_slicer", input_col, output_col, attributes)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from snowleap.bundle.store import StoredModel
 from snowleap.ops.regression.regressor import RegressorOp
 from snowleap.ops.regression.tree_regressor import TreeRegressor
 from snowleap.ops.tree.loading import num_features_of, read_single_tree
+from snowleap.ops.tree.storing import (
+    decision_tree_model,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -38,3 +42,9 @@ class DecisionTreeRegressionOp(RegressorOp):
         num_features = num_features_of(node)
         model = DecisionTreeRegression(read_single_tree(node, num_features), num_features)
         return cls.wired(node, model)
+
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        assert isinstance(model, DecisionTreeRegression)
+        (tree,) = model.ensemble.trees
+        return decision_tree_model(self.op_name, tree.node_defs(), model.num_features)

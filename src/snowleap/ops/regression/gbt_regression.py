@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from snowleap.bundle.store import StoredModel
 from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 from snowleap.ops.regression.regressor import RegressorOp
 from snowleap.ops.regression.tree_regressor import TreeRegressor
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
+from snowleap.ops.tree.storing import (
+    REGRESSION_TREE,
+    decision_tree_model,
+    ensemble_model,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -51,3 +57,12 @@ class GBTRegressionOp(RegressorOp):
         num_features = num_features_of(node)
         loaded = read_ensemble(node, "decision_tree_regression", num_features)
         return cls.wired(node, GBTRegression(loaded.ensemble, loaded.weights, num_features))
+
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        assert isinstance(model, GBTRegression)
+        trees = [
+            decision_tree_model(REGRESSION_TREE, tree.node_defs(), model.num_features)
+            for tree in model.ensemble.trees
+        ]
+        return ensemble_model(self.op_name, trees, model.weights, model.num_features)

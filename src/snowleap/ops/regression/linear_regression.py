@@ -7,9 +7,11 @@ identical numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import store as attr
+from snowleap.bundle.store import StoredModel
 from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 from snowleap.ops.regression.regressor import Regressor, RegressorOp
 
@@ -55,3 +57,14 @@ class LinearRegressionOp(RegressorOp):
             attributes.get_double_vector("coefficients"), attributes.get_double("intercept")
         )
         return cls.wired(node, model)
+
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        assert isinstance(model, LinearRegression), "from_bundle builds a LinearRegression"
+        return stored_model(model.coefficients, model.intercept)
+
+
+def stored_model(coefficients: Sequence[float], intercept: float) -> StoredModel:
+    """The ``linear_regression`` model MLeap writes, as ``from_bundle`` reads it."""
+    attributes = {"coefficients": attr.vector(coefficients), "intercept": attr.double(intercept)}
+    return StoredModel("linear_regression", attributes)

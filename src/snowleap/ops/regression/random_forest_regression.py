@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from snowleap.bundle.store import StoredModel
 from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.regression.regressor import RegressorOp
 from snowleap.ops.regression.tree_regressor import TreeRegressor
 from snowleap.ops.tree.loading import num_features_of, read_ensemble
+from snowleap.ops.tree.storing import (
+    REGRESSION_TREE,
+    decision_tree_model,
+    ensemble_model,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -43,3 +49,13 @@ class RandomForestRegressionOp(RegressorOp):
         num_features = num_features_of(node)
         loaded = read_ensemble(node, "decision_tree_regression", num_features)
         return cls.wired(node, RandomForestRegression(loaded.ensemble, num_features))
+
+    def stored_model(self) -> StoredModel:
+        model = self.model
+        assert isinstance(model, RandomForestRegression)
+        trees = [
+            decision_tree_model(REGRESSION_TREE, tree.node_defs(), model.num_features)
+            for tree in model.ensemble.trees
+        ]
+        # NOTE: Spark weights every tree of a forest 1.0; MLeap and snowleap ignore the weights.
+        return ensemble_model(self.op_name, trees, [1.0] * len(trees), model.num_features)

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
+from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
@@ -90,3 +91,11 @@ class RegressorOp(Op):
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), **self.model.describe()}
+
+    @abstractmethod
+    def stored_model(self) -> StoredModel:
+        """The model file of this regressor's node (its op's attributes, trees...)."""
+
+    def store(self) -> StoredNode:
+        outputs = [("prediction", self.prediction_col)]
+        return predictor_node(self.name, self.features_col, outputs, self.stored_model())

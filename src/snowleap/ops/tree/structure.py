@@ -40,6 +40,32 @@ class DecisionTree:
     right: tuple[int, ...]
     values: tuple[tuple[float, ...], ...]
     depth: int
+    num_categories: tuple[int, ...] = ()
+
+    def node_defs(self) -> list[TreeNodeDef]:
+        """The nodes as a tree file lists them, in pre-order: ``build_tree``'s inverse."""
+        nodes = []
+        for i in range(self.size):
+            categories = self.categories[i]
+            if self.left[i] == i:
+                nodes.append(TreeNodeDef("leaf", values=self.values[i]))
+            elif categories is not None:
+                nodes.append(
+                    TreeNodeDef(
+                        "categorical",
+                        feature_index=self.feature[i],
+                        categories=categories,
+                        is_left=self.is_left[i],
+                        num_categories=self.num_categories[i] if self.num_categories else 0,
+                    )
+                )
+            else:
+                nodes.append(
+                    TreeNodeDef(
+                        "continuous", feature_index=self.feature[i], threshold=self.threshold[i]
+                    )
+                )
+        return nodes
 
     @property
     def size(self) -> int:
@@ -130,4 +156,5 @@ def build_tree(nodes: Sequence[TreeNodeDef], num_features: int, where: str) -> D
         right=tuple(right),
         values=tuple(n.values if n.kind == "leaf" else () for n in nodes),
         depth=max_depth,
+        num_categories=tuple(n.num_categories for n in nodes),
     )

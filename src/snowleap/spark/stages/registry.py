@@ -1,0 +1,161 @@
+"""Which module turns which fitted Spark class into bundle nodes. Listed explicitly.
+
+Each module names the Spark classes it reads (``SPARK_CLASSES``) and has
+``nodes(stage, columns) -> list[StoredNode]``: it reads the stage's params and model data, adds
+the columns the stage computes to ``columns``, and knows nothing of files. Adding a stage is one
+module and one line in ``_MODULES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+from snowleap.bundle.store import StoredNode
+from snowleap.ops import pipeline as pipeline_op
+from snowleap.spark.columns import Columns
+from snowleap.spark.errors import StageNotExportableError
+from snowleap.spark.saved import PIPELINE_MODELS, TUNING_MODELS, FittedStage
+from snowleap.spark.stages.classification import (
+    decision_tree_classifier,
+    gbt_classifier,
+    logistic_regression,
+    random_forest_classifier,
+)
+from snowleap.spark.stages.feature import (
+    binarizer,
+    bucketizer,
+    elementwise_product,
+    feature_selector,
+    imputer,
+    index_to_string,
+    interaction,
+    max_abs_scaler,
+    min_max_scaler,
+    normalizer,
+    one_hot_encoder,
+    pca,
+    polynomial_expansion,
+    robust_scaler,
+    standard_scaler,
+    string_indexer,
+    vector_assembler,
+    vector_slicer,
+)
+from snowleap.spark.stages.regression import (
+    decision_tree_regression,
+    gbt_regression,
+    linear_regression,
+    random_forest_regression,
+)
+
+StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
+
+_MODULES: tuple[ModuleType, ...] = (
+    binarizer,
+    bucketizer,
+    decision_tree_classifier,
+    decision_tree_regression,
+    elementwise_product,
+    feature_selector,
+    gbt_classifier,
+    gbt_regression,
+    imputer,
+    index_to_string,
+    interaction,
+    linear_regression,
+    logistic_regression,
+    max_abs_scaler,
+    min_max_scaler,
+    normalizer,
+    one_hot_encoder,
+    pca,
+    polynomial_expansion,
+    random_forest_classifier,
+    random_forest_regression,
+    robust_scaler,
+    standard_scaler,
+    string_indexer,
+    vector_assembler,
+    vector_slicer,
+)
+
+STAGES: dict[str, StageNodes] = {
+    spark_class: module.nodes for module in _MODULES for spark_class in module.SPARK_CLASSES
+}
+
+#: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
+AWAITING_OPS: dict[str, str] = {
+    "org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel": (
+        "multi_layer_perceptron_classifier"
+    ),
+    "org.apache.spark.ml.classification.NaiveBayesModel": "naive_bayes",
+    "org.apache.spark.ml.classification.LinearSVCModel": "linear_svc",
+    "org.apache.spark.ml.classification.OneVsRestModel": "one_vs_rest",
+    "org.apache.spark.ml.clustering.KMeansModel": "k_means",
+    "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
+    "org.apache.spark.ml.clustering.GaussianMixtureModel": "gaussian_mixture",
+    "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
+    "org.apache.spark.ml.feature.HashingTF": "hashing_term_frequency",
+    "org.apache.spark.ml.feature.IDFModel": "idf",
+    "org.apache.spark.ml.feature.Tokenizer": "tokenizer",
+    "org.apache.spark.ml.feature.RegexTokenizer": "regex_tokenizer",
+    "org.apache.spark.ml.feature.StopWordsRemover": "stopwords_remover",
+    "org.apache.spark.ml.feature.NGram": "ngram",
+    "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
+    "org.apache.spark.ml.feature.DCT": "dct",
+    "org.apache.spark.ml.feature.VectorIndexerModel": "vector_indexer",
+    "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
+    "org.apache.spark.ml.feature.MinHashLSHModel": "min_hash_lsh",
+    "org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel": (
+        "bucketed_random_projection_lsh"
+    ),
+    "org.apache.spark.ml.recommendation.ALSModel": "als",
+    "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
+        "generalized_linear_regression"
+    ),
+    "org.apache.spark.ml.regression.IsotonicRegressionModel": "isotonic_regression",
+    "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
+}
+
+
+def stage_nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
+    """The nodes of one fitted stage; a pipeline is one node holding its stages' nodes.
+
+    A tuning model (``CrossValidatorModel``, ``TrainValidationSplitModel``) is its best model
+    under the tuning model's uid, as MLeap's ``CrossValidatorOp`` writes it.
+    """
+    if stage.class_name in PIPELINE_MODELS:
+        children = [node for child in stage.children for node in stage_nodes(child, columns)]
+        return [pipeline_op.stored(stage.uid, children)]
+    if stage.class_name in TUNING_MODELS:
+        best = stage_nodes(stage.children[0], columns)
+        if len(best) == 1:
+            node = best[0]
+            return [StoredNode(stage.uid, node.shape, node.model)]
+        return [pipeline_op.stored(stage.uid, best)]
+    convert = STAGES.get(stage.class_name)
+    if convert is None:
+        raise StageNotExportableError(_no_op_message(stage))
+    return convert(stage, columns)
+
+
+def _no_op_message(stage: FittedStage) -> str:
+    where = f"stage {stage.description} ({stage.class_name})"
+    awaited = AWAITING_OPS.get(stage.class_name)
+    if awaited is not None:
+        return (
+            f"{where}: snowleap's runtime has no {awaited!r} op yet, so snowleap cannot write "
+            f"it; export with writer='mleap' where MLeap can write it and serve it with MLeap, "
+            f"or add the op (docs/adding-an-op.md)"
+        )
+    return (
+        f"{where}: no Bundle.ML op writes this Spark class; replace the stage by ones snowleap "
+        f"exports ({', '.join(sorted(c.rsplit('.', 1)[-1] for c in STAGES))})"
+    )
+
+
+def root_node(stage: FittedStage, columns: Columns) -> StoredNode:
+    """The bundle's root: the stage's single node, or a pipeline of the nodes it became."""
+    nodes = stage_nodes(stage, columns)
+    return nodes[0] if len(nodes) == 1 else pipeline_op.stored(stage.uid, nodes)

@@ -1,0 +1,14 @@
+"""Spark's ``GBTRegressionModel`` -> ``gbt_regression``."""
+
+from __future__ import annotations
+
+from snowleap.bundle.store import StoredNode
+from snowleap.spark.columns import Columns
+from snowleap.spark.saved import FittedStage
+from snowleap.spark.stages.trees import REGRESSION_TREE, ensemble, wired
+
+SPARK_CLASSES = ("org.apache.spark.ml.regression.GBTRegressionModel",)
+
+
+def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
+    return [wired(stage, columns, ensemble(stage, "gbt_regression", REGRESSION_TREE, None), None)]
