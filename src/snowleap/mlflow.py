@@ -24,7 +24,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mlflow
 import numpy as np
@@ -41,7 +41,13 @@ from snowleap.model import Model
 from snowleap.ops.base import ColumnType
 from snowleap.serving.rows import score_rows, select_columns
 
+if TYPE_CHECKING:
+    from snowleap.bundle.writer import Format
+    from snowleap.spark.columns import Column
+
 FLAVOR_NAME = "snowleap"
+# NOTE: the flavor mlflow.spark writes: the saved PipelineModel is in its ``model_data`` folder.
+SPARK_FLAVOR = "spark"
 DATA_DIR = "snowleap"
 SETTINGS_FILE = "snowleap.json"
 FIELDS_PARAM = "fields"
@@ -159,6 +165,38 @@ def load_model(model_uri: str) -> Model:
             f"{model_uri} has no {FLAVOR_NAME!r} flavor: it was not saved by snowleap.mlflow"
         )
     return _load_pyfunc(str(local / flavors["python_function"]["data"])).model
+
+
+def bundle_from_spark_model(
+    model_uri: str,
+    out: str | Path,
+    *,
+    fmt: Format = "json",
+    input_schema: Mapping[str, Column] | None = None,
+) -> Path:
+    """Write the Spark ``PipelineModel`` of an MLflow model logged with ``mlflow.spark`` (any
+    MLflow model URI) as a Bundle.ML zip at ``out``, with snowleap's writer: no Spark, no JVM.
+
+    ``input_schema`` describes raw input columns the saved pipeline cannot describe itself (as
+    ``snowleap export-spark --input-schema``). Returns the bundle's path; ``save_model`` or
+    ``log_model`` then makes a snowleap MLflow model of it.
+
+    Example
+    -------
+    >>> bundle_from_spark_model("runs:/<run id>/spark_model", "model.zip")     # doctest: +SKIP
+    >>> log_model("model.zip", "snowleap_model")                                # doctest: +SKIP
+    """
+    from snowleap.spark.snowleap_writer import write_saved_pipeline
+
+    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=model_uri))
+    flavor = MlflowModel.load(str(local / "MLmodel")).flavors.get(SPARK_FLAVOR)
+    if flavor is None:
+        raise MlflowException.invalid_parameter_value(
+            f"{model_uri} has no {SPARK_FLAVOR!r} flavor: log the fitted PipelineModel with "
+            "mlflow.spark.log_model"
+        )
+    saved = local / flavor.get("model_data", "sparkml")
+    return Path(write_saved_pipeline(saved, out, fmt, input_schema).path)
 
 
 def default_pip_requirements() -> list[str]:
