@@ -37,13 +37,14 @@ from aws_lambda_powertools.event_handler import (
 )
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
 from snowleap.serving import (
+    CHAMPION,
     ModelUnavailableError,
     RefreshOutcome,
     RefreshResult,
@@ -51,6 +52,7 @@ from snowleap.serving import (
     ScoringService,
     ServingSettings,
 )
+from snowleap.serving.rollout import RolloutSummary
 
 # NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
 # whichever the event has becomes the correlation id of every log line.
@@ -81,23 +83,68 @@ http_app = APIGatewayHttpResolver()
 class PowertoolsObserver:
     """Turns what the service reports into EMF metrics (and log lines without personal data)."""
 
-    def model_refreshed(self, result: RefreshResult) -> None:
+    def model_refreshed(self, result: RefreshResult, *, variant: str = CHAMPION) -> None:
         name = {
             RefreshOutcome.LOADED: "ModelLoaded",
             RefreshOutcome.UPDATED: "ModelRefreshUpdated",
             RefreshOutcome.UNCHANGED: "ModelRefreshUnchanged",
             RefreshOutcome.FAILED: "ModelRefreshFailed",
         }.get(result.outcome)
-        if name is not None:
-            metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
-        if result.load_ms is not None:
-            metrics.add_metric(
-                name="ModelLoadMs", unit=MetricUnit.Milliseconds, value=result.load_ms
-            )
+        # NOTE: the champion's outcomes also go without a Variant dimension: the template's
+        # rollback alarm watches those, and a broken challenger must not roll a deploy back.
+        targets = [variant_metrics(variant)] + ([metrics] if variant == CHAMPION else [])
+        for target in targets:
+            if name is not None:
+                target.add_metric(name=name, unit=MetricUnit.Count, value=1)
+            if result.load_ms is not None:
+                target.add_metric(
+                    name="ModelLoadMs", unit=MetricUnit.Milliseconds, value=result.load_ms
+                )
+        targets[0].flush_metrics()
         if result.outcome is RefreshOutcome.FAILED:
-            logger.error("model load or refresh failed", extra={"reason": result.error})
+            logger.error(
+                "model load or refresh failed", extra={"variant": variant, "reason": result.error}
+            )
         elif result.outcome in (RefreshOutcome.LOADED, RefreshOutcome.UPDATED):
-            logger.info("model loaded", extra={"outcome": result.outcome.value})
+            logger.info("model loaded", extra={"variant": variant, "outcome": result.outcome.value})
+
+    def sessions_scored(self, summary: RolloutSummary) -> None:
+        """One log line per session (variant, version, score; ``snowleap compare`` reads them)
+        and, per variant, ``SessionsScored`` and each ``Probability`` (its Average is the mean)."""
+        by_variant: dict[str, EphemeralMetrics] = {}
+        for outcome in summary.outcomes:
+            logger.info(
+                "session scored",
+                extra={
+                    "session": outcome.session,
+                    "variant": outcome.variant,
+                    "model_version": outcome.model_version,
+                    "probability": outcome.probability,
+                    "served": outcome.served,
+                    "rollout_mode": summary.mode,
+                },
+            )
+            target = by_variant.get(outcome.variant)
+            if target is None:
+                target = by_variant[outcome.variant] = variant_metrics(outcome.variant)
+            target.add_metric(name="SessionsScored", unit=MetricUnit.Count, value=1)
+            if outcome.probability is not None:
+                target.add_metric(
+                    name="Probability", unit=MetricUnit.NoUnit, value=outcome.probability
+                )
+        for target in by_variant.values():
+            target.flush_metrics()
+        if summary.challenger_errors or summary.fallbacks:
+            metrics.add_metric(
+                name="ChallengerErrors", unit=MetricUnit.Count, value=summary.challenger_errors
+            )
+            metrics.add_metric(
+                name="ChallengerFallbacks", unit=MetricUnit.Count, value=summary.fallbacks
+            )
+            logger.warning(
+                "challenger did not answer every session it was given",
+                extra={"errors": sorted(set(summary.error_types)), "fallbacks": summary.fallbacks},
+            )
 
     def request_scored(self, *, events_scored: int, events_rejected: int, score_ms: float) -> None:
         metrics.add_metric(name="EventsScored", unit=MetricUnit.Count, value=events_scored)
@@ -115,6 +162,13 @@ class PowertoolsObserver:
         logger.info(
             "rows scored", extra={"rows_scored": rows_scored, "rows_rejected": rows_rejected}
         )
+
+
+def variant_metrics(variant: str) -> EphemeralMetrics:
+    """Metrics of one variant: their own EMF document with the ``Variant`` dimension."""
+    target = EphemeralMetrics()
+    target.add_dimension(name="Variant", value=variant)
+    return target
 
 
 def default_model_uri() -> str:

@@ -26,7 +26,14 @@ from pathlib import Path
 from snowleap.errors import SnowleapError
 from snowleap.model import Model, load
 from snowleap.serving.errors import ModelSourceError, ModelUnavailableError
-from snowleap.serving.source import ModelSource, ModelVersion, sha256_hex
+from snowleap.serving.source import (
+    FileModelSource,
+    ModelSource,
+    ModelVersion,
+    S3ClientFactory,
+    open_model_source,
+    sha256_hex,
+)
 
 ModelCheck = Callable[[Model], None]
 
@@ -89,6 +96,26 @@ class ModelCache:
         self._last_error: str | None = None
         self._lock = threading.Lock()
 
+    @classmethod
+    def open(
+        cls,
+        uri: str,
+        s3_client: S3ClientFactory,
+        refresh_seconds: float,
+        cache_dir: Path | None,
+        check: ModelCheck | None,
+    ) -> ModelCache:
+        """The cache of the bundle at ``uri`` (``s3://bucket/key`` or a file path)."""
+        source = open_model_source(uri, s3_client)
+        # NOTE: a disk copy of a local file would only duplicate it.
+        local = isinstance(source, FileModelSource)
+        return cls(
+            source,
+            refresh_seconds=refresh_seconds,
+            cache_dir=None if local else cache_dir,
+            check=check,
+        )
+
     def loaded(self) -> LoadedModel:
         """The model in service; ``ModelUnavailableError`` if none could be loaded yet."""
         current = self._current
@@ -96,6 +123,11 @@ class ModelCache:
             reason = self._last_error or "the model has not been loaded yet"
             raise ModelUnavailableError(f"model not available: {reason}")
         return current
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the last load or refresh failed; ``None`` once a version loaded after it."""
+        return self._last_error
 
     @property
     def is_loaded(self) -> bool:
