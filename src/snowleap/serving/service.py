@@ -52,7 +52,7 @@ from snowleap.serving.scoring import (
     session_model_problems,
 )
 from snowleap.serving.settings import MODEL_KINDS, ServingSettings
-from snowleap.serving.source import S3ClientFactory, open_model_source
+from snowleap.serving.source import S3ClientFactory
 
 __all__ = ["MODEL_KINDS", "ScoringService", "ServingObserver", "ServingSettings", "model_check"]
 NOT_A_SESSION_MODEL = (
@@ -144,7 +144,12 @@ class ScoringService:
             # NOTE: a challenger only ever scores sessions, so it must fit them to load at all.
             uri = settings.challenger.uri
             challenger = ModelCache.open(
-                uri, s3_client, settings.refresh_seconds, settings.cache_dir, check_model_fits
+                uri,
+                s3_client,
+                settings.refresh_seconds,
+                settings.cache_dir,
+                check_model_fits,
+                cold_retry_seconds=settings.refresh_seconds,
             )
         return cls(cache, settings, observer, s3_client=s3_client, challenger=challenger)
 
@@ -341,12 +346,8 @@ class ScoringService:
             self.salt = secrets.token_hex(16)
         random.seed()
         for cache in (self.cache, self.challenger):
-            if (
-                cache is not None
-                and self._s3_client is not None
-                and cache.source.uri[:5] == "s3://"
-            ):
-                cache.source = open_model_source(cache.source.uri, self._s3_client)
+            if cache is not None and self._s3_client is not None:
+                cache.reopen(self._s3_client)
         self._refresh_challenger_now()
         result = self.cache.refresh(force=True)
         self.observer.model_refreshed(result)
