@@ -277,3 +277,30 @@ def test_percent_0_and_100_send_no_session_and_every_session_to_the_challenger(
         )
         answer = service.score(tracker_body(range(300)), "application/json")
         assert {s["variant"] for s in answer["sessions"]} == expected
+
+
+def test_a_5xx_answer_is_counted_per_function_version_for_the_rollback_alarm(
+    tmp_path: Path,
+    make_service: ServiceFactory,
+    lambda_context: FakeLambdaContext,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN version 7 of the function whose model cannot be loaded
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_VERSION", "7")
+    make_service(str(tmp_path / "missing.zip"))
+    capsys.readouterr()
+
+    # WHEN a request is answered with a 503, and another with a 200
+    failed = handler.lambda_handler(rest_event("GET", "/health"), lambda_context)
+    bundle = tmp_path / "champion.zip"
+    bundle.write_bytes(standin_bundle(tmp_path))
+    make_service(str(bundle))
+    served = handler.lambda_handler(rest_event("GET", "/health"), lambda_context)
+
+    # THEN one ServerErrorResponses is counted, with the version as its dimension
+    assert (failed["statusCode"], served["statusCode"]) == (503, 200)
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines()
+                 if '"ServerErrorResponses"' in line]  # fmt: skip
+    assert len(documents) == 1
+    assert documents[0]["FunctionVersion"] == "7" and documents[0]["ServerErrorResponses"] == [1.0]
