@@ -8,6 +8,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,16 +94,43 @@ def challenger_server(aws_env: None) -> Iterator[ChallengerS3]:
     server.stop()
 
 
-@pytest.mark.parametrize("broken", ["corrupt", "other_schema", "s3_outage"])
-def test_a_broken_challenger_leaves_champion_traffic_at_zero_failures_and_recovers_alone(
-    tmp_path: Path,
+@dataclass
+class Stage:
+    """The champion's S3 server, the challenger's, the local API and the caches' clock."""
+
+    s3: Any
+    challenger_s3: ChallengerS3
+    api: str
+    make_service: ServiceFactory
+    clock: Clock
+
+    def serve(self, challenger_client: Any) -> None:
+        """The champion from the first server, a 50% challenger read with ``challenger_client``."""
+        self.make_service(
+            f"s3://{WIRE_BUCKET}/{WIRE_KEY}",
+            s3_client=self.s3,
+            challenger=f"s3://{WIRE_BUCKET}/{CHALLENGER_KEY}",
+            challenger_percent=50,
+            challenger_s3_client=challenger_client,
+        )
+
+
+@pytest.fixture
+def stage(
     s3_server: Any,
+    challenger_server: ChallengerS3,
     api: str,
     make_service: ServiceFactory,
     clock: Clock,
-    challenger_server: ChallengerS3,
-    broken: str,
+) -> Stage:
+    return Stage(s3_server, challenger_server, api, make_service, clock)
+
+
+@pytest.mark.parametrize("broken", ["corrupt", "other_schema", "s3_outage"])
+def test_a_broken_challenger_leaves_champion_traffic_at_zero_failures_and_recovers_alone(
+    tmp_path: Path, stage: Stage, broken: str
 ) -> None:
+    s3_server, challenger_server, api, clock = stage.s3, stage.challenger_s3, stage.api, stage.clock
     # GIVEN the champion in S3 and a challenger at 50% that is broken in one of three ways: a
     #   corrupt object, a bundle of another schema, or its S3 endpoint down
     s3_server.put_object(Bucket=WIRE_BUCKET, Key=WIRE_KEY, Body=standin_bundle(tmp_path))
@@ -115,13 +143,7 @@ def test_a_broken_challenger_leaves_champion_traffic_at_zero_failures_and_recove
         s3_server.put_object(
             Bucket=WIRE_BUCKET, Key=CHALLENGER_KEY, Body=other_schema_bundle(tmp_path)
         )
-    make_service(
-        f"s3://{WIRE_BUCKET}/{WIRE_KEY}",
-        s3_client=s3_server,
-        challenger=f"s3://{WIRE_BUCKET}/{CHALLENGER_KEY}",
-        challenger_percent=50,
-        challenger_s3_client=challenger_client,
-    )
+    stage.serve(challenger_client)
 
     # WHEN a bounded load arrives, and again after the challenger's retry period
     seen = load(api, 0)
@@ -155,25 +177,15 @@ def test_a_broken_challenger_leaves_champion_traffic_at_zero_failures_and_recove
 
 
 def test_an_s3_outage_after_the_challenger_loaded_keeps_both_serving(
-    tmp_path: Path,
-    s3_server: Any,
-    api: str,
-    make_service: ServiceFactory,
-    clock: Clock,
-    challenger_server: ChallengerS3,
+    tmp_path: Path, stage: Stage
 ) -> None:
+    s3_server, challenger_server, api, clock = stage.s3, stage.challenger_s3, stage.api, stage.clock
     # GIVEN a champion and a loaded challenger, the challenger's bucket on its own S3 server
     s3_server.put_object(Bucket=WIRE_BUCKET, Key=WIRE_KEY, Body=standin_bundle(tmp_path))
     challenger_client = challenger_server.start()
     good = standin_bundle(tmp_path, intercept=1.0, name="challenger")
     challenger_client.put_object(Bucket=WIRE_BUCKET, Key=CHALLENGER_KEY, Body=good)
-    make_service(
-        f"s3://{WIRE_BUCKET}/{WIRE_KEY}",
-        s3_client=s3_server,
-        challenger=f"s3://{WIRE_BUCKET}/{CHALLENGER_KEY}",
-        challenger_percent=50,
-        challenger_s3_client=challenger_client,
-    )
+    stage.serve(challenger_client)
     assert all(status == 200 for status, _ in load(api, 0))
 
     # WHEN the challenger's S3 goes down and both models' refresh is due
