@@ -41,7 +41,8 @@ class PowertoolsObserver:
                 target.add_metric(
                     name="ModelLoadMs", unit=MetricUnit.Milliseconds, value=result.load_ms
                 )
-        targets[0].flush_metrics()
+        if name is not None or result.load_ms is not None:
+            targets[0].flush_metrics()
         if result.outcome is RefreshOutcome.FAILED:
             logger.error(
                 "model load or refresh failed", extra={"variant": variant, "reason": result.error}

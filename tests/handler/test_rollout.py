@@ -304,3 +304,30 @@ def test_a_5xx_answer_is_counted_per_function_version_for_the_rollback_alarm(
                  if '"ServerErrorResponses"' in line]  # fmt: skip
     assert len(documents) == 1
     assert documents[0]["FunctionVersion"] == "7" and documents[0]["ServerErrorResponses"] == [1.0]
+
+
+def test_a_failed_challenger_is_counted_with_its_variant_never_as_the_champions_failure(
+    tmp_path: Path,
+    make_service: ServiceFactory,
+    lambda_context: FakeLambdaContext,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # GIVEN a good champion and a challenger file that is no bundle
+    champion, challenger = tmp_path / "champion.zip", tmp_path / "challenger.zip"
+    champion.write_bytes(standin_bundle(tmp_path))
+    challenger.write_bytes(b"not a zip")
+    make_service(str(champion), challenger=str(challenger), challenger_percent=50)
+
+    # WHEN sessions are scored
+    event = rest_event("POST", "/score", tracker_body(range(50)).decode(), "application/json")
+    response = handler.lambda_handler(event, lambda_context)
+
+    # THEN all are answered by the champion, and ModelRefreshFailed is counted for the
+    #   challenger only (the rollback alarm's metric, without a Variant, stays quiet)
+    assert {s["variant"] for s in response_json(response)["sessions"]} == {"champion"}
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines()
+                 if line.startswith('{"_aws"')]  # fmt: skip
+    failed = [doc for doc in documents if "ModelRefreshFailed" in doc]
+    assert [doc.get("Variant") for doc in failed] == ["challenger"]
+    loaded = [doc.get("Variant") for doc in documents if "ModelLoaded" in doc]
+    assert sorted(loaded, key=str) == sorted(["champion", None], key=str)

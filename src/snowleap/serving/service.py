@@ -4,7 +4,8 @@ The service serves one model of one of two kinds, told apart by what the bundle 
 *session* model (its inputs are the Snowplow session features, its output a purchase
 ``probability``) scores Snowplow events on ``POST /score``; any model, session models included,
 scores rows on ``POST /transform`` (MLeap's LeapFrame JSON) and ``POST /invocations`` (MLflow's
-scoring-server JSON).
+scoring-server JSON). On ``POST /score`` a second session model, the challenger, may answer a
+sticky share of the sessions or score them all in its shadow (``rollout.py``).
 
 The Lambda handler (``handler/app.py``) and the tests drive the same service; the handler only
 turns events into calls and results into responses, and reports what the ``ServingObserver`` is
