@@ -52,8 +52,10 @@ class PowertoolsObserver:
 
     def sessions_scored(self, summary: RolloutSummary) -> None:
         """One log line per session (variant, version, score; ``snowleap compare`` reads them)
-        and, per variant, ``SessionsScored`` and each ``Probability`` (its Average is the mean)."""
+        and, per variant, ``Requests``, ``SessionsScored`` and each ``Probability`` (its Average
+        is the mean probability)."""
         by_variant: dict[str, EphemeralMetrics] = {}
+        sessions: dict[str, int] = {}
         for outcome in summary.outcomes:
             logger.info(
                 "session scored",
@@ -69,12 +71,18 @@ class PowertoolsObserver:
             target = by_variant.get(outcome.variant)
             if target is None:
                 target = by_variant[outcome.variant] = variant_metrics(outcome.variant)
-            target.add_metric(name="SessionsScored", unit=MetricUnit.Count, value=1)
+                sessions[outcome.variant] = 0
+            sessions[outcome.variant] += 1
             if outcome.probability is not None:
+                # NOTE: one value per session (EMF holds up to 100 per document; Powertools
+                # writes a document whenever that fills up).
                 target.add_metric(
                     name="Probability", unit=MetricUnit.NoUnit, value=outcome.probability
                 )
-        for target in by_variant.values():
+        for variant, target in by_variant.items():
+            # NOTE: a request counts once for every variant that scored one of its sessions.
+            target.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+            target.add_metric(name="SessionsScored", unit=MetricUnit.Count, value=sessions[variant])
             target.flush_metrics()
         if summary.challenger_errors or summary.fallbacks:
             metrics.add_metric(

@@ -241,9 +241,11 @@ def test_session_log_lines_and_per_variant_metrics_carry_no_identity(
                 else doc["SessionsScored"]
             )
             counted["probabilities"] += len(values)
+            counted["requests"] += int(sum(doc["Requests"])) if "Requests" in doc else 0
     variants = Counter(s["variant"] for s in answer["sessions"])
     for name, count in variants.items():
-        assert per_variant[name]["sessions"] == count
+        assert per_variant[name]["sessions"] == per_variant[name]["probabilities"] == count
+        assert per_variant[name]["requests"] == 1
 
 
 def test_model_route_shows_champion_and_challenger(
