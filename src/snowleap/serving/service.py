@@ -133,24 +133,15 @@ class ScoringService:
         s3_client: S3ClientFactory,
         observer: ServingObserver | None = None,
     ) -> ScoringService:
-        cache = ModelCache.open(
-            settings.model_uri,
-            s3_client,
-            settings.refresh_seconds,
-            settings.cache_dir,
-            model_check(settings),
-        )
+        shared = (s3_client, settings.refresh_seconds, settings.cache_dir)
+        cache = ModelCache.open(settings.model_uri, *shared, model_check(settings))
         challenger = None
         if settings.challenger is not None:
-            # NOTE: a challenger only ever scores sessions, so it must fit them to load at all.
-            uri = settings.challenger.uri
+            # NOTE: a challenger only ever scores sessions, so it must fit them to load at all;
+            # while it cannot load it is tried again once per refresh period, not per request.
+            retry = settings.refresh_seconds
             challenger = ModelCache.open(
-                uri,
-                s3_client,
-                settings.refresh_seconds,
-                settings.cache_dir,
-                check_model_fits,
-                cold_retry_seconds=settings.refresh_seconds,
+                settings.challenger.uri, *shared, check_model_fits, cold_retry_seconds=retry
             )
         return cls(cache, settings, observer, s3_client=s3_client, challenger=challenger)
 
