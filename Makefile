@@ -112,7 +112,11 @@ bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bun
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
 	$(PY) -m benchmarks.numpy_rule
 
-bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
+.PHONY: bench-shadow
+bench-shadow: $(STAMP) ## A challenger's cost per POST /score: champion only vs split vs shadow (benchmarks/results/shadow.*)
+	$(PY) -m benchmarks.shadow
+
+bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime bench-shadow ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 .PHONY: protobuf-fixtures

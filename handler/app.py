@@ -28,7 +28,6 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import (
     APIGatewayHttpResolver,
     APIGatewayRestResolver,
@@ -37,20 +36,13 @@ from aws_lambda_powertools.event_handler import (
 )
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
-from snowleap.serving import (
-    ModelUnavailableError,
-    RefreshOutcome,
-    RefreshResult,
-    RequestError,
-    ScoringService,
-    ServingSettings,
-)
+from snowleap.serving import ModelUnavailableError, RequestError, ScoringService, ServingSettings
+from telemetry import PowertoolsObserver, count_server_error, logger, metrics
 
 # NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
 # whichever the event has becomes the correlation id of every log line.
@@ -70,51 +62,10 @@ def subsegment_tracer(environ: Mapping[str, str]) -> Tracer | None:
     return Tracer()
 
 
-logger = Logger()
 tracer = subsegment_tracer(os.environ)
-metrics = Metrics()
 router = Router()
 app = APIGatewayRestResolver()
 http_app = APIGatewayHttpResolver()
-
-
-class PowertoolsObserver:
-    """Turns what the service reports into EMF metrics (and log lines without personal data)."""
-
-    def model_refreshed(self, result: RefreshResult) -> None:
-        name = {
-            RefreshOutcome.LOADED: "ModelLoaded",
-            RefreshOutcome.UPDATED: "ModelRefreshUpdated",
-            RefreshOutcome.UNCHANGED: "ModelRefreshUnchanged",
-            RefreshOutcome.FAILED: "ModelRefreshFailed",
-        }.get(result.outcome)
-        if name is not None:
-            metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
-        if result.load_ms is not None:
-            metrics.add_metric(
-                name="ModelLoadMs", unit=MetricUnit.Milliseconds, value=result.load_ms
-            )
-        if result.outcome is RefreshOutcome.FAILED:
-            logger.error("model load or refresh failed", extra={"reason": result.error})
-        elif result.outcome in (RefreshOutcome.LOADED, RefreshOutcome.UPDATED):
-            logger.info("model loaded", extra={"outcome": result.outcome.value})
-
-    def request_scored(self, *, events_scored: int, events_rejected: int, score_ms: float) -> None:
-        metrics.add_metric(name="EventsScored", unit=MetricUnit.Count, value=events_scored)
-        metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=events_rejected)
-        metrics.add_metric(name="ScoreMs", unit=MetricUnit.Milliseconds, value=score_ms)
-        logger.info(
-            "request scored",
-            extra={"events_scored": events_scored, "events_rejected": events_rejected},
-        )
-
-    def rows_scored(self, *, rows_scored: int, rows_rejected: int, score_ms: float) -> None:
-        metrics.add_metric(name="RowsScored", unit=MetricUnit.Count, value=rows_scored)
-        metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=rows_rejected)
-        metrics.add_metric(name="ScoreMs", unit=MetricUnit.Milliseconds, value=score_ms)
-        logger.info(
-            "rows scored", extra={"rows_scored": rows_scored, "rows_rejected": rows_rejected}
-        )
 
 
 def default_model_uri() -> str:
@@ -312,18 +263,20 @@ def is_rest_api(event: Mapping[str, Any]) -> bool:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        return dispatch(event, context)
+        return count_server_error(dispatch(event, context))
     except Exception:
         # NOTE: the last line of defence. Route errors are answered by the exception handlers
         # above; this catches what fails outside them (a warm-up, an API event too malformed to
         # route), so nothing raises out of the handler.
         logger.exception("unhandled error")
-        return {
-            "statusCode": 500,
-            "headers": {"Content-Type": content_types.APPLICATION_JSON},
-            "body": json.dumps({"error": "Internal Server Error", "message": "internal error"}),
-            "isBase64Encoded": False,
-        }
+        return count_server_error(
+            {
+                "statusCode": 500,
+                "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                "body": json.dumps({"error": "Internal Server Error", "message": "internal error"}),
+                "isBase64Encoded": False,
+            }
+        )
 
 
 def dispatch(event: Any, context: LambdaContext) -> dict[str, Any]:

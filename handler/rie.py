@@ -55,6 +55,9 @@ FUNCTION_ENV = {
     "SCORE_THRESHOLD": "0.5",
     "MAX_BODY_BYTES": "1048576",
     "SESSION_SALT": "",
+    "CHALLENGER_URI": "",
+    "CHALLENGER_PERCENT": "0",
+    "CHALLENGER_MODE": "split",
 }
 _INIT_REPORT = re.compile(r"INIT REPORT\(durationMs: ([0-9.]+)\)")
 

@@ -12,6 +12,11 @@ JSON (every column, vectors dense) to stdout.
 ``PipelineModel`` saved by Spark (``metadata/`` + ``data/`` Parquet) as a bundle, with no Spark
 session and no JVM (needs pyarrow: the ``spark`` or ``export`` extra).
 
+``snowleap compare LOG_FILE [--labels LABELS] [--png OUT.png]`` reads the function's
+``"session scored"`` log lines and prints each variant's (champion, challenger) score
+distribution and, with a label file (CSV ``session,label`` or JSON Lines), its ROC AUC; ``--png``
+draws both (needs matplotlib: the ``compare`` extra).
+
 A bad bundle, frame or saved model exits with status 2 and one line on stderr saying what and
 where.
 """
@@ -22,6 +27,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import snowleap
@@ -50,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from snowleap.spark.export_cli import export_spark
 
             return export_spark(args.saved, args.out, args.format, args.input_schema, sys.stdout)
+        if args.command == "compare":
+            return _compare(args.log_file, args.labels, args.png, out=sys.stdout)
         return _score(args.bundle, args.frame, out=sys.stdout)
     except SnowleapError as exc:
         # NOTE: a bad bundle, frame or saved model (BundleError, InputError, spark.ExportError);
@@ -80,6 +88,14 @@ def _parser() -> argparse.ArgumentParser:
         default="",
         help="types of raw input columns the saved model cannot tell, e.g. 'sparse=vector:8'",
     )
+    compare = commands.add_parser(
+        "compare", help="champion vs challenger: score distributions and ROC AUC from the logs"
+    )
+    compare.add_argument("log_file", type=Path, help="the function's log lines (JSON records)")
+    compare.add_argument(
+        "--labels", type=Path, help="session outcomes: CSV 'session,label' or JSON Lines"
+    )
+    compare.add_argument("--png", type=Path, help="write the chart here (needs matplotlib)")
     score = commands.add_parser("score", help="score a LeapFrame or JSON Lines file")
     score.add_argument("bundle", help="a bundle .zip or unzipped bundle folder")
     score.add_argument("frame", help="LeapFrame JSON or JSON Lines of row objects; - for stdin")
@@ -128,6 +144,23 @@ def _node_lines(node: dict[str, Any], depth: int, lines: list[str]) -> None:
             port = f"{socket['port']}: " if socket["port"] else ""
             kind = types.get(socket["name"], "?")
             lines.append(f"{indent}    {arrow} {port}{socket['name']} ({kind})")
+
+
+# -- compare -------------------------------------------------------------------------------------
+
+
+def _compare(log_file: Path, labels: Path | None, png: Path | None, out: TextIO) -> int:
+    from snowleap.compare import compare, read_labels, read_session_scores
+    from snowleap.compare.report import table, write_png
+
+    scores = read_session_scores(log_file)
+    summaries = compare(scores, read_labels(labels) if labels is not None else None)
+    out.write(table(summaries))
+    out.write(f"\n{scores.lines_read} log lines read, {scores.lines_skipped} not session scores\n")
+    if png is not None:
+        write_png(summaries, png)
+        out.write(f"chart: {png}\n")
+    return 0
 
 
 # -- score ---------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from moto.server import ThreadedMotoServer
 
 from demo_bundle import demo_bundle
 from local import ApiGatewayBridge, LocalLambdaContext
-from snowleap.serving import ModelCache, ScoringService, ServingSettings
+from snowleap.serving import ChallengerSettings, ModelCache, ScoringService, ServingSettings
+from snowleap.serving.scoring import check_model_fits
 from snowleap.serving.service import model_check
 from snowleap.serving.source import ModelSource, open_model_source
 
@@ -123,9 +124,19 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
         cache_dir: Path | None = None,
         s3_client: Any = None,
         model_kind: str = "auto",
+        challenger: ModelSource | str | None = None,
+        challenger_percent: float = 0.0,
+        challenger_mode: str = "split",
+        challenger_s3_client: Any = None,
     ) -> ScoringService:
         if isinstance(source, str):
             source = open_model_source(source, lambda: s3_client)
+        if isinstance(challenger, str):
+            client = challenger_s3_client or s3_client
+            challenger = open_model_source(challenger, lambda: client)
+        rollout = None
+        if challenger is not None:
+            rollout = ChallengerSettings(challenger.uri, challenger_percent, challenger_mode)
         settings = ServingSettings(
             model_uri=source.uri,
             refresh_seconds=60.0,
@@ -134,6 +145,7 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
             session_salt="test-salt",
             cache_dir=cache_dir if cache_dir is not None else tmp_path / "model-cache",
             model_kind=model_kind,
+            challenger=rollout,
         )
         cache = ModelCache(
             source,
@@ -142,7 +154,20 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
             check=model_check(settings),
             clock=clock,
         )
-        service = ScoringService(cache, settings, handler.PowertoolsObserver())
+        challenger_cache = None
+        if challenger is not None:
+            # NOTE: as ScoringService.create builds it: session check, retried once per refresh.
+            challenger_cache = ModelCache(
+                challenger,
+                refresh_seconds=settings.refresh_seconds,
+                cache_dir=settings.cache_dir,
+                check=check_model_fits,
+                clock=clock,
+                cold_retry_seconds=settings.refresh_seconds,
+            )
+        service = ScoringService(
+            cache, settings, handler.PowertoolsObserver(), challenger=challenger_cache
+        )
         monkeypatch.setattr(handler, "service", service)
         return service
 

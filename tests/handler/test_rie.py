@@ -135,3 +135,34 @@ def test_the_function_package_ships_unchecked_hash_bytecode(layout: rie.Function
     assert len(compiled) == len(sources) > 50
     for pyc in compiled:
         assert int.from_bytes(pyc.read_bytes()[4:8], "little") == 0b01, pyc
+
+
+def test_a_shadow_challenger_under_the_emulator_changes_no_byte_of_the_answer(
+    layout: rie.FunctionLayout, emulator: rie.Emulator, tmp_path: Path
+) -> None:
+    # GIVEN a second environment serving the same default bundle with a challenger in its
+    #   shadow (a copy of the bundle, so the logs' scores can be checked against the answer)
+    challenger = tmp_path / "challenger.zip"
+    challenger.write_bytes((rie.ROOT / "bundles" / "snowleap-default.zip").read_bytes())
+    event = load_event("score.json")
+    event["body"] = (EVENTS / "sessions.json").read_text()
+    env = {
+        "SESSION_SALT": "rie-test",
+        "MODEL_CACHE_DIR": str(tmp_path / "cache"),
+        "CHALLENGER_URI": str(challenger),
+        "CHALLENGER_MODE": "shadow",
+    }
+    with rie.Emulator(layout, env=env) as shadowed:
+        shadow_answer = shadowed.invoke(event).response
+        log = shadowed.log()
+
+    # THEN its answer is byte for byte the champion-only environment's
+    alone = emulator.invoke(event).response
+    assert shadow_answer["statusCode"] == alone["statusCode"] == 200
+    assert str(shadow_answer["body"]).encode() == str(alone["body"]).encode()
+    # AND the challenger scored both sessions, said only in its log lines
+    records = [json.loads(line[line.index("{") :]) for line in log.splitlines() if "{" in line]
+    shadow = [r for r in records if r.get("message") == "session scored" and not r["served"]]
+    assert len(shadow) == 2 and {r["variant"] for r in shadow} == {"challenger"}
+    answered = {s["session"]: s["probability"] for s in body(alone)["sessions"]}  # type: ignore[index]
+    assert {r["session"]: r["probability"] for r in shadow} == answered

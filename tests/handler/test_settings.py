@@ -11,7 +11,7 @@ import pytest
 import snowleap
 from demo_bundle import demo_bundle
 from snowleap.errors import BundleError
-from snowleap.serving import ServingSettings, check_model_fits
+from snowleap.serving import ChallengerSettings, ServingSettings, check_model_fits
 from snowleap.serving.errors import ConfigurationError
 from snowleap.serving.request_body import media_type
 from snowleap.serving.source import FileModelSource, open_model_source
@@ -95,3 +95,29 @@ def test_a_model_reading_a_column_that_is_no_session_feature_is_refused(tmp_path
     # WHEN it is checked THEN the message names the column
     with pytest.raises(BundleError, match="input 'page_views_total' is not a session feature"):
         check_model_fits(snowleap.load(bundle))
+
+
+def test_challenger_settings_are_read_from_the_environment() -> None:
+    environ = {"CHALLENGER_URI": "s3://b/c.zip", "CHALLENGER_PERCENT": "12.5"}
+    settings = ServingSettings.from_environment(environ, default_model_uri="m.zip")
+    assert settings.challenger == ChallengerSettings("s3://b/c.zip", 12.5, "split")
+    shadow = {**environ, "CHALLENGER_MODE": "shadow"}
+    assert ChallengerSettings.from_environment(shadow) == ChallengerSettings(
+        "s3://b/c.zip", 12.5, "shadow"
+    )
+    # NOTE: no CHALLENGER_URI, no challenger, whatever the other settings say
+    assert ChallengerSettings.from_environment({"CHALLENGER_PERCENT": "10"}) is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"CHALLENGER_PERCENT": "120"}, "CHALLENGER_PERCENT=120.0: must be between 0 and 100"),
+        ({"CHALLENGER_PERCENT": "ten"}, "CHALLENGER_PERCENT='ten': expected a number"),
+        ({"CHALLENGER_MODE": "canary"}, "CHALLENGER_MODE='canary': expected one of split, shadow"),
+    ],
+)
+def test_bad_challenger_settings_say_which_and_why(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError) as error:
+        ChallengerSettings.from_environment({"CHALLENGER_URI": "c.zip", **environ})
+    assert str(error.value) == message

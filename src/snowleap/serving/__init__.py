@@ -5,11 +5,22 @@ Nothing here depends on AWS Lambda or Powertools; ``handler/app.py`` adapts it t
 
 from snowleap.serving.cache import LoadedModel, ModelCache, RefreshOutcome, RefreshResult
 from snowleap.serving.errors import ModelSourceError, ModelUnavailableError, RequestError
-from snowleap.serving.scoring import ScoreReport, SessionScore, check_model_fits, score_events
-from snowleap.serving.service import ScoringService, ServingObserver, ServingSettings
+from snowleap.serving.rollout import CHALLENGER, RolloutSummary, SessionOutcome, bucket_of
+from snowleap.serving.scoring import (
+    CHAMPION,
+    ScoreReport,
+    SessionScore,
+    check_model_fits,
+    score_events,
+)
+from snowleap.serving.service import ScoringService, ServingObserver
+from snowleap.serving.settings import ChallengerSettings, ServingSettings
 from snowleap.serving.source import FileModelSource, ModelSource, ModelVersion, open_model_source
 
 __all__ = [
+    "CHALLENGER",
+    "CHAMPION",
+    "ChallengerSettings",
     "FileModelSource",
     "LoadedModel",
     "ModelCache",
@@ -20,11 +31,14 @@ __all__ = [
     "RefreshOutcome",
     "RefreshResult",
     "RequestError",
+    "RolloutSummary",
     "ScoreReport",
     "ScoringService",
     "ServingObserver",
     "ServingSettings",
+    "SessionOutcome",
     "SessionScore",
+    "bucket_of",
     "check_model_fits",
     "open_model_source",
     "score_events",

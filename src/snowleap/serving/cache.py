@@ -26,7 +26,14 @@ from pathlib import Path
 from snowleap.errors import SnowleapError
 from snowleap.model import Model, load
 from snowleap.serving.errors import ModelSourceError, ModelUnavailableError
-from snowleap.serving.source import ModelSource, ModelVersion, sha256_hex
+from snowleap.serving.source import (
+    FileModelSource,
+    ModelSource,
+    ModelVersion,
+    S3ClientFactory,
+    open_model_source,
+    sha256_hex,
+)
 
 ModelCheck = Callable[[Model], None]
 
@@ -78,9 +85,13 @@ class ModelCache:
         cache_dir: Path | None = None,
         check: ModelCheck | None = None,
         clock: Callable[[], float] = time.monotonic,
+        cold_retry_seconds: float = 0.0,
     ) -> None:
         self.source = source
         self.refresh_seconds = refresh_seconds
+        # NOTE: with nothing loaded, a model that requests wait for is tried on every request
+        # (0); one they can do without, the challenger, at most this often after a failure.
+        self.cold_retry_seconds = cold_retry_seconds
         self._disk = _DiskCache(cache_dir, source.uri) if cache_dir is not None else None
         self._check = check
         self._clock = clock
@@ -89,6 +100,33 @@ class ModelCache:
         self._last_error: str | None = None
         self._lock = threading.Lock()
 
+    @classmethod
+    def open(
+        cls,
+        uri: str,
+        s3_client: S3ClientFactory,
+        refresh_seconds: float,
+        cache_dir: Path | None,
+        check: ModelCheck | None,
+        *,
+        cold_retry_seconds: float = 0.0,
+    ) -> ModelCache:
+        """The cache of the bundle at ``uri`` (``s3://bucket/key`` or a file path)."""
+        source = open_model_source(uri, s3_client)
+        # NOTE: a disk copy of a local file would only duplicate it.
+        local = isinstance(source, FileModelSource)
+        return cls(
+            source,
+            refresh_seconds=refresh_seconds,
+            cache_dir=None if local else cache_dir,
+            check=check,
+            cold_retry_seconds=cold_retry_seconds,
+        )
+
+    def reopen(self, s3_client: S3ClientFactory) -> None:
+        """A new source for the same URI: an ``s3://`` one gets a new client (its connections)."""
+        self.source = open_model_source(self.source.uri, s3_client)
+
     def loaded(self) -> LoadedModel:
         """The model in service; ``ModelUnavailableError`` if none could be loaded yet."""
         current = self._current
@@ -96,6 +134,11 @@ class ModelCache:
             reason = self._last_error or "the model has not been loaded yet"
             raise ModelUnavailableError(f"model not available: {reason}")
         return current
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the last load or refresh failed; ``None`` once a version loaded after it."""
+        return self._last_error
 
     @property
     def is_loaded(self) -> bool:
@@ -121,7 +164,8 @@ class ModelCache:
 
     def _due(self) -> bool:
         if self._current is None:
-            return True
+            failed = self._last_error is not None
+            return not failed or self._clock() - self._checked_at >= self.cold_retry_seconds
         return self._clock() - self._checked_at >= self.refresh_seconds
 
     def _refresh_locked(self) -> RefreshResult:

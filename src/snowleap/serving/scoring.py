@@ -8,8 +8,9 @@ is what the model predicts, so counting it would leak the answer), or rejected w
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from snowleap.errors import BundleError
 from snowleap.model import Model
@@ -23,6 +24,47 @@ from snowleap.snowplow import (
 
 PROBABILITY_COLUMN = "probability"
 BUY_INDEX = 1
+CHAMPION = "champion"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A model answering as one arm of a rollout (``champion`` or ``challenger``)."""
+
+    name: str
+    model: Model
+    version: str | None = None
+
+
+class SessionRouter(Protocol):
+    """Which model scores a session, and what happens once it is scored (``snowleap.serving.
+    rollout``)."""
+
+    def variants_for(self, session_key: str) -> Sequence[Variant]:
+        """The variants to try in turn: the first that scores answers the session."""
+        ...
+
+    def variant_failed(self, variant: Variant, error: Exception) -> None:
+        """``variant`` raised on a session; the next variant of ``variants_for`` answers it."""
+        ...
+
+    def session_scored(self, score: SessionScore, row: Mapping[str, Any]) -> None:
+        """``score`` answers the session whose features are ``row``."""
+        ...
+
+
+class _OnlyModel:
+    def __init__(self, model: Model) -> None:
+        self._variants = (Variant(CHAMPION, model),)
+
+    def variants_for(self, session_key: str) -> Sequence[Variant]:
+        return self._variants
+
+    def variant_failed(self, variant: Variant, error: Exception) -> None:
+        return None
+
+    def session_scored(self, score: SessionScore, row: Mapping[str, Any]) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -34,12 +76,16 @@ class SessionScore:
     segment: str
     events: list[int]
     events_excluded: list[int]
+    variant: str = CHAMPION
+    model_version: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "session": self.session,
             "probability": self.probability,
             "segment": self.segment,
+            "variant": self.variant,
+            "model_version": self.model_version,
             "events_used": len(self.events),
             "events": self.events,
             "events_excluded": self.events_excluded,
@@ -101,8 +147,12 @@ def session_model_problems(model: Model) -> list[str]:
     return problems
 
 
-def score_events(model: Model, parsed: ParseResult, *, salt: str, threshold: float) -> ScoreReport:
+def score_events(
+    model: Model | SessionRouter, parsed: ParseResult, *, salt: str, threshold: float
+) -> ScoreReport:
     """Score every session of ``parsed``; report each event as used, excluded or rejected.
+
+    ``model`` is one model for every session, or a ``SessionRouter`` choosing one per session.
 
     Example
     -------
@@ -111,6 +161,7 @@ def score_events(model: Model, parsed: ParseResult, *, salt: str, threshold: flo
     >>> report.sessions[0].segment                                               # doctest: +SKIP
     'buy'
     """
+    router = _OnlyModel(model) if isinstance(model, Model) else model
     report = ScoreReport(rejected=list(parsed.rejected))
     grouped = group_sessions(parsed.events, salt)
     for key, members in grouped.items():
@@ -118,18 +169,42 @@ def score_events(model: Model, parsed: ParseResult, *, salt: str, threshold: flo
         indices = [index for index, _ in members]
         excluded = [members[position][0] for position in features.excluded_at]
         used = sorted(set(indices) - set(excluded))
-        scored = model.transform_row(features.row)
+        variant, scored = _first_to_score(router, key, features.row)
         if scored is None:
             reason = "the model skipped this session (one of its ops drops invalid rows)"
             report.rejected.extend(Rejected(i, reason) for i in indices)
             continue
         probability = _buy_probability(scored[PROBABILITY_COLUMN])
         segment = "buy" if probability is not None and probability >= threshold else "defer"
-        report.sessions.append(SessionScore(key, probability, segment, used, excluded))
+        score = SessionScore(
+            key, probability, segment, used, excluded, variant.name, variant.version
+        )
+        report.sessions.append(score)
+        router.session_scored(score, features.row)
     _reject_ungrouped(report, parsed)
     report.sessions.sort(key=lambda s: min(s.events + s.events_excluded))
     report.rejected.sort(key=lambda r: r.index)
     return report
+
+
+def _first_to_score(
+    router: SessionRouter, key: str, row: Mapping[str, Any]
+) -> tuple[Variant, dict[str, Any] | None]:
+    """The answer of the first variant that scores ``row``; the last one's errors propagate."""
+    *fallible, last = router.variants_for(key)
+    for variant in fallible:
+        try:
+            return variant, variant.model.transform_row(row)
+        except Exception as exc:
+            # NOTE: a challenger is untrusted code paths on untrusted data: whatever it breaks,
+            # the session is answered by the next variant (the champion) instead.
+            router.variant_failed(variant, exc)
+    return last, last.model.transform_row(row)
+
+
+def buy_probability(scored: Mapping[str, Any]) -> float | None:
+    """The purchase probability of a scored session row (``None`` where the model cannot tell)."""
+    return _buy_probability(scored[PROBABILITY_COLUMN])
 
 
 def _buy_probability(value: Any) -> float | None:

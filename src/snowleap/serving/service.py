@@ -4,7 +4,8 @@ The service serves one model of one of two kinds, told apart by what the bundle 
 *session* model (its inputs are the Snowplow session features, its output a purchase
 ``probability``) scores Snowplow events on ``POST /score``; any model, session models included,
 scores rows on ``POST /transform`` (MLeap's LeapFrame JSON) and ``POST /invocations`` (MLflow's
-scoring-server JSON).
+scoring-server JSON). On ``POST /score`` a second session model, the challenger, may answer a
+sticky share of the sessions or score them all in its shadow (``rollout.py``).
 
 The Lambda handler (``handler/app.py``) and the tests drive the same service; the handler only
 turns events into calls and results into responses, and reports what the ``ServingObserver`` is
@@ -16,10 +17,8 @@ from __future__ import annotations
 import random
 import secrets
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from snowleap.errors import InputError
@@ -31,8 +30,9 @@ from snowleap.serving.cache import (
     RefreshOutcome,
     RefreshResult,
 )
-from snowleap.serving.errors import ConfigurationError, ModelUnavailableError, RequestError
+from snowleap.serving.errors import ModelUnavailableError, RequestError
 from snowleap.serving.request_body import parse_score_body, read_json_body
+from snowleap.serving.rollout import CHALLENGER, RolloutRouter, RolloutSummary
 from snowleap.serving.row_requests import (
     RowsRequest,
     read_invocation_request,
@@ -45,12 +45,17 @@ from snowleap.serving.rows import (
     score_rows,
     select_columns,
 )
-from snowleap.serving.scoring import check_model_fits, score_events, session_model_problems
-from snowleap.serving.source import FileModelSource, S3ClientFactory, open_model_source
+from snowleap.serving.scoring import (
+    CHAMPION,
+    Variant,
+    check_model_fits,
+    score_events,
+    session_model_problems,
+)
+from snowleap.serving.settings import MODEL_KINDS, ServingSettings
+from snowleap.serving.source import S3ClientFactory
 
-# NOTE: ``auto`` serves any bundle (its kind decides whether /score works); ``session`` refuses a
-# bundle that is not a session model, so a wrong upload never replaces the one serving /score.
-MODEL_KINDS = ("auto", "session")
+__all__ = ["MODEL_KINDS", "ScoringService", "ServingObserver", "ServingSettings", "model_check"]
 NOT_A_SESSION_MODEL = (
     "the model in service is not a session model (its inputs are not the Snowplow session "
     "features), so it cannot score events: send its rows to POST /transform (MLeap LeapFrame "
@@ -58,72 +63,14 @@ NOT_A_SESSION_MODEL = (
 )
 
 
-@dataclass(frozen=True)
-class ServingSettings:
-    """The function's settings, read from its environment by ``from_environment``."""
-
-    model_uri: str
-    refresh_seconds: float = 60.0
-    threshold: float = 0.5
-    max_body_bytes: int = 1024 * 1024
-    session_salt: str = ""
-    cache_dir: Path | None = Path("/tmp/snowleap-models")
-    model_kind: str = "auto"
-
-    @classmethod
-    def from_environment(
-        cls, environ: Mapping[str, str], *, default_model_uri: str
-    ) -> ServingSettings:
-        """Settings from ``MODEL_URI``, ``MODEL_REFRESH_SECONDS``, ``SCORE_THRESHOLD``,
-        ``MAX_BODY_BYTES``, ``SESSION_SALT``, ``MODEL_CACHE_DIR`` (empty: no disk copy) and
-        ``MODEL_KIND`` (``auto`` or ``session``).
-
-        Example
-        -------
-        >>> ServingSettings.from_environment({"SCORE_THRESHOLD": "0.7"}, default_model_uri="m.zip")
-        ... # doctest: +ELLIPSIS
-        ServingSettings(model_uri='m.zip', refresh_seconds=60.0, threshold=0.7, ...)
-        """
-        threshold = _number(environ, "SCORE_THRESHOLD", 0.5)
-        if not 0.0 <= threshold <= 1.0:
-            raise ConfigurationError(f"SCORE_THRESHOLD={threshold}: must be between 0 and 1")
-        refresh = _number(environ, "MODEL_REFRESH_SECONDS", 60.0)
-        max_body = int(_number(environ, "MAX_BODY_BYTES", 1024 * 1024))
-        if refresh < 0 or max_body <= 0:
-            raise ConfigurationError(
-                "MODEL_REFRESH_SECONDS must be >= 0 and MAX_BODY_BYTES must be > 0"
-            )
-        cache_dir = environ.get("MODEL_CACHE_DIR", "/tmp/snowleap-models")
-        kind = environ.get("MODEL_KIND") or "auto"
-        if kind not in MODEL_KINDS:
-            raise ConfigurationError(
-                f"MODEL_KIND={kind!r}: expected one of {', '.join(MODEL_KINDS)}"
-            )
-        return cls(
-            model_uri=environ.get("MODEL_URI") or default_model_uri,
-            refresh_seconds=refresh,
-            threshold=threshold,
-            max_body_bytes=max_body,
-            session_salt=environ.get("SESSION_SALT", ""),
-            cache_dir=Path(cache_dir) if cache_dir else None,
-            model_kind=kind,
-        )
-
-
-def _number(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name}={raw!r}: expected a number") from None
-
-
 class ServingObserver(Protocol):
     """What the service reports as it works (the Lambda handler turns these into EMF metrics)."""
 
-    def model_refreshed(self, result: RefreshResult) -> None: ...
+    def model_refreshed(self, result: RefreshResult, *, variant: str = CHAMPION) -> None: ...
+
+    def sessions_scored(self, summary: RolloutSummary) -> None:
+        """Once per ``POST /score``: each session's variant and score (shadow scores too)."""
+        ...
 
     def request_scored(
         self, *, events_scored: int, events_rejected: int, score_ms: float
@@ -133,7 +80,10 @@ class ServingObserver(Protocol):
 
 
 class _Silent:
-    def model_refreshed(self, result: RefreshResult) -> None:
+    def model_refreshed(self, result: RefreshResult, *, variant: str = CHAMPION) -> None:
+        return None
+
+    def sessions_scored(self, summary: RolloutSummary) -> None:
         return None
 
     def request_scored(self, *, events_scored: int, events_rejected: int, score_ms: float) -> None:
@@ -161,8 +111,12 @@ class ScoringService:
         observer: ServingObserver | None = None,
         *,
         s3_client: S3ClientFactory | None = None,
+        challenger: ModelCache | None = None,
     ) -> None:
         self.cache = cache
+        # NOTE: the challenger is a second cache of the same kind: it loads, refreshes, fails
+        # and recovers on its own, and its failures never touch the champion's cache.
+        self.challenger = challenger
         self.settings = settings
         self.observer: ServingObserver = observer or _Silent()
         self._s3_client = s3_client
@@ -179,16 +133,17 @@ class ScoringService:
         s3_client: S3ClientFactory,
         observer: ServingObserver | None = None,
     ) -> ScoringService:
-        source = open_model_source(settings.model_uri, s3_client)
-        # NOTE: a disk copy of a local file would only duplicate it.
-        local = isinstance(source, FileModelSource)
-        cache = ModelCache(
-            source,
-            refresh_seconds=settings.refresh_seconds,
-            cache_dir=None if local else settings.cache_dir,
-            check=model_check(settings),
-        )
-        return cls(cache, settings, observer, s3_client=s3_client)
+        shared = (s3_client, settings.refresh_seconds, settings.cache_dir)
+        cache = ModelCache.open(settings.model_uri, *shared, model_check(settings))
+        challenger = None
+        if settings.challenger is not None:
+            # NOTE: a challenger only ever scores sessions, so it must fit them to load at all;
+            # while it cannot load it is tried again once per refresh period, not per request.
+            retry = settings.refresh_seconds
+            challenger = ModelCache.open(
+                settings.challenger.uri, *shared, check_model_fits, cold_retry_seconds=retry
+            )
+        return cls(cache, settings, observer, s3_client=s3_client, challenger=challenger)
 
     def current_model(self, *, force_refresh: bool = False) -> LoadedModel:
         """The model to serve, loaded or refreshed first when due; ``ModelUnavailableError``
@@ -198,15 +153,39 @@ class ScoringService:
             self.observer.model_refreshed(result)
         return self.cache.loaded()
 
+    def current_challenger(self) -> LoadedModel | None:
+        """The challenger, loaded or refreshed first when due; ``None`` when there is none or
+        it could not be loaded (its sessions are then answered by the champion)."""
+        if self.challenger is None:
+            return None
+        result = self.challenger.refresh()
+        if result.outcome not in (RefreshOutcome.NOT_DUE, RefreshOutcome.BUSY):
+            self.observer.model_refreshed(result, variant=CHALLENGER)
+        try:
+            return self.challenger.loaded()
+        except ModelUnavailableError:
+            return None
+
+    def _router(self, champion: LoadedModel) -> RolloutRouter:
+        challenger = self.current_challenger()
+        return RolloutRouter(
+            Variant(CHAMPION, champion.model, champion.version.label),
+            None
+            if challenger is None
+            else Variant(CHALLENGER, challenger.model, challenger.version.label),
+            self.settings.challenger,
+        )
+
     def score(self, body: bytes, content_type: str | None) -> dict[str, Any]:
         """The response document of ``POST /score``; ``RequestError`` for a bad request."""
         parsed = parse_score_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
         if self.model_kind(loaded) != "session":
             raise RequestError(400, NOT_A_SESSION_MODEL)
+        router = self._router(loaded)
         started = time.perf_counter()
         report = score_events(
-            loaded.model, parsed.result, salt=self.salt, threshold=self.settings.threshold
+            router, parsed.result, salt=self.salt, threshold=self.settings.threshold
         )
         score_ms = (time.perf_counter() - started) * 1000.0
         accounted = report.accounted_indices()
@@ -216,6 +195,7 @@ class ScoringService:
                 f"event accounting mismatch: {parsed.events_received} events received, "
                 f"{len(accounted)} reported"
             )
+        self.observer.sessions_scored(router.summary)
         self.observer.request_scored(
             events_scored=report.events_scored,
             events_rejected=len(report.rejected),
@@ -309,7 +289,26 @@ class ScoringService:
             "load_ms": round(loaded.load_ms, 3),
             "from_disk_cache": loaded.from_disk_cache,
             "threshold": self.settings.threshold,
+            "challenger": self.challenger_metadata(),
         }
+
+    def challenger_metadata(self) -> dict[str, Any] | None:
+        """The challenger part of ``GET /model``: its rollout settings and identity, or the
+        reason it is not loaded; ``None`` without a challenger."""
+        rollout = self.settings.challenger
+        if self.challenger is None or rollout is None:
+            return None
+        loaded = self.current_challenger()
+        described: dict[str, Any] = {
+            "mode": rollout.mode,
+            "percent": rollout.percent,
+            "source": self.challenger.source.uri,
+            "loaded": loaded is not None,
+            "error": self.challenger.last_error,
+        }
+        if loaded is not None:
+            described.update(self.model_identity(loaded), loaded_at=loaded.loaded_at)
+        return described
 
     def health(self) -> dict[str, Any]:
         """The response document of ``GET /health``: ready when a model is loaded."""
@@ -338,11 +337,20 @@ class ScoringService:
         if not self.settings.session_salt:
             self.salt = secrets.token_hex(16)
         random.seed()
-        if self._s3_client is not None and self.settings.model_uri.startswith("s3://"):
-            self.cache.source = open_model_source(self.settings.model_uri, self._s3_client)
+        for cache in (self.cache, self.challenger):
+            if cache is not None and self._s3_client is not None:
+                cache.reopen(self._s3_client)
+        self._refresh_challenger_now()
         result = self.cache.refresh(force=True)
         self.observer.model_refreshed(result)
         return result
+
+    def _refresh_challenger_now(self) -> dict[str, Any] | None:
+        if self.challenger is None:
+            return None
+        result = self.challenger.refresh(force=True)
+        self.observer.model_refreshed(result, variant=CHALLENGER)
+        return {"refresh": result.outcome.value, "error": result.error}
 
     def warm_up(self) -> dict[str, Any]:
         """Load the model, or check for a new version now; never raises, never scores."""
@@ -352,12 +360,14 @@ class ScoringService:
             identity: dict[str, Any] | None = self.model_identity(self.cache.loaded())
         except ModelUnavailableError:
             identity = None
-        return {
+        answer = {
             "warmup": True,
             "refresh": result.outcome.value,
             "error": result.error,
             "model": identity,
         }
+        challenger = self._refresh_challenger_now()
+        return answer if challenger is None else {**answer, "challenger": challenger}
 
 
 def model_check(settings: ServingSettings) -> ModelCheck | None:
