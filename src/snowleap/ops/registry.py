@@ -9,6 +9,8 @@ from snowleap.ops.classification.decision_tree_classifier import DecisionTreeCla
 from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
 from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
+from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
+from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
@@ -39,10 +41,12 @@ OPS: dict[str, type[Op]] = {
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
+        GaussianMixtureOp,
         GBTClassifierOp,
         GBTRegressionOp,
         ImputerOp,
         InteractionOp,
+        KMeansOp,
         LinearRegressionOp,
         LogisticRegressionOp,
         MaxAbsScalerOp,

@@ -22,6 +22,7 @@ from snowleap.spark.stages.classification import (
     logistic_regression,
     random_forest_classifier,
 )
+from snowleap.spark.stages.clustering import gaussian_mixture, k_means
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
@@ -58,11 +59,13 @@ _MODULES: tuple[ModuleType, ...] = (
     decision_tree_regression,
     elementwise_product,
     feature_selector,
+    gaussian_mixture,
     gbt_classifier,
     gbt_regression,
     imputer,
     index_to_string,
     interaction,
+    k_means,
     linear_regression,
     logistic_regression,
     max_abs_scaler,
@@ -92,9 +95,7 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.classification.NaiveBayesModel": "naive_bayes",
     "org.apache.spark.ml.classification.LinearSVCModel": "linear_svc",
     "org.apache.spark.ml.classification.OneVsRestModel": "one_vs_rest",
-    "org.apache.spark.ml.clustering.KMeansModel": "k_means",
     "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
-    "org.apache.spark.ml.clustering.GaussianMixtureModel": "gaussian_mixture",
     "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
     "org.apache.spark.ml.feature.HashingTF": "hashing_term_frequency",
     "org.apache.spark.ml.feature.IDFModel": "idf",
