@@ -135,3 +135,26 @@ def test_export_bundle_writes_only_a_checked_zip(data: ParityData, tmp_path: Any
         "features",
         "prediction",
     }
+
+
+@pytest.mark.parametrize("label", ["label", "label3"])
+def test_multi_layer_perceptron_classifier(parity: Parity, data: ParityData, label: str) -> None:
+    from pyspark.ml.classification import MultilayerPerceptronClassifier
+    from pyspark.ml.feature import StandardScaler
+
+    from tests.parity.parity import SNOWLEAP_ONLY
+
+    classes = 2 if label == "label" else 3
+    model = fit(
+        [
+            *features("x1", "x2", "x3"),
+            StandardScaler(inputCol="features", outputCol="scaled"),
+            MultilayerPerceptronClassifier(
+                labelCol=label, featuresCol="scaled", layers=[5, 6, 4, classes], maxIter=30, seed=7
+            ),
+        ],
+        data.train,
+    )
+    # NOTE: MLeap 0.16's writer has no op for this stage (it refuses it): snowleap writes the
+    # bundle and MLeap's runtime, which has the op, scores it.
+    parity(model, data.clean, writers=SNOWLEAP_ONLY)

@@ -8,6 +8,9 @@ from snowleap.ops.base import Op
 from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
 from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
 from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
+from snowleap.ops.classification.multi_layer_perceptron_classifier import (
+    MultiLayerPerceptronClassifierOp,
+)
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
@@ -51,6 +54,7 @@ OPS: dict[str, type[Op]] = {
         LogisticRegressionOp,
         MaxAbsScalerOp,
         MinMaxScalerOp,
+        MultiLayerPerceptronClassifierOp,
         NormalizerOp,
         OneHotEncoderOp,
         PcaOp,

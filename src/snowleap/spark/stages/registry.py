@@ -20,6 +20,7 @@ from snowleap.spark.stages.classification import (
     decision_tree_classifier,
     gbt_classifier,
     logistic_regression,
+    multi_layer_perceptron_classifier,
     random_forest_classifier,
 )
 from snowleap.spark.stages.clustering import gaussian_mixture, k_means
@@ -70,6 +71,7 @@ _MODULES: tuple[ModuleType, ...] = (
     logistic_regression,
     max_abs_scaler,
     min_max_scaler,
+    multi_layer_perceptron_classifier,
     normalizer,
     one_hot_encoder,
     pca,
@@ -89,9 +91,6 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel": (
-        "multi_layer_perceptron_classifier"
-    ),
     "org.apache.spark.ml.classification.NaiveBayesModel": "naive_bayes",
     "org.apache.spark.ml.classification.LinearSVCModel": "linear_svc",
     "org.apache.spark.ml.classification.OneVsRestModel": "one_vs_rest",
