@@ -158,3 +158,11 @@ def test_multi_layer_perceptron_classifier(parity: Parity, data: ParityData, lab
     # NOTE: MLeap 0.16's writer has no op for this stage (it refuses it): snowleap writes the
     # bundle and MLeap's runtime, which has the op, scores it.
     parity(model, data.clean, writers=SNOWLEAP_ONLY)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.4])
+def test_linear_svc(parity: Parity, data: ParityData, threshold: float) -> None:
+    from pyspark.ml.classification import LinearSVC
+
+    model = LinearSVC(labelCol="label", regParam=0.01, maxIter=30, threshold=threshold)
+    parity(fit([*features("x1", "x2", "x3"), model], data.train), data.clean)

@@ -7,6 +7,7 @@ from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
 from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
 from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
+from snowleap.ops.classification.linear_svc import LinearSVCOp
 from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
 from snowleap.ops.classification.multi_layer_perceptron_classifier import (
     MultiLayerPerceptronClassifierOp,
@@ -51,6 +52,7 @@ OPS: dict[str, type[Op]] = {
         InteractionOp,
         KMeansOp,
         LinearRegressionOp,
+        LinearSVCOp,
         LogisticRegressionOp,
         MaxAbsScalerOp,
         MinMaxScalerOp,

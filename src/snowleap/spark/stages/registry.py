@@ -19,6 +19,7 @@ from snowleap.spark.saved import PIPELINE_MODELS, TUNING_MODELS, FittedStage
 from snowleap.spark.stages.classification import (
     decision_tree_classifier,
     gbt_classifier,
+    linear_svc,
     logistic_regression,
     multi_layer_perceptron_classifier,
     random_forest_classifier,
@@ -68,6 +69,7 @@ _MODULES: tuple[ModuleType, ...] = (
     interaction,
     k_means,
     linear_regression,
+    linear_svc,
     logistic_regression,
     max_abs_scaler,
     min_max_scaler,
@@ -92,7 +94,6 @@ STAGES: dict[str, StageNodes] = {
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.classification.NaiveBayesModel": "naive_bayes",
-    "org.apache.spark.ml.classification.LinearSVCModel": "linear_svc",
     "org.apache.spark.ml.classification.OneVsRestModel": "one_vs_rest",
     "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
     "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
