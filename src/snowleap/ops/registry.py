@@ -12,6 +12,7 @@ from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
 from snowleap.ops.classification.multi_layer_perceptron_classifier import (
     MultiLayerPerceptronClassifierOp,
 )
+from snowleap.ops.classification.naive_bayes import NaiveBayesOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
@@ -57,6 +58,7 @@ OPS: dict[str, type[Op]] = {
         MaxAbsScalerOp,
         MinMaxScalerOp,
         MultiLayerPerceptronClassifierOp,
+        NaiveBayesOp,
         NormalizerOp,
         OneHotEncoderOp,
         PcaOp,

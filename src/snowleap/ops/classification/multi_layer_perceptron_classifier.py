@@ -10,7 +10,6 @@ biases; hidden layers apply the logistic function, the last layer's outputs are 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -24,19 +23,16 @@ from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifier,
     ProbabilisticClassifierOp,
     RawRowFunction,
-    exp_batch,
-    exp_row,
     sigmoid_batch,
     sigmoid_row,
+    softmax_batch,
+    softmax_row,
 )
-from snowleap.ops.linalg import sequential_dot, sequential_dot_batch, sequential_sum_batch
+from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
     from snowleap.numeric import FloatArray
-
-#: the softmax's starting maximum (the JVM's ``Double.MinValue``)
-_LOWEST = -1.7976931348623157e308
 
 #: one affine layer: its rows of weights (one per output) and biases
 Layer = tuple[list[list[float]], list[float]]
@@ -94,28 +90,10 @@ class MultiLayerPerceptron(ProbabilisticClassifier):
         return raw
 
     def probability_batch(self, raw: FloatArray) -> FloatArray:
-        largest = np.full(raw.shape[0], _LOWEST)
-        for k in range(raw.shape[1]):
-            largest = np.where(raw[:, k] > largest, raw[:, k], largest)
-        exps = exp_batch(raw - largest[:, np.newaxis])
-        result: FloatArray = exps / sequential_sum_batch(exps)[:, np.newaxis]
-        return result
+        return softmax_batch(raw)
 
     def probability_row(self, raw: list[float]) -> list[float]:
-        largest = _LOWEST
-        for value in raw:
-            if value > largest:
-                largest = value
-        exps = [exp_row(value - largest) for value in raw]
-        total = 0.0
-        for value in exps:
-            total += value
-        return [value / total if total != 0.0 else _divide_by_zero(value) for value in exps]
-
-
-def _divide_by_zero(value: float) -> float:
-    # NOTE: the sum of exps is 0 only if each is 0 (or NaN): 0 / 0 on the JVM.
-    return math.nan if value == 0.0 or math.isnan(value) else math.copysign(math.inf, value)
+        return softmax_row(raw)
 
 
 class MultiLayerPerceptronClassifierOp(ProbabilisticClassifierOp):

@@ -22,6 +22,7 @@ from snowleap.spark.stages.classification import (
     linear_svc,
     logistic_regression,
     multi_layer_perceptron_classifier,
+    naive_bayes,
     random_forest_classifier,
 )
 from snowleap.spark.stages.clustering import gaussian_mixture, k_means
@@ -74,6 +75,7 @@ _MODULES: tuple[ModuleType, ...] = (
     max_abs_scaler,
     min_max_scaler,
     multi_layer_perceptron_classifier,
+    naive_bayes,
     normalizer,
     one_hot_encoder,
     pca,
@@ -93,7 +95,6 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.classification.NaiveBayesModel": "naive_bayes",
     "org.apache.spark.ml.classification.OneVsRestModel": "one_vs_rest",
     "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
     "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
