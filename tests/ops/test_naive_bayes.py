@@ -41,6 +41,10 @@ def bayes(one_node_model, outputs=ALL, **kwargs):
     return one_node_model("naive_bayes", attributes(**kwargs), {"features": "x"}, outputs)
 
 
+def dot(row, x):
+    return sum(t * v for t, v in zip(row, x, strict=True))
+
+
 def softmax(values):
     exps = [math.exp(v - max(values)) for v in values]
     return [e / sum(exps) for e in exps]
@@ -57,7 +61,7 @@ IDENTITY_CASE = OpCase(
 def test_multinomial(one_node_model, score_both) -> None:
     out = score_both(bayes(one_node_model), {"x": COUNTS})
     for x, raw, probability in zip(COUNTS.tolist(), out["raw"], out["prob"], strict=True):
-        want = [sum(t * v for t, v in zip(row, x, strict=True)) + p for row, p in zip(THETA, PI, strict=True)]
+        want = [dot(row, x) + p for row, p in zip(THETA, PI, strict=True)]
         assert raw.tolist() == pytest.approx(want, rel=1e-14)
         assert probability.tolist() == pytest.approx(softmax(want), rel=1e-14)
     assert out["pred"].tolist() == [0.0, 1.0, 1.0]
@@ -69,7 +73,7 @@ def test_bernoulli_and_its_0_1_rule(one_node_model, score_both) -> None:
     for x, raw in zip(rows.tolist(), out["raw"], strict=True):
         # log P(x | class): log p for a 1, log(1 - p) for a 0
         want = [
-            p + sum(t if v == 1.0 else math.log(1 - math.exp(t)) for t, v in zip(row, x, strict=True))
+            p + sum(t if v else math.log(1 - math.exp(t)) for t, v in zip(row, x, strict=True))
             for row, p in zip(THETA, PI, strict=True)
         ]
         assert raw.tolist() == pytest.approx(want, rel=1e-12)
@@ -83,7 +87,7 @@ def test_bernoulli_and_its_0_1_rule(one_node_model, score_both) -> None:
 def test_complement(one_node_model, score_both) -> None:
     out = score_both(bayes(one_node_model, model_type="complement"), {"x": COUNTS})
     for x, raw in zip(COUNTS.tolist(), out["raw"], strict=True):
-        dots = [sum(t * v for t, v in zip(row, x, strict=True)) for row in THETA]
+        dots = [dot(row, x) for row in THETA]
         log_sum_exp = math.log(sum(math.exp(d) for d in dots))
         assert raw.tolist() == pytest.approx([d - log_sum_exp for d in dots], rel=1e-12)
 
@@ -95,10 +99,10 @@ def test_gaussian(one_node_model, score_both) -> None:
         bayes(one_node_model, model_type="gaussian", theta=means, sigma=SIGMA), {"x": rows}
     )
     for x, raw in zip(rows.tolist(), out["raw"], strict=True):
-        want = [
-            p - (sum((v - m) ** 2 / s for v, m, s in zip(x, mu, sd, strict=True)) + sum(map(math.log, sd))) / 2
-            for p, mu, sd in zip(PI, means, SIGMA, strict=True)
-        ]
+        want = []
+        for p, mu, sd in zip(PI, means, SIGMA, strict=True):
+            squares = sum((v - m) ** 2 / s for v, m, s in zip(x, mu, sd, strict=True))
+            want.append(p - (squares + sum(map(math.log, sd))) / 2)
         assert raw.tolist() == pytest.approx(want, rel=1e-12)
 
 
