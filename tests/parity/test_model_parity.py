@@ -206,3 +206,16 @@ def test_naive_bayes(parity: Parity, data: ParityData, model_type: str) -> None:
         writers=SNOWLEAP_ONLY,
         no_mleap_runtime=f"MLeap 0.16 has no {model_type} naive Bayes",
     )
+
+
+@pytest.mark.parametrize("inner", ["logistic_regression", "gbt_classifier", "naive_bayes"])
+def test_one_vs_rest(parity: Parity, data: ParityData, inner: str) -> None:
+    from pyspark.ml.classification import GBTClassifier, LogisticRegression, NaiveBayes, OneVsRest
+
+    classifiers = {
+        "logistic_regression": lambda: LogisticRegression(regParam=0.01, maxIter=30),
+        "gbt_classifier": lambda: GBTClassifier(maxIter=5, maxDepth=2, seed=7),
+        "naive_bayes": lambda: NaiveBayes(),
+    }
+    model = OneVsRest(classifier=classifiers[inner](), labelCol="label3")
+    parity(fit([*features("x3"), model], data.train), data.clean)

@@ -13,6 +13,7 @@ from snowleap.ops.classification.multi_layer_perceptron_classifier import (
     MultiLayerPerceptronClassifierOp,
 )
 from snowleap.ops.classification.naive_bayes import NaiveBayesOp
+from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
@@ -61,6 +62,7 @@ OPS: dict[str, type[Op]] = {
         NaiveBayesOp,
         NormalizerOp,
         OneHotEncoderOp,
+        OneVsRestOp,
         PcaOp,
         PipelineOp,
         PolynomialExpansionOp,

@@ -121,8 +121,15 @@ class LinearSVCOp(Op):
             )
             if column is not None
         ]
-        model = stored_model(self.coefficients, self.intercept, self.threshold)
-        return predictor_node(self.name, self.features_col, outputs, model)
+        return predictor_node(self.name, self.features_col, outputs, self.stored_model())
+
+    def stored_model(self) -> StoredModel:
+        return stored_model(self.coefficients, self.intercept, self.threshold)
+
+    def predict_batch(self, features: FloatArray) -> FloatArray:
+        """Class 1 or 0 per row (the margin against the threshold)."""
+        predicted: FloatArray = np.where(self._margins(features) > self.threshold, 1.0, 0.0)
+        return predicted
 
 
 def stored_model(coefficients: Sequence[float], intercept: float, threshold: float) -> StoredModel:

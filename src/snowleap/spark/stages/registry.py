@@ -23,6 +23,7 @@ from snowleap.spark.stages.classification import (
     logistic_regression,
     multi_layer_perceptron_classifier,
     naive_bayes,
+    one_vs_rest,
     random_forest_classifier,
 )
 from snowleap.spark.stages.clustering import gaussian_mixture, k_means
@@ -78,6 +79,7 @@ _MODULES: tuple[ModuleType, ...] = (
     naive_bayes,
     normalizer,
     one_hot_encoder,
+    one_vs_rest,
     pca,
     polynomial_expansion,
     random_forest_classifier,
@@ -95,7 +97,6 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.classification.OneVsRestModel": "one_vs_rest",
     "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
     "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
     "org.apache.spark.ml.feature.HashingTF": "hashing_term_frequency",
