@@ -15,6 +15,7 @@ from snowleap.ops.classification.multi_layer_perceptron_classifier import (
 from snowleap.ops.classification.naive_bayes import NaiveBayesOp
 from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
+from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
@@ -71,6 +72,7 @@ OPS: dict[str, type[Op]] = {
         ReverseStringIndexerOp,
         StandardScalerOp,
         StringIndexerOp,
+        SupportVectorMachineOp,
         VectorAssemblerOp,
         VectorSlicerOp,
     )
