@@ -5,7 +5,7 @@ from __future__ import annotations
 from snowleap.bundle.store import StoredNode, predictor_node
 from snowleap.ops.clustering import k_means as k_means_op
 from snowleap.spark.columns import INT, Columns
-from snowleap.spark.errors import StageNotExportableError
+from snowleap.spark.errors import SavedModelError, StageNotExportableError
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import features_width, vector_values
 
@@ -13,8 +13,16 @@ SPARK_CLASSES = ("org.apache.spark.ml.clustering.KMeansModel",)
 
 
 def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
-    rows = sorted(stage.rows(), key=lambda row: int(row["clusterIdx"]))
-    centers = [vector_values(row["clusterCenter"], stage, "clusterCenter") for row in rows]
+    try:
+        rows = sorted(stage.rows(), key=lambda row: int(row["clusterIdx"]))
+        centers = [vector_values(row["clusterCenter"], stage, "clusterCenter") for row in rows]
+    except KeyError as exc:
+        raise SavedModelError(
+            f"{stage.path}: {stage.description}: its data has no column {exc} of k-means "
+            "cluster centers"
+        ) from None
+    if not centers:
+        raise SavedModelError(f"{stage.path}: {stage.description}: no cluster centers")
     measure = str(stage.param("distanceMeasure", k_means_op.EUCLIDEAN))
     if measure not in k_means_op.DISTANCE_MEASURES:
         raise StageNotExportableError(
