@@ -105,8 +105,9 @@ $(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
 	touch $(BENCH_STAMP)
 
 .PHONY: bench bench-runtime
-bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*)
+bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*), and KMeans/GMM/MLP beside MLeap's JVM (model_ops.*)
 	$(PY) -m benchmarks.runtime_bench
+	$(PY) -m benchmarks.model_ops
 
 .PHONY: bench-numpy-rule
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)

@@ -360,6 +360,17 @@ def double_list(values: list[float]) -> dict[str, Any]:
     return {"type": "list", "double": values}
 
 
+def tensor_list(tensors: list[list[float]] | list[tuple[list[float], list[int]]]) -> dict[str, Any]:
+    """A Bundle.ML JSON list of double tensors: vectors, or ``(values, dims)`` pairs."""
+    items = []
+    for tensor in tensors:
+        values, dims = tensor if isinstance(tensor, tuple) else (tensor, [len(tensor)])
+        item = double_tensor(list(values), list(dims))
+        del item["type"]
+        items.append(item)
+    return {"type": "list", "tensor": items}
+
+
 def string_list(values: list[str]) -> dict[str, Any]:
     """A Bundle.ML JSON list-of-strings attribute."""
     return {"type": "list", "string": values}

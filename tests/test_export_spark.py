@@ -94,11 +94,17 @@ def test_a_stage_with_no_op(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     stage = next((folder / "stages").glob("5_RandomForest*"))
     metadata = stage / "metadata" / "part-00000"
     doc = json.loads(metadata.read_text())
-    doc["class"] = "org.apache.spark.ml.clustering.KMeansModel"
+    doc["class"] = "org.apache.spark.ml.clustering.BisectingKMeansModel"
     metadata.write_text(json.dumps(doc))
     status, out = export(tmp_path, str(folder))
     assert_one_line_error(
-        capsys, status, out, doc["uid"], "KMeansModel", "'k_means' op", "docs/adding-an-op.md"
+        capsys,
+        status,
+        out,
+        doc["uid"],
+        "BisectingKMeansModel",
+        "'bisecting_k_means' op",
+        "docs/adding-an-op.md",
     )
 
 

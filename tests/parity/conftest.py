@@ -50,7 +50,10 @@ def parity(mleap_runtime: MleapRuntime, tmp_path: Path) -> Callable[..., dict[st
         df: Any,
         formats: tuple[str, ...] = FORMATS,
         writers: tuple[str, ...] = BOTH_WRITERS,
+        no_mleap_runtime: str | None = None,
     ) -> dict[str, Any]:
-        return assert_parity(spark_model, df, tmp_path, mleap_runtime, formats, writers)
+        return assert_parity(
+            spark_model, df, tmp_path, mleap_runtime, formats, writers, no_mleap_runtime
+        )
 
     return run

@@ -135,3 +135,87 @@ def test_export_bundle_writes_only_a_checked_zip(data: ParityData, tmp_path: Any
         "features",
         "prediction",
     }
+
+
+@pytest.mark.parametrize("label", ["label", "label3"])
+def test_multi_layer_perceptron_classifier(parity: Parity, data: ParityData, label: str) -> None:
+    from pyspark.ml.classification import MultilayerPerceptronClassifier
+    from pyspark.ml.feature import StandardScaler
+
+    from tests.parity.parity import SNOWLEAP_ONLY
+
+    classes = 2 if label == "label" else 3
+    model = fit(
+        [
+            *features("x1", "x2", "x3"),
+            StandardScaler(inputCol="features", outputCol="scaled"),
+            MultilayerPerceptronClassifier(
+                labelCol=label, featuresCol="scaled", layers=[5, 6, 4, classes], maxIter=30, seed=7
+            ),
+        ],
+        data.train,
+    )
+    # NOTE: MLeap 0.16's writer has no op for this stage (it refuses it): snowleap writes the
+    # bundle and MLeap's runtime, which has the op, scores it.
+    parity(model, data.clean, writers=SNOWLEAP_ONLY)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.4])
+def test_linear_svc(parity: Parity, data: ParityData, threshold: float) -> None:
+    from pyspark.ml.classification import LinearSVC
+
+    model = LinearSVC(labelCol="label", regParam=0.01, maxIter=30, threshold=threshold)
+    parity(fit([*features("x1", "x2", "x3"), model], data.train), data.clean)
+
+
+def naive_bayes_inputs(model_type: str) -> list[Any]:
+    """Features each model type accepts: counts (>= 0), 0/1 indicators, or any numbers."""
+    from pyspark.ml.feature import OneHotEncoder, StringIndexer, VectorAssembler
+
+    if model_type == "bernoulli":
+        return [
+            StringIndexer(inputCol="color", outputCol="color_index"),
+            StringIndexer(inputCol="size", outputCol="size_index"),
+            OneHotEncoder(inputCols=["color_index", "size_index"], outputCols=["c1h", "s1h"]),
+            VectorAssembler(inputCols=["c1h", "s1h"], outputCol="features"),
+        ]
+    if model_type == "gaussian":
+        return [VectorAssembler(inputCols=["x1", "x2", "x3"], outputCol="features")]
+    return features("x3")
+
+
+@pytest.mark.parametrize("model_type", ["multinomial", "bernoulli", "complement", "gaussian"])
+def test_naive_bayes(parity: Parity, data: ParityData, model_type: str) -> None:
+    from pyspark.ml.classification import NaiveBayes
+
+    from tests.parity.parity import SNOWLEAP_ONLY
+
+    model = fit(
+        [*naive_bayes_inputs(model_type), NaiveBayes(labelCol="label3", modelType=model_type)],
+        data.train,
+    )
+    if model_type in ("multinomial", "bernoulli"):
+        parity(model, data.clean)
+        return
+    # NOTE: MLeap 0.16 knows multinomial and Bernoulli naive Bayes only (its runtime cannot load
+    # a Gaussian or complement model, and its writer would drop the variances): snowleap writes
+    # it, and Spark alone referees.
+    parity(
+        model,
+        data.clean,
+        writers=SNOWLEAP_ONLY,
+        no_mleap_runtime=f"MLeap 0.16 has no {model_type} naive Bayes",
+    )
+
+
+@pytest.mark.parametrize("inner", ["logistic_regression", "gbt_classifier", "naive_bayes"])
+def test_one_vs_rest(parity: Parity, data: ParityData, inner: str) -> None:
+    from pyspark.ml.classification import GBTClassifier, LogisticRegression, NaiveBayes, OneVsRest
+
+    classifiers = {
+        "logistic_regression": lambda: LogisticRegression(regParam=0.01, maxIter=30),
+        "gbt_classifier": lambda: GBTClassifier(maxIter=5, maxDepth=2, seed=7),
+        "naive_bayes": lambda: NaiveBayes(),
+    }
+    model = OneVsRest(classifier=classifiers[inner](), labelCol="label3")
+    parity(fit([*features("x3"), model], data.train), data.clean)

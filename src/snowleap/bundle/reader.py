@@ -111,6 +111,23 @@ class NodeContext(ModelContext):
     def node_where(self) -> str:
         return f"{self.archive.description}: {self.path} (node {self.node.name!r})"
 
+    def load_sub_model(self, folder: str, shape: NodeShape) -> Any:
+        """Load the model in a sub-folder as a node wired by ``shape`` (the runtime loads an op):
+        one-vs-rest's classifiers are model files without a node file of their own."""
+        sub = self.sub_model(folder)
+        node = NodeDef(f"{self.node.name}/{folder}", shape)
+        return self.loader(
+            NodeContext(
+                archive=self.archive,
+                format=self.format,
+                path=sub.path,
+                model=sub.model,
+                depth=sub.depth,
+                node=node,
+                loader=self.loader,
+            )
+        )
+
     def load_child(self, name: str) -> Any:
         """Load the child node ``<name>.node`` of a pipeline (the runtime loads an op)."""
         if self.depth >= MAX_NESTING:

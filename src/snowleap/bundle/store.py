@@ -186,6 +186,14 @@ def matrix(rows: Sequence[Sequence[float]]) -> Value:
     return tensor("double", (len(rows), width), [x for row in rows for x in row])
 
 
+def tensor_list(values: Sequence[Value]) -> Value:
+    """A list of tensors (MLeap's ``Value.tensorList``) from tensor values (``vector``...)."""
+    tensors = [value.tensor for value in values]
+    if any(tensor is None for tensor in tensors):
+        raise ValueError("tensor_list takes tensor values")
+    return _list("tensor", tensors)
+
+
 def tensor_of(value: Tensor) -> Value:
     return Value(kind="tensor", tensor=value)
 

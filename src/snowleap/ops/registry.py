@@ -7,8 +7,17 @@ from snowleap.errors import UnknownOpError
 from snowleap.ops.base import Op
 from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
 from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
+from snowleap.ops.classification.linear_svc import LinearSVCOp
 from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
+from snowleap.ops.classification.multi_layer_perceptron_classifier import (
+    MultiLayerPerceptronClassifierOp,
+)
+from snowleap.ops.classification.naive_bayes import NaiveBayesOp
+from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
+from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
+from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
+from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
@@ -39,16 +48,22 @@ OPS: dict[str, type[Op]] = {
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
+        GaussianMixtureOp,
         GBTClassifierOp,
         GBTRegressionOp,
         ImputerOp,
         InteractionOp,
+        KMeansOp,
         LinearRegressionOp,
+        LinearSVCOp,
         LogisticRegressionOp,
         MaxAbsScalerOp,
         MinMaxScalerOp,
+        MultiLayerPerceptronClassifierOp,
+        NaiveBayesOp,
         NormalizerOp,
         OneHotEncoderOp,
+        OneVsRestOp,
         PcaOp,
         PipelineOp,
         PolynomialExpansionOp,
@@ -57,6 +72,7 @@ OPS: dict[str, type[Op]] = {
         ReverseStringIndexerOp,
         StandardScalerOp,
         StringIndexerOp,
+        SupportVectorMachineOp,
         VectorAssemblerOp,
         VectorSlicerOp,
     )

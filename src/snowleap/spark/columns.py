@@ -50,6 +50,8 @@ class Column:
 
 DOUBLE = Column()
 STRING = Column(base="string")
+#: Spark's ``IntegerType`` of a cluster index (never null)
+INT = Column(base="int", nullable=False)
 
 
 def vector_column(width: int | None, nominal: Sequence[int | None] | None = None) -> Column:

@@ -22,6 +22,7 @@ from snowleap.spark.errors import SavedModelError
 # NOTE: PySpark saves a pipeline or tuning model holding Python-side stages (a nested
 # PipelineModel, say) with its own writer, under the Python class name; same layout.
 PIPELINE_MODELS = ("org.apache.spark.ml.PipelineModel", "pyspark.ml.pipeline.PipelineModel")
+ONE_VS_REST_MODEL = "org.apache.spark.ml.classification.OneVsRestModel"
 TUNING_MODELS = (
     "org.apache.spark.ml.tuning.CrossValidatorModel",
     "org.apache.spark.ml.tuning.TrainValidationSplitModel",
@@ -173,6 +174,12 @@ def _stage(folder: Path, depth: int) -> FittedStage:
         )
     elif class_name in TUNING_MODELS:
         children = (_stage(folder / "bestModel", depth + 1),)
+    elif class_name == ONE_VS_REST_MODEL:
+        # NOTE: one binary classifier per class, saved as model_0, model_1, ...
+        count = doc.get("numClasses")
+        if not isinstance(count, int) or count < 1:
+            raise SavedModelError(f"{folder}/metadata: a OneVsRestModel without 'numClasses'")
+        children = tuple(_stage(folder / f"model_{i}", depth + 1) for i in range(count))
     extra = {k: v for k, v in doc.items() if k not in ("paramMap", "defaultParamMap")}
     return FittedStage(
         class_name=class_name,

@@ -110,6 +110,34 @@ def normalize_row(values: list[float]) -> list[float]:
     return list(values)
 
 
+#: where a softmax's maximum starts (the JVM's ``Double.MinValue``): a NaN never becomes it
+_LOWEST = -1.7976931348623157e308
+
+
+def softmax_batch(raw: FloatArray) -> FloatArray:
+    """``exp(v - max)`` of each value divided by the row's sum (Spark's and MLeap's softmax of
+    the MLP and naive Bayes): the maximum found with ``>`` from the lowest double."""
+    largest = np.full(raw.shape[0], _LOWEST)
+    for k in range(raw.shape[1]):
+        largest = np.where(raw[:, k] > largest, raw[:, k], largest)
+    exps = exp_batch(raw - largest[:, np.newaxis])
+    result: FloatArray = exps / sequential_sum_batch(exps)[:, np.newaxis]
+    return result
+
+
+def softmax_row(raw: list[float]) -> list[float]:
+    largest = _LOWEST
+    for value in raw:
+        if value > largest:
+            largest = value
+    exps = [exp_row(value - largest) for value in raw]
+    total = sequential_sum(exps)
+    if total == 0.0:
+        # NOTE: only if every exp is 0 (or NaN): 0 / 0 on the JVM.
+        return [math.nan for _ in exps]
+    return [value / total for value in exps]
+
+
 class ProbabilisticClassifier(ABC):
     """The math of a classifier that scores raw values, turns them into probabilities, predicts.
 

@@ -19,9 +19,14 @@ from snowleap.spark.saved import PIPELINE_MODELS, TUNING_MODELS, FittedStage
 from snowleap.spark.stages.classification import (
     decision_tree_classifier,
     gbt_classifier,
+    linear_svc,
     logistic_regression,
+    multi_layer_perceptron_classifier,
+    naive_bayes,
+    one_vs_rest,
     random_forest_classifier,
 )
+from snowleap.spark.stages.clustering import gaussian_mixture, k_means
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
@@ -58,17 +63,23 @@ _MODULES: tuple[ModuleType, ...] = (
     decision_tree_regression,
     elementwise_product,
     feature_selector,
+    gaussian_mixture,
     gbt_classifier,
     gbt_regression,
     imputer,
     index_to_string,
     interaction,
+    k_means,
     linear_regression,
+    linear_svc,
     logistic_regression,
     max_abs_scaler,
     min_max_scaler,
+    multi_layer_perceptron_classifier,
+    naive_bayes,
     normalizer,
     one_hot_encoder,
+    one_vs_rest,
     pca,
     polynomial_expansion,
     random_forest_classifier,
@@ -86,15 +97,7 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel": (
-        "multi_layer_perceptron_classifier"
-    ),
-    "org.apache.spark.ml.classification.NaiveBayesModel": "naive_bayes",
-    "org.apache.spark.ml.classification.LinearSVCModel": "linear_svc",
-    "org.apache.spark.ml.classification.OneVsRestModel": "one_vs_rest",
-    "org.apache.spark.ml.clustering.KMeansModel": "k_means",
     "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
-    "org.apache.spark.ml.clustering.GaussianMixtureModel": "gaussian_mixture",
     "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
     "org.apache.spark.ml.feature.HashingTF": "hashing_term_frequency",
     "org.apache.spark.ml.feature.IDFModel": "idf",

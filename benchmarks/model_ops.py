@@ -1,0 +1,197 @@
+"""KMeans, Gaussian mixture and MLP: snowleap's runtime beside MLeap's JVM runtime, same bundles.
+
+Each model is built from seeded parameters (no Spark: the bundles are what snowleap's writer
+writes for such a fitted stage, and what MLeap's runtime loads), written once as a JSON bundle,
+and scored by both runtimes on the same rows: ``BENCH_ROWS`` distinct rows, checked value by
+value (MLeap's outputs against snowleap's, rel 1e-9) before any timing is used. Timed: one row
+(snowleap ``transform_row`` from a dict of Python values; MLeap a ``RowTransformer`` inside the
+JVM, after a JIT warm-up) and a batch of ``--rows`` rows (snowleap ``transform`` on numpy
+columns; MLeap ``Transformer.transform`` on a LeapFrame). Results:
+``benchmarks/results/model_ops.{json,md}``; run by ``make bench-runtime``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import snowleap
+from benchmarks.checks import EXACT_TOL, compare
+from benchmarks.contenders import mleap_jvm
+from benchmarks.runtime_bench import RESULTS_DIR, machine, time_transform, time_transform_row
+from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
+from snowleap.bundle.writer import write_bundle
+from snowleap.ops.classification import multi_layer_perceptron_classifier as mlp_op
+from snowleap.ops.clustering import gaussian_mixture as gaussian_mixture_op
+from snowleap.ops.clustering import k_means as k_means_op
+
+BENCH_ROWS = 1000
+FEATURES = 10
+
+
+@dataclass(frozen=True)
+class ModelCase:
+    name: str
+    title: str
+    model: Callable[[np.random.Generator], StoredModel]
+    outputs: tuple[tuple[str, str], ...]
+
+
+def _k_means(rng: np.random.Generator) -> StoredModel:
+    centers = rng.normal(0.0, 3.0, size=(8, FEATURES)).tolist()
+    return k_means_op.stored_model(centers, FEATURES)
+
+
+def _gaussian_mixture(rng: np.random.Generator) -> StoredModel:
+    means, covariances = [], []
+    for _ in range(4):
+        means.append(rng.normal(0.0, 2.0, size=FEATURES).tolist())
+        spread = rng.normal(0.0, 0.5, size=(FEATURES, FEATURES))
+        covariances.append((spread @ spread.T + np.eye(FEATURES)).tolist())
+    weights = rng.dirichlet(np.ones(4)).tolist()
+    return gaussian_mixture_op.stored_model(means, covariances, weights)
+
+
+def _mlp(rng: np.random.Generator) -> StoredModel:
+    sizes = [FEATURES, 16, 8, 3]
+    count = sum(a * b + b for a, b in pairwise(sizes))
+    return mlp_op.stored_model(sizes, rng.normal(0.0, 0.4, size=count).tolist(), None)
+
+
+CASES = (
+    ModelCase("k_means", "KMeans (8 clusters)", _k_means, (("prediction", "cluster"),)),
+    ModelCase(
+        "gaussian_mixture",
+        "GaussianMixture (4 Gaussians, full covariances)",
+        _gaussian_mixture,
+        (("prediction", "cluster"), ("probability", "probability")),
+    ),
+    ModelCase(
+        "multi_layer_perceptron_classifier",
+        "MultilayerPerceptron (10-16-8-3)",
+        _mlp,
+        (("raw_prediction", "raw"), ("probability", "probability"), ("prediction", "prediction")),
+    ),
+)
+
+
+def leapframe(features: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """The rows as a LeapFrame JSON document of one tensor column (what MLeap's program reads)."""
+    field = {"type": "tensor", "base": "double", "dimensions": [FEATURES]}
+    rows = [[{"values": row, "dimensions": [FEATURES]}] for row in features.tolist()]
+    return {"schema": {"fields": [{"name": "features", "type": field}]}, "rows": rows}
+
+
+def mleap_side(bundle: Path, frame: Path, outputs: Sequence[str], rows: int) -> dict[str, Any]:
+    """MLeap's JVM runtime on the bundle (``benchmarks/jvm``'s program): outputs and timings."""
+    reason = mleap_jvm.available()
+    if reason is not None:
+        return {"status": "unavailable", "reason": reason}
+    args = [str(bundle), str(frame), ",".join(outputs), "20000", f"1,{rows}", "1.0"]
+    done = subprocess.run(
+        ["java", "-cp", mleap_jvm.classpath(), mleap_jvm.MAIN_CLASS, *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        tail = " | ".join(done.stderr.strip().splitlines()[-6:])
+        return {"status": "unavailable", "reason": f"MLeap JVM run failed: {tail}"[:800]}
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    report["status"] = "ok"
+    return report
+
+
+def bench(case: ModelCase, folder: Path, rows: int) -> dict[str, Any]:
+    rng = np.random.default_rng(20261202)
+    node: StoredNode = predictor_node(case.name, "features", list(case.outputs), case.model(rng))
+    bundle = write_bundle(node, folder / f"{case.name}.zip", "json")
+    features = rng.normal(0.0, 3.0, size=(BENCH_ROWS, FEATURES))
+    frame = folder / f"{case.name}.frame.json"
+    frame.write_text(json.dumps(leapframe(features)))
+
+    model = snowleap.load(bundle)
+    outputs = [column for _, column in case.outputs]
+    scored = model.transform({"features": features})
+    mine = {name: np.asarray(scored[name]).tolist() for name in outputs}
+    batch = np.resize(features, (rows, FEATURES))
+    result: dict[str, Any] = {
+        "name": case.name,
+        "title": case.title,
+        "snowleap": {
+            "row": asdict(time_transform_row(model, {"features": features[0].tolist()})),
+            "batch": asdict(time_transform(model, {"features": batch}, repeats=3)),
+        },
+    }
+    jvm = mleap_side(bundle, frame, outputs, rows)
+    if jvm["status"] == "ok":
+        check = compare(mine, jvm.pop("outputs"), EXACT_TOL)
+        jvm["check"] = check
+        if check["mismatched_rows"]:
+            jvm = {"status": "wrong", "check": check}
+    result["mleap_jvm"] = jvm
+    return result
+
+
+def markdown(report: dict[str, Any]) -> str:
+    info = report["machine"]
+    lines = [
+        "# Clustering and MLP: snowleap vs MLeap's JVM runtime (same bundles)",
+        "",
+        f"Machine: {info['cpu']}, {info['cores']} cores, load {info['load_average_1_5_15']}; "
+        f"Python {info['python']}, numpy {info['numpy']} ({info['commit']}).",
+        f"Outputs checked row by row on {BENCH_ROWS} rows first (MLeap = snowleap, rel 1e-9). "
+        f"Row: median of single calls (MLeap after a JIT warm-up). Batch: {report['rows']:,} "
+        "rows, median of 3 runs (MLeap: repeats within 1 s, at least 3).",
+        "",
+        "| model | snowleap row µs | MLeap JVM row µs | row ratio (MLeap / snowleap) | "
+        "snowleap batch rows/s | MLeap JVM batch rows/s | batch ratio (snowleap / MLeap) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for case in report["models"]:
+        mine = case["snowleap"]
+        row_us, batch_rate = mine["row"]["median_us"], mine["batch"]["rows_per_s"]
+        jvm = case["mleap_jvm"]
+        if jvm["status"] != "ok":
+            why = jvm.get("reason", jvm["status"])
+            lines.append(f"| {case['title']} | {row_us:.2f} | {why} | | {batch_rate:,.0f} | | |")
+            continue
+        jvm_row = jvm["row"]["median_us"]
+        jvm_batch = next(b["rows_per_s"] for b in jvm["batches"] if b["size"] == report["rows"])
+        lines.append(
+            f"| {case['title']} | {row_us:.2f} | {jvm_row:.2f} | {jvm_row / row_us:.2f} | "
+            f"{batch_rate:,.0f} | {jvm_batch:,.0f} | {batch_rate / jvm_batch:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows per batch")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results folder")
+    args = parser.parse_args(argv)
+    folder = args.out / "work" / "model_ops"
+    folder.mkdir(parents=True, exist_ok=True)
+    results = []
+    for case in CASES:
+        print(f"timing {case.name} ...", file=sys.stderr)
+        results.append(bench(case, folder, args.rows))
+    report = {"machine": machine(), "rows": args.rows, "models": results}
+    (args.out / "model_ops.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "model_ops.md").write_text(markdown(report))
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Clustering ops, over the shared features -> cluster index plumbing (``clusterer``)."""

@@ -1,0 +1,1 @@
+"""Spark clustering models -> the clustering ops."""

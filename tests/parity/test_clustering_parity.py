@@ -1,0 +1,54 @@
+"""Parity of the clustering models (cluster index as an int, mixture probabilities)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.parity.data import ParityData
+from tests.parity.parity import SNOWLEAP_ONLY
+
+Parity = Callable[..., dict[str, Any]]
+
+
+def fit(stages: list[Any], df: Any) -> Any:
+    from pyspark.ml import Pipeline
+
+    return Pipeline(stages=stages).fit(df)
+
+
+def numeric_features() -> Any:
+    from pyspark.ml.feature import VectorAssembler
+
+    return VectorAssembler(inputCols=["x1", "x2", "x3"], outputCol="features")
+
+
+def test_k_means(parity: Parity, data: ParityData) -> None:
+    from pyspark.ml.clustering import KMeans
+
+    model = fit([numeric_features(), KMeans(k=4, seed=7, maxIter=20)], data.train)
+    parity(model, data.clean)
+
+
+def test_k_means_cosine(parity: Parity, data: ParityData) -> None:
+    from pyspark.ml.clustering import KMeans
+
+    kmeans = KMeans(k=4, seed=7, maxIter=20, distanceMeasure="cosine")
+    model = fit([numeric_features(), kmeans], data.train)
+    # NOTE: MLeap's k_means has no distance measure (its writer drops it, its runtime measures
+    # Euclidean distances), so only snowleap's writer keeps the model's meaning. Spark's cosine
+    # centers have norm 1, for which the nearest center by angle is also the nearest in Euclidean
+    # distance: MLeap's runtime, scoring snowleap's bundle, still referees the same clusters.
+    parity(model, data.clean, writers=SNOWLEAP_ONLY)
+
+
+@pytest.mark.parametrize("probability", [True, False])
+def test_gaussian_mixture(parity: Parity, data: ParityData, probability: bool) -> None:
+    from pyspark.ml.clustering import GaussianMixture
+
+    mixture = GaussianMixture(k=3, seed=7, maxIter=20, tol=0.01)
+    if not probability:
+        mixture.setProbabilityCol("")
+    parity(fit([numeric_features(), mixture], data.train), data.clean)
