@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.bundle.protobuf_bundles import to_protobuf_bundle
+from tests.bundle.small_bundles import unknown_ops_pipeline
 from tests.conftest import SHARED, double_tensor, write_bundle_json, write_node
 
 REFERENCE = SHARED / "mleap-reference"
@@ -180,6 +181,50 @@ def test_inspect_a_protobuf_bundle(tmp_path: Path) -> None:
     assert pb.pop("format") == "protobuf"
     js.pop("format")
     assert pb == js
+
+
+def test_inspect_marks_unsupported_nodes_instead_of_failing(tmp_path: Path) -> None:
+    bundle = unknown_ops_pipeline(tmp_path / "b")
+    result = run("inspect", "--json", bundle)
+    assert result.returncode == 0, result.stderr
+    described = json.loads(result.stdout)
+    assert [(n["node"], n["op"]) for n in described["unsupported"]] == [
+        ("boost", "xgboost_regressor"),
+        ("forest", "lightgbm_classifier"),
+        ("boost_again", "xgboost_regressor"),
+    ]
+    assert "standard_scaler" in described["supported_ops"]
+    assert described["ops"] == ["lightgbm_classifier", "standard_scaler", "xgboost_regressor"]
+    leaves = {n["name"]: n for n in _leaves(described["root"])}
+    assert leaves["forest"]["unsupported"] is True
+    assert leaves["forest"]["inputs"] == {"scaled": "?"}
+    assert "unsupported" not in leaves["scaler"]
+    # what an unsupported node writes is not asked of the caller; its inputs' types are unknown
+    assert described["input_schema"] == {"raw": "?"}
+    assert described["output_schema"] == {
+        "x": "?",
+        "scaled": "vector[1]",
+        "label": "?",
+        "other": "?",
+    }
+    text = run("inspect", bundle).stdout
+    assert "NOT SUPPORTED  3 node(s) use ops snowleap lacks: lightgbm_classifier, xgboost" in text
+    assert "forest  [lightgbm_classifier]  UNSUPPORTED" in text
+    assert "in  features: scaled (?)" in text
+    assert "scaler  [standard_scaler]\n" in text
+
+
+def test_score_names_every_unsupported_op(tmp_path: Path) -> None:
+    bundle = unknown_ops_pipeline(tmp_path / "b")
+    assert_one_line_error(
+        run("score", bundle, "-", stdin='{"raw": [1.0]}'),
+        "3 nodes use ops snowleap does not support ('lightgbm_classifier', 'xgboost_regressor')",
+    )
+
+
+def test_inspect_of_a_supported_bundle_lists_no_unsupported_node() -> None:
+    described = json.loads(run("inspect", "--json", REFERENCE / "demo.zip").stdout)
+    assert described["unsupported"] == []
 
 
 # -- bad input: status 2 and one clear line ----------------------------------------------------
