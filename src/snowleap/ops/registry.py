@@ -42,6 +42,7 @@ from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.isotonic_regression import IsotonicRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
 from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
 from snowleap.ops.unsupported import UnsupportedOp, unknown_ops_error
@@ -62,6 +63,7 @@ OPS: dict[str, type[Op]] = {
         GBTRegressionOp,
         ImputerOp,
         InteractionOp,
+        IsotonicRegressionOp,
         KMeansOp,
         LinearRegressionOp,
         LinearSVCOp,
