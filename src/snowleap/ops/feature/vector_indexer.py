@@ -22,7 +22,9 @@ from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import Frame, SkipRow, keep_rows
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
+from snowleap.ops.sparse import dense_batch
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
+from snowleap.ops.vectors import reader_of
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -164,12 +166,11 @@ class VectorIndexerOp(VectorMapOp):
 
     def transform(self, frame: Frame) -> Frame:
         indexing = self._indexing()
-        values = frame.get(self.input_col)
-        # NOTE: a column of the wrong shape is left to VectorMapOp's checks and errors.
-        fits = values is not None and values.ndim == 2 and values.shape[1] == indexing.num_features
-        if indexing.handle_invalid == "skip" and fits:
-            assert values is not None
-            frame = keep_rows(frame, indexing.valid_rows(values))
+        if indexing.handle_invalid == "skip" and self.input_col in frame:
+            values = dense_batch(frame[self.input_col], self.input_col, reader_of(self))
+            # NOTE: a column of the wrong shape is left to VectorMapOp's checks and errors.
+            if values.ndim == 2 and values.shape[1] == indexing.num_features:
+                frame = keep_rows(frame, indexing.valid_rows(values))
         return super().transform(frame)
 
     def store(self) -> StoredNode:
