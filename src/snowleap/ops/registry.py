@@ -16,6 +16,7 @@ from snowleap.ops.classification.naive_bayes import NaiveBayesOp
 from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
+from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
@@ -44,6 +45,7 @@ OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
         BinarizerOp,
+        BisectingKMeansOp,
         BucketizerOp,
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,

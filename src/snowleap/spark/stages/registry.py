@@ -26,7 +26,7 @@ from snowleap.spark.stages.classification import (
     one_vs_rest,
     random_forest_classifier,
 )
-from snowleap.spark.stages.clustering import gaussian_mixture, k_means
+from snowleap.spark.stages.clustering import bisecting_k_means, gaussian_mixture, k_means
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
@@ -58,6 +58,7 @@ StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
     binarizer,
+    bisecting_k_means,
     bucketizer,
     decision_tree_classifier,
     decision_tree_regression,
@@ -97,7 +98,7 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
+    "org.apache.spark.ml.clustering.LocalLDAModel": "lda_local_model_op",
     "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
     "org.apache.spark.ml.feature.HashingTF": "hashing_term_frequency",
     "org.apache.spark.ml.feature.IDFModel": "idf",
