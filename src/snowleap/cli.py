@@ -1,7 +1,8 @@
 """The ``snowleap`` command: ``inspect`` a bundle, ``score`` a frame with it.
 
 ``snowleap inspect BUNDLE [--json]`` prints the bundle's identity, its nodes (op, ports and the
-columns they read and write), and the model's input and output schemas.
+columns they read and write), and the model's input and output schemas. Nodes of ops snowleap
+does not implement are marked UNSUPPORTED (and listed), not refused.
 
 ``snowleap score BUNDLE FRAME`` scores FRAME, a LeapFrame JSON document
 (``{"schema": {"fields": [...]}, "rows": [[...], ...]}``) or JSON Lines of row objects (one
@@ -39,6 +40,7 @@ import snowleap
 from snowleap.errors import InputError, SnowleapError
 from snowleap.input_rows import read_records
 from snowleap.leapframe import read_leapframe, write_leapframe
+from snowleap.model import inspect as inspect_bundle
 from snowleap.ops.base import ColumnType
 
 EXIT_BAD_INPUT = 2
@@ -125,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _inspect(bundle: str, as_json: bool, out: TextIO) -> int:
-    described = snowleap.load(bundle).describe()
+    described = inspect_bundle(bundle)
     if as_json:
         out.write(json.dumps(described, indent=2) + "\n")
         return 0
@@ -135,9 +137,16 @@ def _inspect(bundle: str, as_json: bool, out: TextIO) -> int:
         f"format   {described['format']} (MLeap {described['mleap_version']}, "
         f"written {described['timestamp']})",
         f"ops      {', '.join(described['ops'])}",
-        "",
-        "nodes",
     ]
+    unsupported = described["unsupported"]
+    if unsupported:
+        missing = sorted({node["op"] for node in unsupported})
+        lines += [
+            f"NOT SUPPORTED  {len(unsupported)} node(s) use ops snowleap lacks: "
+            f"{', '.join(missing)}; this bundle cannot be scored (column types '?' unknown)",
+            f"supported      {', '.join(described['supported_ops'])}",
+        ]
+    lines += ["", "nodes"]
     _node_lines(described["root"], 1, lines)
     for title in ("input schema", "output schema"):
         schema = described[title.replace(" ", "_")]
@@ -149,7 +158,8 @@ def _inspect(bundle: str, as_json: bool, out: TextIO) -> int:
 
 def _node_lines(node: dict[str, Any], depth: int, lines: list[str]) -> None:
     indent = "  " * depth
-    lines.append(f"{indent}{node['name']}  [{node['op']}]")
+    mark = "  UNSUPPORTED" if node.get("unsupported") else ""
+    lines.append(f"{indent}{node['name']}  [{node['op']}]{mark}")
     if "nodes" in node:
         for child in node["nodes"]:
             _node_lines(child, depth + 1, lines)

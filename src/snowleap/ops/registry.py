@@ -37,8 +37,10 @@ from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.isotonic_regression import IsotonicRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
 from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
+from snowleap.ops.unsupported import UnsupportedOp, unknown_ops_error
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
@@ -53,6 +55,7 @@ OPS: dict[str, type[Op]] = {
         GBTRegressionOp,
         ImputerOp,
         InteractionOp,
+        IsotonicRegressionOp,
         KMeansOp,
         LinearRegressionOp,
         LinearSVCOp,
@@ -83,12 +86,22 @@ def supported_ops() -> list[str]:
     return sorted(OPS)
 
 
-def load_op(node: NodeContext) -> Op:
-    """Build the op a bundle node names; unknown ops fail naming the op, the node and the list."""
-    op_class = OPS.get(node.op)
-    if op_class is None:
-        raise UnknownOpError(
-            f"{node.node_where}: op {node.op!r} is not supported by snowleap; "
-            f"supported ops: {', '.join(supported_ops())}"
-        )
-    return op_class.from_bundle(node)
+class OpLoader:
+    """Builds the op each bundle node names. A node of an op snowleap lacks becomes an
+    ``UnsupportedOp`` placeholder and is noted, so the whole bundle is read and ``error`` can
+    name every missing op at once."""
+
+    def __init__(self) -> None:
+        self.unsupported: list[UnsupportedOp] = []
+
+    def __call__(self, node: NodeContext) -> Op:
+        op_class = OPS.get(node.op)
+        if op_class is None:
+            placeholder = UnsupportedOp.from_bundle(node)
+            self.unsupported.append(placeholder)
+            return placeholder
+        return op_class.from_bundle(node)
+
+    def error(self) -> UnknownOpError:
+        """The error naming every unsupported node seen (where, op) and the supported ops."""
+        return unknown_ops_error(self.unsupported, supported_ops())

@@ -50,6 +50,7 @@ from snowleap.spark.stages.feature import (
 from snowleap.spark.stages.regression import (
     decision_tree_regression,
     gbt_regression,
+    isotonic_regression,
     linear_regression,
     random_forest_regression,
 )
@@ -69,6 +70,7 @@ _MODULES: tuple[ModuleType, ...] = (
     imputer,
     index_to_string,
     interaction,
+    isotonic_regression,
     k_means,
     linear_regression,
     linear_svc,
@@ -117,7 +119,6 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
         "generalized_linear_regression"
     ),
-    "org.apache.spark.ml.regression.IsotonicRegressionModel": "isotonic_regression",
     "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
 }
 
