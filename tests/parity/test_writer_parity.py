@@ -77,7 +77,6 @@ def test_multi_column_bucketizer_and_binarizer(parity: Parity, data: ParityData)
 def test_stages_mapped_onto_existing_ops(parity: Parity, data: ParityData) -> None:
     # NOTE: RobustScaler is a standard scaler of (median, range); the selectors are slicers.
     from pyspark.ml.feature import (
-        ChiSqSelector,
         RobustScaler,
         UnivariateFeatureSelector,
         VarianceThresholdSelector,
@@ -92,7 +91,6 @@ def test_stages_mapped_onto_existing_ops(parity: Parity, data: ParityData) -> No
         .setFeatureType("continuous")
         .setLabelType("continuous")
         .setSelectionThreshold(2),
-        ChiSqSelector(featuresCol="features", outputCol="chi", labelCol="label3", numTopFeatures=2),
     ]
     parity(fit(stages, data.train), data.clean, FORMATS, SNOWLEAP_ONLY)
 

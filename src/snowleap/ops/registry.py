@@ -19,11 +19,15 @@ from snowleap.ops.classification.support_vector_machine import SupportVectorMach
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
+from snowleap.ops.feature.bucketed_random_projection_lsh import BucketedRandomProjectionLshOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
+from snowleap.ops.feature.chi_sq_selector import ChiSqSelectorOp
+from snowleap.ops.feature.dct import DctOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
 from snowleap.ops.feature.imputer import ImputerOp
 from snowleap.ops.feature.interaction import InteractionOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
+from snowleap.ops.feature.min_hash_lsh import MinHashLshOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
@@ -33,6 +37,7 @@ from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.feature.string_indexer import StringIndexerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
+from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
@@ -46,7 +51,10 @@ OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
         BinarizerOp,
+        BucketedRandomProjectionLshOp,
         BucketizerOp,
+        ChiSqSelectorOp,
+        DctOp,
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
@@ -61,6 +69,7 @@ OPS: dict[str, type[Op]] = {
         LinearSVCOp,
         LogisticRegressionOp,
         MaxAbsScalerOp,
+        MinHashLshOp,
         MinMaxScalerOp,
         MultiLayerPerceptronClassifierOp,
         NaiveBayesOp,
@@ -77,6 +86,7 @@ OPS: dict[str, type[Op]] = {
         StringIndexerOp,
         SupportVectorMachineOp,
         VectorAssemblerOp,
+        VectorIndexerOp,
         VectorSlicerOp,
     )
 }

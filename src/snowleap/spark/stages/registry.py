@@ -30,11 +30,14 @@ from snowleap.spark.stages.clustering import gaussian_mixture, k_means
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
+    chi_sq_selector,
+    dct,
     elementwise_product,
     feature_selector,
     imputer,
     index_to_string,
     interaction,
+    lsh,
     max_abs_scaler,
     min_max_scaler,
     normalizer,
@@ -45,6 +48,7 @@ from snowleap.spark.stages.feature import (
     standard_scaler,
     string_indexer,
     vector_assembler,
+    vector_indexer,
     vector_slicer,
 )
 from snowleap.spark.stages.regression import (
@@ -60,6 +64,8 @@ StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 _MODULES: tuple[ModuleType, ...] = (
     binarizer,
     bucketizer,
+    chi_sq_selector,
+    dct,
     decision_tree_classifier,
     decision_tree_regression,
     elementwise_product,
@@ -75,6 +81,7 @@ _MODULES: tuple[ModuleType, ...] = (
     linear_regression,
     linear_svc,
     logistic_regression,
+    lsh,
     max_abs_scaler,
     min_max_scaler,
     multi_layer_perceptron_classifier,
@@ -90,6 +97,7 @@ _MODULES: tuple[ModuleType, ...] = (
     standard_scaler,
     string_indexer,
     vector_assembler,
+    vector_indexer,
     vector_slicer,
 )
 
@@ -108,13 +116,7 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.feature.StopWordsRemover": "stopwords_remover",
     "org.apache.spark.ml.feature.NGram": "ngram",
     "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
-    "org.apache.spark.ml.feature.DCT": "dct",
-    "org.apache.spark.ml.feature.VectorIndexerModel": "vector_indexer",
     "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
-    "org.apache.spark.ml.feature.MinHashLSHModel": "min_hash_lsh",
-    "org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel": (
-        "bucketed_random_projection_lsh"
-    ),
     "org.apache.spark.ml.recommendation.ALSModel": "als",
     "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
         "generalized_linear_regression"
