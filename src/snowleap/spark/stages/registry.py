@@ -51,6 +51,7 @@ from snowleap.spark.stages.feature import (
     vector_indexer,
     vector_slicer,
 )
+from snowleap.spark.stages.recommendation import als
 from snowleap.spark.stages.regression import (
     decision_tree_regression,
     gbt_regression,
@@ -62,6 +63,7 @@ from snowleap.spark.stages.regression import (
 StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
+    als,
     binarizer,
     bisecting_k_means,
     bucketizer,
@@ -118,7 +120,6 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.feature.NGram": "ngram",
     "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
     "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
-    "org.apache.spark.ml.recommendation.ALSModel": "als",
     "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
         "generalized_linear_regression"
     ),
