@@ -48,8 +48,10 @@ from snowleap.spark.stages.feature import (
     vector_slicer,
 )
 from snowleap.spark.stages.regression import (
+    aft_survival_regression,
     decision_tree_regression,
     gbt_regression,
+    generalized_linear_regression,
     isotonic_regression,
     linear_regression,
     random_forest_regression,
@@ -58,6 +60,7 @@ from snowleap.spark.stages.regression import (
 StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
+    aft_survival_regression,
     binarizer,
     bucketizer,
     decision_tree_classifier,
@@ -67,6 +70,7 @@ _MODULES: tuple[ModuleType, ...] = (
     gaussian_mixture,
     gbt_classifier,
     gbt_regression,
+    generalized_linear_regression,
     imputer,
     index_to_string,
     interaction,
@@ -116,10 +120,6 @@ AWAITING_OPS: dict[str, str] = {
         "bucketed_random_projection_lsh"
     ),
     "org.apache.spark.ml.recommendation.ALSModel": "als",
-    "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
-        "generalized_linear_regression"
-    ),
-    "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
 }
 
 
