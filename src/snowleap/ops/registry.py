@@ -16,14 +16,19 @@ from snowleap.ops.classification.naive_bayes import NaiveBayesOp
 from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
+from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
+from snowleap.ops.feature.bucketed_random_projection_lsh import BucketedRandomProjectionLshOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
+from snowleap.ops.feature.chi_sq_selector import ChiSqSelectorOp
+from snowleap.ops.feature.dct import DctOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
 from snowleap.ops.feature.imputer import ImputerOp
 from snowleap.ops.feature.interaction import InteractionOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
+from snowleap.ops.feature.min_hash_lsh import MinHashLshOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
@@ -33,6 +38,7 @@ from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.feature.string_indexer import StringIndexerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
+from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
 from snowleap.ops.regression.aft_survival_regression import AFTSurvivalRegressionOp
@@ -49,7 +55,11 @@ OPS: dict[str, type[Op]] = {
     for op in (
         AFTSurvivalRegressionOp,
         BinarizerOp,
+        BisectingKMeansOp,
+        BucketedRandomProjectionLshOp,
         BucketizerOp,
+        ChiSqSelectorOp,
+        DctOp,
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
@@ -65,6 +75,7 @@ OPS: dict[str, type[Op]] = {
         LinearSVCOp,
         LogisticRegressionOp,
         MaxAbsScalerOp,
+        MinHashLshOp,
         MinMaxScalerOp,
         MultiLayerPerceptronClassifierOp,
         NaiveBayesOp,
@@ -81,6 +92,7 @@ OPS: dict[str, type[Op]] = {
         StringIndexerOp,
         SupportVectorMachineOp,
         VectorAssemblerOp,
+        VectorIndexerOp,
         VectorSlicerOp,
     )
 }
