@@ -28,10 +28,18 @@ def test_isotonic_regression(parity: Parity, data: ParityData, isotonic: bool) -
     parity(fit([model], data.train), data.clean)
 
 
-def test_isotonic_regression_on_a_vector_slot(parity: Parity, data: ParityData) -> None:
+@pytest.mark.parametrize("features", ["assembled", "sparse"])
+def test_isotonic_regression_on_a_vector_slot(
+    parity: Parity, data: ParityData, features: str
+) -> None:
     from pyspark.ml.feature import VectorAssembler
     from pyspark.ml.regression import IsotonicRegression
 
+    if features == "sparse":
+        # the raw sparse column: slot 2 is absent (0.0) in most rows
+        model = IsotonicRegression(labelCol="target", featuresCol="sparse", featureIndex=2)
+        parity(fit([model], data.train), data.clean)
+        return
     assembler = VectorAssembler(inputCols=["x2", "x1", "x3"], outputCol="features")
     model = IsotonicRegression(labelCol="label", featureIndex=1, isotonic=False)
     parity(fit([assembler, model], data.train), data.clean)
