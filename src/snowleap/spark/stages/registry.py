@@ -53,8 +53,10 @@ from snowleap.spark.stages.feature import (
 )
 from snowleap.spark.stages.recommendation import als
 from snowleap.spark.stages.regression import (
+    aft_survival_regression,
     decision_tree_regression,
     gbt_regression,
+    generalized_linear_regression,
     isotonic_regression,
     linear_regression,
     random_forest_regression,
@@ -63,6 +65,7 @@ from snowleap.spark.stages.regression import (
 StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
+    aft_survival_regression,
     als,
     binarizer,
     bisecting_k_means,
@@ -76,6 +79,7 @@ _MODULES: tuple[ModuleType, ...] = (
     gaussian_mixture,
     gbt_classifier,
     gbt_regression,
+    generalized_linear_regression,
     imputer,
     index_to_string,
     interaction,
@@ -120,10 +124,6 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.feature.NGram": "ngram",
     "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
     "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
-    "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
-        "generalized_linear_regression"
-    ),
-    "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
 }
 
 
