@@ -16,6 +16,7 @@ from snowleap.ops.classification.naive_bayes import NaiveBayesOp
 from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
+from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
@@ -48,8 +49,11 @@ from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.recommendation.als import ALSOp
+from snowleap.ops.regression.aft_survival_regression import AFTSurvivalRegressionOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.generalized_linear_regression import GeneralizedLinearRegressionOp
 from snowleap.ops.regression.isotonic_regression import IsotonicRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
 from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
@@ -58,7 +62,10 @@ from snowleap.ops.unsupported import UnsupportedOp, unknown_ops_error
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        AFTSurvivalRegressionOp,
+        ALSOp,
         BinarizerOp,
+        BisectingKMeansOp,
         BucketedRandomProjectionLshOp,
         BucketizerOp,
         ChiSqSelectorOp,
@@ -70,6 +77,7 @@ OPS: dict[str, type[Op]] = {
         GaussianMixtureOp,
         GBTClassifierOp,
         GBTRegressionOp,
+        GeneralizedLinearRegressionOp,
         ImputerOp,
         InteractionOp,
         IsotonicRegressionOp,

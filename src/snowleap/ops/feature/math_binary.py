@@ -9,6 +9,7 @@ is infinity, ``x % 0`` NaN, ``pow(1, inf)`` NaN.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.bundle import store as attr
@@ -23,14 +24,14 @@ if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
     from snowleap.numeric import FloatArray
 
-OPERATIONS: dict[str, jvm_math.Binary] = {
+OPERATIONS: dict[str, Callable[[float, float], float]] = {
     "add": operator.add,
     "sub": operator.sub,
     "mul": operator.mul,
     "div": jvm_math.divide,
     "rem": jvm_math.remainder,
     "log_n": jvm_math.log_n,
-    "pow": jvm_math.power,
+    "pow": jvm_math.java_pow,
 }
 #: NOTE: numpy's +, -, * are IEEE's, the very operations Python's floats do; the others map
 #: the row path's function over the values.
@@ -93,7 +94,7 @@ class MathBinaryOp(Op):
             if exact is not None:
                 result = getattr(np, exact)(a, b)
             else:
-                result = jvm_math.map_batch2(self.function, a, b)
+                result = jvm_math.elementwise2(self.function, a, b)
         frame[self.output_col] = result
         return frame
 

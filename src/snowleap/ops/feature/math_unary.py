@@ -5,6 +5,7 @@ through ``ops.jvm_math``: NaN or infinity where Python's ``math`` would raise)."
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.bundle import store as attr
@@ -12,14 +13,15 @@ from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.ops import jvm_math
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep
+from snowleap.ops.classification.probabilistic import exp_row
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
 
-OPERATIONS: dict[str, jvm_math.Unary] = {
+OPERATIONS: dict[str, Callable[[float], float]] = {
     "log": jvm_math.log,
-    "exp": jvm_math.exp,
+    "exp": exp_row,
     "sqrt": jvm_math.sqrt,
     "sin": jvm_math.sin,
     "cos": jvm_math.cos,
@@ -55,7 +57,7 @@ class MathUnaryOp(Op):
         )
 
     def transform(self, frame: Frame) -> Frame:
-        frame[self.output_col] = jvm_math.map_batch(self.function, frame[self.input_col])
+        frame[self.output_col] = jvm_math.elementwise(self.function, frame[self.input_col])
         return frame
 
     def row_step(self) -> RowStep:

@@ -70,7 +70,7 @@ class Polynomials(VectorFunction):
     def _value(self, values: list[float], poly: Polynomial) -> float:
         product = 1.0
         for index, power in poly:
-            product *= jvm_math.power(values[index], float(power))
+            product *= jvm_math.java_pow(values[index], float(power))
         return product
 
     def apply_batch(self, values: FloatArray) -> FloatArray:
@@ -80,7 +80,7 @@ class Polynomials(VectorFunction):
         for j, poly in enumerate(self.polynomials):
             product = [1.0] * values.shape[0]
             for index, power in poly:
-                powers = map(jvm_math.power, columns[index], [float(power)] * len(product))
+                powers = map(jvm_math.java_pow, columns[index], [float(power)] * len(product))
                 product = list(map(float.__mul__, product, powers))
             out[:, j] = product
         return out
