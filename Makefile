@@ -5,6 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# NOTE: zig (the ziglang package) cross-compiles the tree walker for arm64 without Docker.
+ZIG_STAMP := $(VENV)/.zig-installed
 # NOTE: aws-sam-cli pins many packages of its own; it gets its own venv so it cannot clash
 # with the project's.
 SAM_VENV := .venv-sam
@@ -12,7 +14,8 @@ SAM := $(SAM_VENV)/bin/sam
 LAYER_DIR := layers/build
 LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
 LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
-LAYER_INPUTS := layers/build_layer.py layers/requirements.txt layers/requirements-nodeps.txt
+LAYER_INPUTS := layers/build_layer.py layers/tree_walker.py src/snowleap/_treewalk.c \
+	layers/requirements.txt layers/requirements-nodeps.txt
 EVENT ?= events/score.json
 PORT ?= 3000
 
@@ -36,7 +39,7 @@ lint: $(STAMP) ## ruff (lint and formatting)
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint typecheck template-lint rie ## Lint, type-check and run the whole test suite
+test: $(STAMP) $(ZIG_STAMP) lint typecheck template-lint rie ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
 SPARK_STAMP := $(VENV)/.spark-installed
@@ -139,10 +142,14 @@ template-lint: $(STAMP) $(SAM_VENV)/.installed ## cfn-lint and sam validate --li
 	# NOTE: sam validate needs a region, not credentials or network.
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(SAM) validate --lint -t template.yaml
 
-$(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP)
+$(ZIG_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[layer]'
+	touch $@
+
+$(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP) $(ZIG_STAMP)
 	$(PY) layers/build_layer.py --arch $* --out $(LAYER_DIR)/$* --zip $@
 
-layer: $(STAMP) ## Build the dependency layer zips (arm64, x86_64) and print their sizes
+layer: $(STAMP) $(ZIG_STAMP) ## Build the dependency layer zips (arm64, x86_64, each with the tree walker) and print their sizes
 	$(PY) layers/build_layer.py --arch arm64 --out $(LAYER_DIR)/arm64 --zip $(LAYER_ZIP_ARM)
 	$(PY) layers/build_layer.py --arch x86_64 --out $(LAYER_DIR)/x86_64 --zip $(LAYER_ZIP_X86)
 

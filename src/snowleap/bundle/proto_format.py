@@ -19,7 +19,15 @@ import struct
 from collections.abc import Callable
 from typing import Any, Literal
 
-from snowleap.bundle.definitions import ModelDef, NodeDef, NodeShape, Socket, TreeNodeDef
+from snowleap.bundle.definitions import (
+    ModelDef,
+    NodeDef,
+    NodeShape,
+    Socket,
+    TreeNodeDef,
+    TreeNodeList,
+    TreeSink,
+)
 from snowleap.bundle.proto_schema import (
     BASIC_TYPE_CODES,
     BIG_ENDIAN_CODES,
@@ -75,31 +83,36 @@ class ProtoFormat:
         )
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]:
+        nodes = TreeNodeList()
+        self.parse_tree_into(data, where, nodes)
+        return nodes.nodes
+
+    def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
         buffer = bytes(data)
-        nodes: list[TreeNodeDef] = []
+        count = 0
         pos = 0
         while pos < len(buffer):
             if len(buffer) - pos < 4:
                 raise BundleError(
-                    f"{where}: tree node {len(nodes)} at byte {pos}: truncated size prefix"
+                    f"{where}: tree node {count} at byte {pos}: truncated size prefix"
                 )
             size = int.from_bytes(buffer[pos : pos + 4], "big", signed=True)
             start = pos + 4
             if size < 0 or size > len(buffer) - start:
                 raise BundleError(
-                    f"{where}: tree node {len(nodes)} at byte {pos}: size {size} runs past "
+                    f"{where}: tree node {count} at byte {pos}: size {size} runs past "
                     f"the end ({len(buffer) - start} bytes left)"
                 )
             message = decode(
                 buffer,
-                f"{where}: tree node {len(nodes)}",
+                f"{where}: tree node {count}",
                 TreeNodeFields.KNOWN,
                 start,
                 start + size,
             )
-            nodes.append(_tree_node(message))
+            _push_tree_node(message, sink)
+            count += 1
             pos = start + size
-        return nodes
 
 
 def _model(message: Message, depth: int) -> ModelDef:
@@ -315,13 +328,12 @@ def _sockets(shape: Message | None, number: int, what: str) -> tuple[Socket, ...
     )
 
 
-def _tree_node(message: Message) -> TreeNodeDef:
+def _push_tree_node(message: Message, sink: TreeSink) -> None:
     kind = message.oneof((TreeNodeFields.INTERNAL, TreeNodeFields.LEAF))
     if kind == TreeNodeFields.LEAF:
         leaf = _must(message.message(TreeNodeFields.LEAF, "leaf", TreeNodeFields.LEAF_KNOWN))
-        return TreeNodeDef(
-            kind="leaf", values=tuple(leaf.packed_fixed(TreeNodeFields.LEAF_VALUES, "values", 8))
-        )
+        sink.leaf(leaf.packed_fixed(TreeNodeFields.LEAF_VALUES, "values", 8))
+        return
     if kind is None:
         raise message.fail("tree node is neither internal nor leaf")
     internal = _must(
@@ -337,20 +349,17 @@ def _tree_node(message: Message) -> TreeNodeDef:
         continuous = _must(
             split.message(SplitFields.CONTINUOUS, "continuous", SplitFields.CONTINUOUS_KNOWN)
         )
-        return TreeNodeDef(
-            kind="continuous",
-            feature_index=continuous.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
-            threshold=continuous.double(SplitFields.CONTINUOUS_THRESHOLD, "threshold"),
+        sink.continuous(
+            continuous.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
+            continuous.double(SplitFields.CONTINUOUS_THRESHOLD, "threshold"),
         )
+        return
     categorical = _must(
         split.message(SplitFields.CATEGORICAL, "categorical", SplitFields.CATEGORICAL_KNOWN)
     )
-    return TreeNodeDef(
-        kind="categorical",
-        feature_index=categorical.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
-        is_left=categorical.boolean(SplitFields.CATEGORICAL_IS_LEFT, "is_left"),
-        num_categories=categorical.uint32(SplitFields.CATEGORICAL_NUM_CATEGORIES, "num_categories"),
-        categories=tuple(
-            categorical.packed_fixed(SplitFields.CATEGORICAL_CATEGORIES, "categories", 8)
-        ),
+    sink.categorical(
+        categorical.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
+        categorical.packed_fixed(SplitFields.CATEGORICAL_CATEGORIES, "categories", 8),
+        categorical.boolean(SplitFields.CATEGORICAL_IS_LEFT, "is_left"),
+        categorical.uint32(SplitFields.CATEGORICAL_NUM_CATEGORIES, "num_categories"),
     )
