@@ -108,9 +108,16 @@ $(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
 	touch $(BENCH_STAMP)
 
 .PHONY: bench bench-runtime
-bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*), and KMeans/GMM/MLP beside MLeap's JVM (model_ops.*)
+BENCH_TREES_STAMP := $(VENV)/.bench-trees-installed
+
+$(BENCH_TREES_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[bench-trees]'
+	touch $@
+
+bench-runtime: $(STAMP) $(BENCH_TREES_STAMP) ## Time the runtime alone on every reference/fixture bundle (runtime.*), KMeans/GMM/MLP beside MLeap's JVM (model_ops.*), tree ensembles beside MLeap's JVM and ONNX Runtime with the 1M-node forest (trees.*)
 	$(PY) -m benchmarks.runtime_bench
 	$(PY) -m benchmarks.model_ops
+	$(PY) -m benchmarks.tree_runtime
 
 .PHONY: bench-numpy-rule
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
@@ -220,3 +227,20 @@ test-py313: $(VENV313)/.installed ## The runtime's and Snowplow layer's unit tes
 	$(VENV313)/bin/python -m pytest -q -p no:cacheprovider $(PY313_TESTS)
 
 test: test-py313
+
+# --- The arm64 tree walker under qemu-user (Debian's qemu-user-static and arm64 CPython) --------
+ARM64_ROOT := $(TOOLS)/arm64-root
+ARM64_DEBS := libc6 python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libexpat1 \
+	zlib1g libffi8 libssl3 libbz2-1.0 liblzma5 libcrypt1
+
+$(ARM64_ROOT)/usr/bin/python3.11:
+	command -v qemu-aarch64-static || apt-get install -y -qq qemu-user-static
+	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+	apt-get update -qq
+	rm -rf $(TOOLS)/arm64-debs && mkdir -p $(TOOLS)/arm64-debs $(ARM64_ROOT)
+	cd $(TOOLS)/arm64-debs && apt-get download -qq $(addsuffix :arm64,$(ARM64_DEBS))
+	for deb in $(TOOLS)/arm64-debs/*.deb; do dpkg -x $$deb $(ARM64_ROOT); done
+
+.PHONY: check-arm64
+check-arm64: $(ZIG_STAMP) $(ARM64_ROOT)/usr/bin/python3.11 ## Cross-compile the tree walker for arm64 and run it under qemu: same bits as x86_64 and as pure Python
+	$(PY) layers/arm64_check.py --sysroot $(ARM64_ROOT)
