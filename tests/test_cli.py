@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.bundle.protobuf_bundles import to_protobuf_bundle
+from tests.bundle.small_bundles import unknown_ops_pipeline
 from tests.conftest import SHARED, double_tensor, write_bundle_json, write_node
 
 REFERENCE = SHARED / "mleap-reference"
@@ -100,7 +101,7 @@ def test_score_reads_json_lines_from_stdin_and_passes_other_keys_through() -> No
     assert columns["scaled_continuous_features"][1]["values"][1] is None
 
 
-def test_score_reads_sparse_vectors_and_writes_them_dense(tmp_path: Path) -> None:
+def test_score_reads_sparse_vectors_and_writes_them_back_sparse(tmp_path: Path) -> None:
     folder = tmp_path / "scaler"
     write_bundle_json(folder)
     write_node(
@@ -118,8 +119,8 @@ def test_score_reads_sparse_vectors_and_writes_them_dense(tmp_path: Path) -> Non
     result = run("score", folder, "-", stdin=json.dumps(frame))
     assert result.returncode == 0, result.stderr
     columns = leapframe_columns(json.loads(result.stdout))
-    # x = [0, 4]: (0 - 1) / 2 = -0.5, (4 - 10) / 4 = -1.5
-    assert columns["x"] == [{"values": [0.0, 4.0], "dimensions": [2]}]
+    # x = [0, 4]: (0 - 1) / 2 = -0.5, (4 - 10) / 4 = -1.5; the scaler's output is dense
+    assert columns["x"] == [{"indices": [[1]], "values": [4.0], "dimensions": [2]}]
     assert columns["y"] == [{"values": [-0.5, -1.5], "dimensions": [2]}]
     # the same row as JSON Lines, the vector as a plain list
     result = run("score", folder, "-", stdin='{"x": [0, 4]}\n')
@@ -180,6 +181,50 @@ def test_inspect_a_protobuf_bundle(tmp_path: Path) -> None:
     assert pb.pop("format") == "protobuf"
     js.pop("format")
     assert pb == js
+
+
+def test_inspect_marks_unsupported_nodes_instead_of_failing(tmp_path: Path) -> None:
+    bundle = unknown_ops_pipeline(tmp_path / "b")
+    result = run("inspect", "--json", bundle)
+    assert result.returncode == 0, result.stderr
+    described = json.loads(result.stdout)
+    assert [(n["node"], n["op"]) for n in described["unsupported"]] == [
+        ("boost", "xgboost_regressor"),
+        ("forest", "lightgbm_classifier"),
+        ("boost_again", "xgboost_regressor"),
+    ]
+    assert "standard_scaler" in described["supported_ops"]
+    assert described["ops"] == ["lightgbm_classifier", "standard_scaler", "xgboost_regressor"]
+    leaves = {n["name"]: n for n in _leaves(described["root"])}
+    assert leaves["forest"]["unsupported"] is True
+    assert leaves["forest"]["inputs"] == {"scaled": "?"}
+    assert "unsupported" not in leaves["scaler"]
+    # what an unsupported node writes is not asked of the caller; its inputs' types are unknown
+    assert described["input_schema"] == {"raw": "?"}
+    assert described["output_schema"] == {
+        "x": "?",
+        "scaled": "vector[1]",
+        "label": "?",
+        "other": "?",
+    }
+    text = run("inspect", bundle).stdout
+    assert "NOT SUPPORTED  3 node(s) use ops snowleap lacks: lightgbm_classifier, xgboost" in text
+    assert "forest  [lightgbm_classifier]  UNSUPPORTED" in text
+    assert "in  features: scaled (?)" in text
+    assert "scaler  [standard_scaler]\n" in text
+
+
+def test_score_names_every_unsupported_op(tmp_path: Path) -> None:
+    bundle = unknown_ops_pipeline(tmp_path / "b")
+    assert_one_line_error(
+        run("score", bundle, "-", stdin='{"raw": [1.0]}'),
+        "3 nodes use ops snowleap does not support ('lightgbm_classifier', 'xgboost_regressor')",
+    )
+
+
+def test_inspect_of_a_supported_bundle_lists_no_unsupported_node() -> None:
+    described = json.loads(run("inspect", "--json", REFERENCE / "demo.zip").stdout)
+    assert described["unsupported"] == []
 
 
 # -- bad input: status 2 and one clear line ----------------------------------------------------

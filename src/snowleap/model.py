@@ -8,10 +8,11 @@ from typing import Any
 from snowleap.bundle.archive import BundleSource
 from snowleap.bundle.definitions import BundleInfo
 from snowleap.bundle.reader import read_bundle
-from snowleap.errors import InputError
+from snowleap.errors import BundleError, InputError
 from snowleap.input_conversion import row_converter, row_ready_type, to_frame
 from snowleap.ops.base import ColumnType, Field, Frame, Op, SkipRow
-from snowleap.ops.registry import load_op
+from snowleap.ops.registry import OpLoader, supported_ops
+from snowleap.ops.unsupported import UnsupportedOp, partial_schemas
 
 
 class Model:
@@ -76,20 +77,75 @@ class Model:
 
     def describe(self) -> dict[str, Any]:
         """Bundle identity, ops and schemas, as ``snowleap inspect`` prints them."""
-        return {
-            "name": self.info.name,
-            "uid": self.info.uid,
-            "format": self.info.format,
-            "mleap_version": self.info.version,
-            "timestamp": self.info.timestamp,
-            "ops": self.ops,
-            "input_schema": {name: str(t) for name, t in self.input_schema.items()},
-            "output_schema": {name: str(t) for name, t in self.output_schema.items()},
-            "root": self.root.describe(),
-        }
+        return _description(
+            self.info,
+            self.root,
+            self.ops,
+            {name: str(t) for name, t in self.input_schema.items()},
+            {name: str(t) for name, t in self.output_schema.items()},
+        )
+
+
+def _description(
+    info: BundleInfo, root: Op, ops: list[str], inputs: dict[str, str], outputs: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "name": info.name,
+        "uid": info.uid,
+        "format": info.format,
+        "mleap_version": info.version,
+        "timestamp": info.timestamp,
+        "ops": ops,
+        "input_schema": inputs,
+        "output_schema": outputs,
+        "root": root.describe(),
+    }
+
+
+def _read_ops(source: BundleSource) -> tuple[BundleInfo, Op, OpLoader]:
+    loader = OpLoader()
+    try:
+        info, root = read_bundle(source, loader)
+    except BundleError as exc:
+        # NOTE: a node holding an unsupported one (one-vs-rest around an unknown classifier)
+        # may refuse its placeholder; the missing op is the cause to report.
+        if loader.unsupported:
+            raise loader.error() from exc
+        raise
+    return info, root, loader
 
 
 def load(source: BundleSource) -> Model:
-    """Load a Bundle.ML bundle from a ``.zip`` path, a folder, zip bytes or a binary file object."""
-    info, root = read_bundle(source, load_op)
+    """Load a Bundle.ML bundle from a ``.zip`` path, a folder, zip bytes or a binary file object.
+
+    A bundle using ops snowleap does not implement raises one ``UnknownOpError`` naming every
+    such node and op, and the supported ops.
+    """
+    info, root, loader = _read_ops(source)
+    if loader.unsupported:
+        raise loader.error()
     return Model(info=info, root=root)
+
+
+def inspect(source: BundleSource) -> dict[str, Any]:
+    """``Model.describe`` of a bundle, even one using ops snowleap lacks (``snowleap inspect``):
+    such nodes are marked ``"unsupported": true`` and listed under ``"unsupported"``, their
+    columns typed ``?``; ``"supported_ops"`` lists what the runtime implements."""
+    info, root, loader = _read_ops(source)
+    if loader.unsupported:
+        inputs, outputs = partial_schemas(root)
+        ops = sorted(
+            {
+                leaf.bundle_op if isinstance(leaf, UnsupportedOp) else leaf.op_name
+                for leaf in root.leaves()
+            }
+        )
+        described = _description(info, root, ops, inputs, outputs)
+    else:
+        described = Model(info=info, root=root).describe()
+    described["unsupported"] = [
+        {"node": node.name, "op": node.bundle_op, "where": node.where}
+        for node in loader.unsupported
+    ]
+    described["supported_ops"] = supported_ops()
+    return described

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import double_tensor, write_bundle_json, write_node
+from tests.conftest import double_tensor, string_list, write_bundle_json, write_node
 
 SCALER = {"mean": double_tensor([1.0, 10.0]), "std": double_tensor([2.0, 4.0])}
 
@@ -71,3 +71,24 @@ def assert_scales(model: snowleap.Model) -> None:
 
 def bundle_error(match: str) -> Any:
     return pytest.raises(snowleap.BundleError, match=match)
+
+
+def unknown_ops_pipeline(folder: Path) -> Path:
+    """A pipeline of a standard scaler between three nodes of ops snowleap lacks."""
+    write_bundle_json(folder)
+    names = ["boost", "scaler", "forest", "boost_again"]
+    write_node(folder / "root", "pipeline", "pipeline", {"nodes": string_list(names)}, {}, {})
+    wiring = {
+        "boost": ("xgboost_regressor", {"features": "raw"}, {"prediction": "x"}),
+        "scaler": ("standard_scaler", {"input": "x"}, {"output": "scaled"}),
+        "forest": ("lightgbm_classifier", {"features": "scaled"}, {"prediction": "label"}),
+        "boost_again": ("xgboost_regressor", {"features": "raw"}, {"prediction": "other"}),
+    }
+    for name, (op, inputs, outputs) in wiring.items():
+        attributes = (
+            {"mean": double_tensor([1.0]), "std": double_tensor([2.0])}
+            if op == "standard_scaler"
+            else {}
+        )
+        write_node(folder / "root" / f"{name}.node", name, op, attributes, inputs, outputs)
+    return folder

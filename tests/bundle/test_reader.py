@@ -18,6 +18,7 @@ from tests.bundle.small_bundles import (
     bundle_error,
     entries_of,
     scaler_bundle,
+    unknown_ops_pipeline,
     zip_of,
 )
 from tests.conftest import write_bundle_json, write_node
@@ -131,6 +132,46 @@ def test_unknown_op_names_the_op_the_node_and_the_supported_ops(tmp_path: Path) 
     assert "op 'os.system' is not supported" in message
     assert re.search(r"supported ops: .*pipeline.*standard_scaler", message)
     assert isinstance(caught.value, snowleap.BundleError)
+
+
+@pytest.mark.parametrize("fmt", ["json", "protobuf"])
+def test_every_unknown_op_of_a_bundle_is_named_at_once(tmp_path: Path, fmt: str) -> None:
+    folder = unknown_ops_pipeline(tmp_path / "b")
+    if fmt == "protobuf":
+        folder = to_protobuf_bundle(folder, tmp_path / "pb")
+    with pytest.raises(snowleap.UnknownOpError) as caught:
+        snowleap.load(folder)
+    message = str(caught.value)
+    ext = "json" if fmt == "json" else "pb"
+    assert message.startswith("3 nodes use ops snowleap does not support "), message
+    assert "('lightgbm_classifier', 'xgboost_regressor')" in message
+    for node, op in (
+        ("boost", "xgboost_regressor"),
+        ("forest", "lightgbm_classifier"),
+        ("boost_again", "xgboost_regressor"),
+    ):
+        assert f"root/{node}.node (node '{node}'): op '{op}'" in message
+    assert "standard_scaler" in message.split("supported ops: ")[1]
+    assert f"model.{ext}" not in message
+
+
+def test_an_unknown_classifier_inside_one_vs_rest_is_the_error_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "ovr"
+    write_bundle_json(folder)
+    write_node(
+        folder / "root",
+        "ovr",
+        "one_vs_rest",
+        {"num_classes": {"long": 1}, "num_features": {"long": 2}},
+        {"features": "features"},
+        {"prediction": "prediction"},
+    )
+    (folder / "root" / "model0").mkdir()
+    (folder / "root" / "model0" / "model.json").write_text(
+        '{"op": "xgboost_classifier", "attributes": {}}'
+    )
+    with pytest.raises(snowleap.UnknownOpError, match=r"op 'xgboost_classifier' is not supported"):
+        snowleap.load(folder)
 
 
 def test_excessive_pipeline_nesting_is_refused(tmp_path: Path) -> None:

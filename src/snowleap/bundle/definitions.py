@@ -125,6 +125,22 @@ class TreeNodeDef:
 
 
 @dataclass(frozen=True)
+class ClusterNodeDef:
+    """One node of a clustering tree file (``ml.bundle.ctree.Node``: bisecting k-means), in
+    depth-first (pre-order) order: a leaf's ``index`` is its cluster (>= 0), an internal node's
+    is negative; ``values`` is the node's center, ``norm`` its Euclidean norm."""
+
+    index: int
+    norm: float
+    values: tuple[float, ...]
+    num_children: int
+
+
+#: a node of a tree file beside a model file: a decision tree's or a clustering tree's
+TreeFileNode = TreeNodeDef | ClusterNodeDef
+
+
+@dataclass(frozen=True)
 class BundleInfo:
     """Contents of ``bundle.json``; ``format`` is ``"json"`` or ``"protobuf"``."""
 
@@ -146,6 +162,8 @@ class SerializationFormat(Protocol):
     def parse_node(self, data: bytes, where: str) -> NodeDef: ...
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]: ...
+
+    def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]: ...
 
     def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
         """Hand each node of a tree file to ``sink`` as it is decoded, in pre-order."""

@@ -11,9 +11,11 @@ import base64
 import binascii
 import json
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from snowleap.bundle.definitions import (
+    ClusterNodeDef,
     ModelDef,
     NodeDef,
     NodeShape,
@@ -35,6 +37,8 @@ from snowleap.bundle.values import (
 from snowleap.errors import BundleError
 
 _INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
+
+FileNode = TypeVar("FileNode")
 
 
 class JsonFormat:
@@ -68,22 +72,37 @@ class JsonFormat:
         return nodes.nodes
 
     def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
-        numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-        try:
-            # NOTE: the whole file as one JSON array: one call into the C decoder instead of one
-            # per line (a tree file holds thousands of lines). On any failure the lines are
-            # decoded one by one, to name the line at fault.
-            docs = json.loads("[" + ",".join(line for _, line in numbered) + "]")
-            if len(docs) != len(numbered):
-                raise ValueError("a line holds more than one value")
-        except (ValueError, RecursionError):
-            docs = [_load_line(line, where, number) for number, line in numbered]
-        for (number, _), doc in zip(numbered, docs, strict=True):
+        for number, doc in _documents(data, where):
             _push_tree_node(doc, where, number, sink)
+
+    def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]:
+        return _parse_lines(data, where, _parse_cluster_node)
+
+
+def _parse_lines(
+    data: bytes, where: str, parse_node: Callable[[Any, str], FileNode]
+) -> list[FileNode]:
+    """A tree file: one JSON object per line, each parsed by ``parse_node``."""
+    return [parse_node(doc, f"{where}: line {number}") for number, doc in _documents(data, where)]
+
+
+def _documents(data: bytes, where: str) -> list[tuple[int, Any]]:
+    """The JSON document of each non-blank line of a tree file, with its line number."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    try:
+        # NOTE: the whole file as one JSON array: one call into the C decoder instead of one
+        # per line (a tree file holds thousands of lines). On any failure the lines are
+        # decoded one by one, to name the line at fault.
+        docs = json.loads("[" + ",".join(line for _, line in numbered) + "]")
+        if len(docs) != len(numbered):
+            raise ValueError("a line holds more than one value")
+    except (ValueError, RecursionError):
+        docs = [_load_line(line, where, number) for number, line in numbered]
+    return [(number, doc) for (number, _), doc in zip(numbered, docs, strict=True)]
 
 
 def _load_line(line: str, where: str, number: int) -> Any:
@@ -286,6 +305,25 @@ def _parse_data_shape(raw: Any, where: str) -> DataShape:
     shape_raw = raw.get("tensorShape", raw.get("tensor_shape"))
     dims = _parse_dimensions(shape_raw, where) if shape_raw is not None else None
     return DataShape(base=base, is_nullable=nullable, tensor_dimensions=dims)
+
+
+def _parse_cluster_node(doc: Any, where: str) -> ClusterNodeDef:
+    """``ml.bundle.ctree.Node`` as spray-json writes it: ``index``, ``norm``, ``values``,
+    ``numChildren``."""
+    if not isinstance(doc, dict):
+        raise BundleError(f"{where}: clustering tree node should be an object")
+    values = doc.get("values", [])
+    if not isinstance(values, list):
+        raise BundleError(f"{where}: 'values' should be a list")
+    children = _basic("int", _either(doc, "numChildren", "num_children", 0), where)
+    if children < 0:
+        raise BundleError(f"{where}: negative 'numChildren' {children}")
+    return ClusterNodeDef(
+        index=_basic("int", doc.get("index", 0), where),
+        norm=_basic("double", doc.get("norm", 0.0), where),
+        values=tuple(_basic("double", v, where) for v in values),
+        num_children=children,
+    )
 
 
 def _push_tree_node(doc: Any, file: str, number: int, sink: TreeSink) -> None:

@@ -16,14 +16,19 @@ from snowleap.ops.classification.naive_bayes import NaiveBayesOp
 from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
+from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
+from snowleap.ops.feature.bucketed_random_projection_lsh import BucketedRandomProjectionLshOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
+from snowleap.ops.feature.chi_sq_selector import ChiSqSelectorOp
+from snowleap.ops.feature.dct import DctOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
 from snowleap.ops.feature.imputer import ImputerOp
 from snowleap.ops.feature.interaction import InteractionOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
+from snowleap.ops.feature.min_hash_lsh import MinHashLshOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
@@ -33,18 +38,25 @@ from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.feature.string_indexer import StringIndexerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
+from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.isotonic_regression import IsotonicRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
 from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
+from snowleap.ops.unsupported import UnsupportedOp, unknown_ops_error
 
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
         BinarizerOp,
+        BisectingKMeansOp,
+        BucketedRandomProjectionLshOp,
         BucketizerOp,
+        ChiSqSelectorOp,
+        DctOp,
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
@@ -53,11 +65,13 @@ OPS: dict[str, type[Op]] = {
         GBTRegressionOp,
         ImputerOp,
         InteractionOp,
+        IsotonicRegressionOp,
         KMeansOp,
         LinearRegressionOp,
         LinearSVCOp,
         LogisticRegressionOp,
         MaxAbsScalerOp,
+        MinHashLshOp,
         MinMaxScalerOp,
         MultiLayerPerceptronClassifierOp,
         NaiveBayesOp,
@@ -74,6 +88,7 @@ OPS: dict[str, type[Op]] = {
         StringIndexerOp,
         SupportVectorMachineOp,
         VectorAssemblerOp,
+        VectorIndexerOp,
         VectorSlicerOp,
     )
 }
@@ -83,12 +98,22 @@ def supported_ops() -> list[str]:
     return sorted(OPS)
 
 
-def load_op(node: NodeContext) -> Op:
-    """Build the op a bundle node names; unknown ops fail naming the op, the node and the list."""
-    op_class = OPS.get(node.op)
-    if op_class is None:
-        raise UnknownOpError(
-            f"{node.node_where}: op {node.op!r} is not supported by snowleap; "
-            f"supported ops: {', '.join(supported_ops())}"
-        )
-    return op_class.from_bundle(node)
+class OpLoader:
+    """Builds the op each bundle node names. A node of an op snowleap lacks becomes an
+    ``UnsupportedOp`` placeholder and is noted, so the whole bundle is read and ``error`` can
+    name every missing op at once."""
+
+    def __init__(self) -> None:
+        self.unsupported: list[UnsupportedOp] = []
+
+    def __call__(self, node: NodeContext) -> Op:
+        op_class = OPS.get(node.op)
+        if op_class is None:
+            placeholder = UnsupportedOp.from_bundle(node)
+            self.unsupported.append(placeholder)
+            return placeholder
+        return op_class.from_bundle(node)
+
+    def error(self) -> UnknownOpError:
+        """The error naming every unsupported node seen (where, op) and the supported ops."""
+        return unknown_ops_error(self.unsupported, supported_ops())
