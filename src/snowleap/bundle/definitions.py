@@ -37,6 +37,10 @@ class NodeShape:
         """The column wired to output ``port``; raises naming the node file if it is absent."""
         return _required(self.outputs, port, "output", where)
 
+    def optional_input(self, port: str) -> str | None:
+        """The column wired to input ``port``, or ``None`` (an optional input, a GLM's offset)."""
+        return _wired(self.inputs, port)
+
     def optional_output(self, port: str) -> str | None:
         """The column wired to output ``port``, or ``None`` (ops whose outputs are optional)."""
         return _wired(self.outputs, port)

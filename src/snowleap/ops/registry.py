@@ -41,8 +41,10 @@ from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.regression.aft_survival_regression import AFTSurvivalRegressionOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.generalized_linear_regression import GeneralizedLinearRegressionOp
 from snowleap.ops.regression.isotonic_regression import IsotonicRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
 from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
@@ -51,6 +53,7 @@ from snowleap.ops.unsupported import UnsupportedOp, unknown_ops_error
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        AFTSurvivalRegressionOp,
         BinarizerOp,
         BisectingKMeansOp,
         BucketedRandomProjectionLshOp,
@@ -63,6 +66,7 @@ OPS: dict[str, type[Op]] = {
         GaussianMixtureOp,
         GBTClassifierOp,
         GBTRegressionOp,
+        GeneralizedLinearRegressionOp,
         ImputerOp,
         InteractionOp,
         IsotonicRegressionOp,

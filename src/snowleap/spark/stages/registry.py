@@ -52,8 +52,10 @@ from snowleap.spark.stages.feature import (
     vector_slicer,
 )
 from snowleap.spark.stages.regression import (
+    aft_survival_regression,
     decision_tree_regression,
     gbt_regression,
+    generalized_linear_regression,
     isotonic_regression,
     linear_regression,
     random_forest_regression,
@@ -62,6 +64,7 @@ from snowleap.spark.stages.regression import (
 StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
+    aft_survival_regression,
     binarizer,
     bisecting_k_means,
     bucketizer,
@@ -74,6 +77,7 @@ _MODULES: tuple[ModuleType, ...] = (
     gaussian_mixture,
     gbt_classifier,
     gbt_regression,
+    generalized_linear_regression,
     imputer,
     index_to_string,
     interaction,
@@ -119,10 +123,6 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
     "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
     "org.apache.spark.ml.recommendation.ALSModel": "als",
-    "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
-        "generalized_linear_regression"
-    ),
-    "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
 }
 
 
