@@ -41,6 +41,7 @@ from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.recommendation.als import ALSOp
 from snowleap.ops.regression.aft_survival_regression import AFTSurvivalRegressionOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
@@ -54,6 +55,7 @@ OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
         AFTSurvivalRegressionOp,
+        ALSOp,
         BinarizerOp,
         BisectingKMeansOp,
         BucketedRandomProjectionLshOp,

@@ -51,6 +51,7 @@ from snowleap.spark.stages.feature import (
     vector_indexer,
     vector_slicer,
 )
+from snowleap.spark.stages.recommendation import als
 from snowleap.spark.stages.regression import (
     aft_survival_regression,
     decision_tree_regression,
@@ -65,6 +66,7 @@ StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
     aft_survival_regression,
+    als,
     binarizer,
     bisecting_k_means,
     bucketizer,
@@ -122,7 +124,6 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.feature.NGram": "ngram",
     "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
     "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
-    "org.apache.spark.ml.recommendation.ALSModel": "als",
 }
 
 
