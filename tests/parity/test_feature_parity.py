@@ -330,3 +330,21 @@ def test_min_hash_lsh_mleap_overflows(mleap_runtime: Any, data: ParityData, tmp_
         assert mleap_row["hashes"] == expected
         overflowed += mleap_row["hashes"] != python_value(row["hashes"])
     assert overflowed > 100, "MLeap's and Spark's hashes differ on most rows"
+
+
+def test_vector_indexer_declares_its_categorical_slots(parity: Parity, data: ParityData) -> None:
+    # NOTE: Interaction expands each nominal slot the indexer declares (5 colors, 3 sizes, one
+    # constant; the 0/1 label is a binary slot, kept numeric), so its output proves the metadata.
+    # Three slots never 0 keep Spark's assembled vectors dense: Spark's Interaction skips the
+    # zeros of a sparse vector, category 0 included, where snowleap's frames are dense.
+    from pyspark.ml.feature import Interaction, StringIndexer, VectorIndexer
+
+    stages = [
+        StringIndexer(inputCol="color", outputCol="color_index"),
+        StringIndexer(inputCol="size", outputCol="size_index"),
+        assembled("color_index", "size_index", "constant", "label", "x3", "x2"),
+        VectorIndexer(inputCol="features", outputCol="indexed", maxCategories=6),
+        Interaction(inputCols=["indexed", "x1"], outputCol="crossed"),
+    ]
+    columns = ("color", "size", "constant", "label", "x1", "x2", "x3")
+    parity(fit(stages, data.train), data.clean.select(*columns))

@@ -1,8 +1,9 @@
 """Spark's ``VectorIndexerModel`` -> ``vector_indexer``, and the categorical slots it declares.
 
-Spark marks each categorical slot of the output as nominal (binary for two values) with its
-number of categories, which is what a later ``Interaction`` expands (trees read their own
-categorical splits from their model data).
+Spark marks each categorical slot of the output as nominal with its number of categories, which
+is what a later ``Interaction`` expands; a slot of two categories is marked binary instead,
+which Interaction (Spark's and MLeap's) keeps as one numeric slot. Trees read their own
+categorical splits from their model data.
 """
 
 from __future__ import annotations
@@ -24,9 +25,16 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     }
     source, target = stage.param("inputCol"), stage.param("outputCol")
     columns.vector(source, stage.description)
-    nominal = [len(category_maps[f]) if f in category_maps else None for f in range(num_features)]
+    nominal = [_slot(category_maps.get(f)) for f in range(num_features)]
     columns.add(target, vector_column(num_features, nominal))
     policy = stage.param("handleInvalid")
     return [
         vector_indexer_op.stored(stage.uid, source, target, num_features, category_maps, policy)
     ]
+
+
+def _slot(categories: dict[float, int] | None) -> int | None:
+    """The nominal size Spark's attribute gives a slot: ``None`` for numeric and binary ones."""
+    if categories is None or len(categories) == 2:
+        return None
+    return len(categories)
