@@ -105,9 +105,10 @@ $(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
 	touch $(BENCH_STAMP)
 
 .PHONY: bench bench-runtime
-bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*), and KMeans/GMM/MLP beside MLeap's JVM (model_ops.*)
+bench-runtime: $(STAMP) $(SPARK_STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*), KMeans/GMM/MLP beside MLeap's JVM (model_ops.*), a text classifier beside MLeap's JVM and ONNX Runtime (text_pipeline.*)
 	$(PY) -m benchmarks.runtime_bench
 	$(PY) -m benchmarks.model_ops
+	$(PY) -m benchmarks.text_pipeline
 
 .PHONY: bench-numpy-rule
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)

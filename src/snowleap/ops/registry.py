@@ -20,20 +20,31 @@ from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
+from snowleap.ops.feature.count_vectorizer import CountVectorizerOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
+from snowleap.ops.feature.feature_hasher import FeatureHasherOp
+from snowleap.ops.feature.hashing_term_frequency import HashingTermFrequencyOp
+from snowleap.ops.feature.idf import IdfOp
 from snowleap.ops.feature.imputer import ImputerOp
 from snowleap.ops.feature.interaction import InteractionOp
+from snowleap.ops.feature.map_entry_selector import MapEntrySelectorOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
+from snowleap.ops.feature.ngram import NGramOp
 from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
 from snowleap.ops.feature.pca import PcaOp
 from snowleap.ops.feature.polynomial_expansion import PolynomialExpansionOp
+from snowleap.ops.feature.regex_tokenizer import RegexTokenizerOp
 from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
+from snowleap.ops.feature.stopwords_remover import StopWordsRemoverOp
 from snowleap.ops.feature.string_indexer import StringIndexerOp
+from snowleap.ops.feature.tokenizer import TokenizerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
+from snowleap.ops.feature.word_filter import WordFilterOp
+from snowleap.ops.feature.word_to_vector import WordToVectorOp
 from snowleap.ops.pipeline import PipelineOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
@@ -47,12 +58,16 @@ OPS: dict[str, type[Op]] = {
     for op in (
         BinarizerOp,
         BucketizerOp,
+        CountVectorizerOp,
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
+        FeatureHasherOp,
         GaussianMixtureOp,
         GBTClassifierOp,
         GBTRegressionOp,
+        HashingTermFrequencyOp,
+        IdfOp,
         ImputerOp,
         InteractionOp,
         IsotonicRegressionOp,
@@ -60,10 +75,12 @@ OPS: dict[str, type[Op]] = {
         LinearRegressionOp,
         LinearSVCOp,
         LogisticRegressionOp,
+        MapEntrySelectorOp,
         MaxAbsScalerOp,
         MinMaxScalerOp,
         MultiLayerPerceptronClassifierOp,
         NaiveBayesOp,
+        NGramOp,
         NormalizerOp,
         OneHotEncoderOp,
         OneVsRestOp,
@@ -72,12 +89,17 @@ OPS: dict[str, type[Op]] = {
         PolynomialExpansionOp,
         RandomForestClassifierOp,
         RandomForestRegressionOp,
+        RegexTokenizerOp,
         ReverseStringIndexerOp,
         StandardScalerOp,
+        StopWordsRemoverOp,
         StringIndexerOp,
         SupportVectorMachineOp,
+        TokenizerOp,
         VectorAssemblerOp,
         VectorSlicerOp,
+        WordFilterOp,
+        WordToVectorOp,
     )
 }
 
