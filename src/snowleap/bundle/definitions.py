@@ -36,6 +36,10 @@ class NodeShape:
         """The column wired to output ``port``; raises naming the node file if it is absent."""
         return _required(self.outputs, port, "output", where)
 
+    def optional_input(self, port: str) -> str | None:
+        """The column wired to input ``port``, or ``None`` (an optional input, a GLM's offset)."""
+        return _wired(self.inputs, port)
+
     def optional_output(self, port: str) -> str | None:
         """The column wired to output ``port``, or ``None`` (ops whose outputs are optional)."""
         return _wired(self.outputs, port)
@@ -124,6 +128,22 @@ class TreeNodeDef:
 
 
 @dataclass(frozen=True)
+class ClusterNodeDef:
+    """One node of a clustering tree file (``ml.bundle.ctree.Node``: bisecting k-means), in
+    depth-first (pre-order) order: a leaf's ``index`` is its cluster (>= 0), an internal node's
+    is negative; ``values`` is the node's center, ``norm`` its Euclidean norm."""
+
+    index: int
+    norm: float
+    values: tuple[float, ...]
+    num_children: int
+
+
+#: a node of a tree file beside a model file: a decision tree's or a clustering tree's
+TreeFileNode = TreeNodeDef | ClusterNodeDef
+
+
+@dataclass(frozen=True)
 class BundleInfo:
     """Contents of ``bundle.json``; ``format`` is ``"json"`` or ``"protobuf"``."""
 
@@ -145,3 +165,5 @@ class SerializationFormat(Protocol):
     def parse_node(self, data: bytes, where: str) -> NodeDef: ...
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]: ...
+
+    def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]: ...

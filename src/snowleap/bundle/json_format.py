@@ -11,9 +11,17 @@ import base64
 import binascii
 import json
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from snowleap.bundle.definitions import ModelDef, NodeDef, NodeShape, Socket, TreeNodeDef
+from snowleap.bundle.definitions import (
+    ClusterNodeDef,
+    ModelDef,
+    NodeDef,
+    NodeShape,
+    Socket,
+    TreeNodeDef,
+)
 from snowleap.bundle.values import (
     BASIC_TYPES,
     MAX_VALUE_NESTING,
@@ -27,6 +35,8 @@ from snowleap.bundle.values import (
 from snowleap.errors import BundleError
 
 _INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
+
+FileNode = TypeVar("FileNode")
 
 
 class JsonFormat:
@@ -55,22 +65,32 @@ class JsonFormat:
         )
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]:
+        return _parse_lines(data, where, _parse_tree_node)
+
+    def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]:
+        return _parse_lines(data, where, _parse_cluster_node)
+
+
+def _parse_lines(
+    data: bytes, where: str, parse_node: Callable[[Any, str], FileNode]
+) -> list[FileNode]:
+    """A tree file: one JSON object per line, each parsed by ``parse_node``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
+    nodes: list[FileNode] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
-        nodes: list[TreeNodeDef] = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BundleError(f"{where}: line {number} is not valid JSON ({exc})") from None
-            except RecursionError:
-                raise BundleError(f"{where}: line {number} nests too deeply") from None
-            nodes.append(_parse_tree_node(doc, f"{where}: line {number}"))
-        return nodes
+            doc = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BundleError(f"{where}: line {number} is not valid JSON ({exc})") from None
+        except RecursionError:
+            raise BundleError(f"{where}: line {number} nests too deeply") from None
+        nodes.append(parse_node(doc, f"{where}: line {number}"))
+    return nodes
 
 
 def load_json_object(data: bytes, where: str) -> dict[str, Any]:
@@ -264,6 +284,25 @@ def _parse_data_shape(raw: Any, where: str) -> DataShape:
     shape_raw = raw.get("tensorShape", raw.get("tensor_shape"))
     dims = _parse_dimensions(shape_raw, where) if shape_raw is not None else None
     return DataShape(base=base, is_nullable=nullable, tensor_dimensions=dims)
+
+
+def _parse_cluster_node(doc: Any, where: str) -> ClusterNodeDef:
+    """``ml.bundle.ctree.Node`` as spray-json writes it: ``index``, ``norm``, ``values``,
+    ``numChildren``."""
+    if not isinstance(doc, dict):
+        raise BundleError(f"{where}: clustering tree node should be an object")
+    values = doc.get("values", [])
+    if not isinstance(values, list):
+        raise BundleError(f"{where}: 'values' should be a list")
+    children = _basic("int", _either(doc, "numChildren", "num_children", 0), where)
+    if children < 0:
+        raise BundleError(f"{where}: negative 'numChildren' {children}")
+    return ClusterNodeDef(
+        index=_basic("int", doc.get("index", 0), where),
+        norm=_basic("double", doc.get("norm", 0.0), where),
+        values=tuple(_basic("double", v, where) for v in values),
+        num_children=children,
+    )
 
 
 def _parse_tree_node(doc: Any, where: str) -> TreeNodeDef:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from snowleap.bundle.archive import BundleArchive, BundleSource, open_archive
 from snowleap.bundle.definitions import (
     BundleInfo,
+    ClusterNodeDef,
     ModelDef,
     NodeDef,
     NodeShape,
@@ -88,6 +89,14 @@ class ModelContext:
             # (combust/mleap#843); Spark exports always wrote "tree.<ext>".
             path = legacy
         return self.format.parse_tree(
+            _read(self.archive, path), f"{self.archive.description}: {path}"
+        )
+
+    def read_cluster_tree(self, file: str = "tree") -> list[ClusterNodeDef]:
+        """The nodes of a clustering tree file beside this model (bisecting k-means), in
+        depth-first order."""
+        path = f"{self.path}/{_checked_child(file, self.where)}.{self.format.extension}"
+        return self.format.parse_cluster_tree(
             _read(self.archive, path), f"{self.archive.description}: {path}"
         )
 

@@ -26,11 +26,13 @@ from snowleap.spark.stages.classification import (
     one_vs_rest,
     random_forest_classifier,
 )
-from snowleap.spark.stages.clustering import gaussian_mixture, k_means
+from snowleap.spark.stages.clustering import bisecting_k_means, gaussian_mixture, k_means
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
+    chi_sq_selector,
     count_vectorizer,
+    dct,
     elementwise_product,
     feature_hasher,
     feature_selector,
@@ -39,6 +41,7 @@ from snowleap.spark.stages.feature import (
     imputer,
     index_to_string,
     interaction,
+    lsh,
     max_abs_scaler,
     min_max_scaler,
     ngram,
@@ -53,12 +56,16 @@ from snowleap.spark.stages.feature import (
     string_indexer,
     tokenizer,
     vector_assembler,
+    vector_indexer,
     vector_slicer,
     word2vec,
 )
+from snowleap.spark.stages.recommendation import als
 from snowleap.spark.stages.regression import (
+    aft_survival_regression,
     decision_tree_regression,
     gbt_regression,
+    generalized_linear_regression,
     isotonic_regression,
     linear_regression,
     random_forest_regression,
@@ -67,9 +74,14 @@ from snowleap.spark.stages.regression import (
 StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
+    aft_survival_regression,
+    als,
     binarizer,
+    bisecting_k_means,
     bucketizer,
+    chi_sq_selector,
     count_vectorizer,
+    dct,
     decision_tree_classifier,
     decision_tree_regression,
     elementwise_product,
@@ -78,6 +90,7 @@ _MODULES: tuple[ModuleType, ...] = (
     gaussian_mixture,
     gbt_classifier,
     gbt_regression,
+    generalized_linear_regression,
     hashing_tf,
     idf,
     imputer,
@@ -88,6 +101,7 @@ _MODULES: tuple[ModuleType, ...] = (
     linear_regression,
     linear_svc,
     logistic_regression,
+    lsh,
     max_abs_scaler,
     min_max_scaler,
     multi_layer_perceptron_classifier,
@@ -107,6 +121,7 @@ _MODULES: tuple[ModuleType, ...] = (
     string_indexer,
     tokenizer,
     vector_assembler,
+    vector_indexer,
     vector_slicer,
     word2vec,
 )
@@ -117,18 +132,7 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
-    "org.apache.spark.ml.feature.DCT": "dct",
-    "org.apache.spark.ml.feature.VectorIndexerModel": "vector_indexer",
-    "org.apache.spark.ml.feature.MinHashLSHModel": "min_hash_lsh",
-    "org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel": (
-        "bucketed_random_projection_lsh"
-    ),
-    "org.apache.spark.ml.recommendation.ALSModel": "als",
-    "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
-        "generalized_linear_regression"
-    ),
-    "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
+    "org.apache.spark.ml.clustering.LocalLDAModel": "lda_local_model_op",
 }
 
 
