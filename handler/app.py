@@ -88,10 +88,15 @@ def create_service(environ: Mapping[str, str]) -> ScoringService:
 
 
 def s3_client() -> Any:
-    """boto3's S3 client (from the Lambda runtime); imported only for an ``s3://`` MODEL_URI."""
+    """boto3's S3 client (from the Lambda runtime), its timeouts and attempts fitted inside the
+    function's timeout (``S3ClientSettings``); imported only for an ``s3://`` MODEL_URI."""
     import boto3
 
-    return boto3.client("s3")
+    from snowleap.serving.s3_source import client_config
+    from snowleap.serving.settings import S3ClientSettings
+
+    config = client_config(S3ClientSettings.from_environment(os.environ))
+    return boto3.client("s3", config=config)
 
 
 service = create_service(os.environ)
