@@ -12,7 +12,8 @@ SAM := $(SAM_VENV)/bin/sam
 LAYER_DIR := layers/build
 LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
 LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
-LAYER_INPUTS := layers/build_layer.py layers/requirements.txt layers/requirements-nodeps.txt
+NUMPY_ZIP_X86 := $(LAYER_DIR)/numpy-layer-x86_64.zip
+TRACING_ZIP_X86 := $(LAYER_DIR)/tracing-layer-x86_64.zip
 EVENT ?= events/score.json
 PORT ?= 3000
 
@@ -139,12 +140,26 @@ template-lint: $(STAMP) $(SAM_VENV)/.installed ## cfn-lint and sam validate --li
 	# NOTE: sam validate needs a region, not credentials or network.
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(SAM) validate --lint -t template.yaml
 
-$(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP)
-	$(PY) layers/build_layer.py --arch $* --out $(LAYER_DIR)/$* --zip $@
+# NOTE: layer-<arch>.zip is the dependencies layer (every function); numpy-layer-<arch>.zip and
+# tracing-layer-<arch>.zip are the optional ones (template parameters NumpyLayer, TraceSubsegments).
+$(LAYER_DIR)/layer-%.zip: layers/build_layer.py layers/requirements.txt | $(STAMP)
+	$(PY) layers/build_layer.py --layer dependencies --arch $* --out $(LAYER_DIR)/$* --zip $@
 
-layer: $(STAMP) ## Build the dependency layer zips (arm64, x86_64) and print their sizes
-	$(PY) layers/build_layer.py --arch arm64 --out $(LAYER_DIR)/arm64 --zip $(LAYER_ZIP_ARM)
-	$(PY) layers/build_layer.py --arch x86_64 --out $(LAYER_DIR)/x86_64 --zip $(LAYER_ZIP_X86)
+$(LAYER_DIR)/numpy-layer-%.zip: layers/build_layer.py layers/requirements-numpy.txt | $(STAMP)
+	$(PY) layers/build_layer.py --layer numpy --arch $* --out $(LAYER_DIR)/numpy-$* --zip $@
+
+$(LAYER_DIR)/tracing-layer-%.zip: layers/build_layer.py layers/requirements-tracing.txt | $(STAMP)
+	$(PY) layers/build_layer.py --layer tracing --arch $* --out $(LAYER_DIR)/tracing-$* --zip $@
+
+layer: $(STAMP) ## Build the layer zips (dependencies, numpy, tracing; arm64, x86_64) and print their sizes
+	for arch in arm64 x86_64; do \
+		$(PY) layers/build_layer.py --layer dependencies --arch $$arch --out $(LAYER_DIR)/$$arch \
+			--zip $(LAYER_DIR)/layer-$$arch.zip && \
+		$(PY) layers/build_layer.py --layer numpy --arch $$arch --out $(LAYER_DIR)/numpy-$$arch \
+			--zip $(LAYER_DIR)/numpy-layer-$$arch.zip && \
+		$(PY) layers/build_layer.py --layer tracing --arch $$arch --out $(LAYER_DIR)/tracing-$$arch \
+			--zip $(LAYER_DIR)/tracing-layer-$$arch.zip || exit 1; \
+	done
 
 invoke: $(STAMP) ## Invoke the handler in-process with EVENT (default events/score.json)
 	$(PY) handler/local.py invoke $(EVENT)
@@ -171,7 +186,7 @@ $(RUNTIME_STAMP): layers/lambda_runtime.py layers/runtime-interface.txt layers/r
 	touch $@
 
 .PHONY: rie invoke-rie serve-rie
-rie: $(RIE) $(RUNTIME_STAMP) $(LAYER_ZIP_X86) ## Install the emulator (Go) and the runtime's packages (pip), build the layer
+rie: $(RIE) $(RUNTIME_STAMP) $(LAYER_ZIP_X86) $(NUMPY_ZIP_X86) $(TRACING_ZIP_X86) ## Install the emulator (Go) and the runtime's packages (pip), build the layer
 
 invoke-rie: $(STAMP) rie ## Invoke the function under the emulator with EVENT, as Lambda lays it out
 	$(PY) handler/rie.py invoke $(EVENT)
