@@ -1,9 +1,11 @@
 """Build the function's layers for the Lambda platform, without Docker.
 
 ``python build_layer.py --arch arm64 --out build/arm64`` installs one layer's requirements for
-CPython 3.13 on manylinux (wheels only, so nothing is compiled on this machine), trims what a
-Lambda never imports (tests, type stubs, headers, numpy's f2py, caches), strips native symbol
-tables when a strip tool understands the architecture, precompiles ``.pyc`` files with
+CPython 3.13 on manylinux (wheels only), trims what a Lambda never imports (tests, type stubs,
+headers, numpy's f2py, caches), strips native symbol tables when a strip tool understands the
+architecture, compiles snowleap's tree walker for the architecture into the dependencies layer
+(``tree_walker.py``: zig cc for arm64) and checks its ELF header and symbols, precompiles
+``.pyc`` files with
 ``--invalidation-mode unchecked-hash`` (so Python never stats the sources to validate them), zips
 ``python/`` and prints the sizes against Lambda's limits.
 
@@ -23,6 +25,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import tree_walker as tree_walker_build
 
 HERE = Path(__file__).resolve().parent
 PYTHON_VERSION = "3.13"
@@ -166,6 +170,14 @@ def precompile(root: Path, python: str | None, *, sourceless: bool = False) -> s
     return f"precompiled with {python}, sources replaced ({_mb(dropped)})"
 
 
+def tree_walker(python_dir: Path, arch: str, python: str | None) -> str:
+    """snowleap's compiled tree walker, built for ``arch`` into the layer (``tree_walker``)."""
+    if python is None:
+        return f"no Python {PYTHON_VERSION} headers: tree walker not built (pure-Python trees)"
+    library = tree_walker_build.build(python_dir, arch, python, PYTHON_VERSION)
+    return tree_walker_build.check(library, arch)
+
+
 def make_zip(python_dir: Path, archive: Path) -> None:
     archive.unlink(missing_ok=True)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
@@ -236,7 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     installed = _size(python_dir)
     freed = trim(python_dir)
     stripped = strip_symbols(python_dir, args.arch) if args.strip else "not stripped"
-    compiled = precompile(python_dir, find_python313(), sourceless=True)
+    python313 = find_python313()
+    if args.layer == "dependencies":
+        print(f"layer {args.arch}: {tree_walker(python_dir, args.arch, python313)}")
+    compiled = precompile(python_dir, python313, sourceless=True)
     unzipped = _size(python_dir)
     print(f"layer {args.layer} {args.arch}: installed {_mb(installed)}, trimmed {_mb(freed)}; "
           f"{stripped}; {compiled}")  # fmt: skip

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import snowleap
+from snowleap.ops.sparse import SparseVector
 from tests.bundle.protobuf_bundles import to_protobuf_bundle
 
 # NOTE: MLflow reports usage to its makers unless told not to; no test may reach the internet.
@@ -235,6 +236,25 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def same_value(a: Any, b: Any) -> bool:
+    """Equal to the last bit, NaN equal to NaN, through lists, maps and sparse vectors (whose
+    stored slots must be the same too)."""
+    if isinstance(a, SparseVector) or isinstance(b, SparseVector):
+        return (
+            isinstance(a, SparseVector)
+            and isinstance(b, SparseVector)
+            and (a.size, a.indices) == (b.size, b.indices)
+            and same_value(a.values, b.values)
+        )
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (list, dict)) or isinstance(b, (list, dict)):
+        return False
+    return _same(a, b)
+
+
 def plain(value: Any) -> Any:
     """A frame cell as a plain Python value (a list for a vector, a float for a numpy float)."""
     if isinstance(value, np.ndarray):
@@ -258,7 +278,11 @@ def assert_paths_agree(model: snowleap.Model, columns: Mapping[str, Any]) -> dic
         for name in outputs:
             expected = plain(batch[name][i])
             got = row[name]
-            if isinstance(expected, list):
+            if isinstance(expected, SparseVector) or model.output_schema[name].shape != "vector":
+                assert same_value(got, expected), (
+                    f"row {i} column {name}: transform_row {got!r} != transform {expected!r}"
+                )
+            elif isinstance(expected, list):
                 assert len(got) == len(expected), f"row {i} {name}"
                 assert all(_same(float(x), float(y)) for x, y in zip(got, expected, strict=True)), (
                     f"row {i} column {name}: transform_row {got} != transform {expected}"

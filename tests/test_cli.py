@@ -101,7 +101,7 @@ def test_score_reads_json_lines_from_stdin_and_passes_other_keys_through() -> No
     assert columns["scaled_continuous_features"][1]["values"][1] is None
 
 
-def test_score_reads_sparse_vectors_and_writes_them_dense(tmp_path: Path) -> None:
+def test_score_reads_sparse_vectors_and_writes_them_back_sparse(tmp_path: Path) -> None:
     folder = tmp_path / "scaler"
     write_bundle_json(folder)
     write_node(
@@ -119,8 +119,8 @@ def test_score_reads_sparse_vectors_and_writes_them_dense(tmp_path: Path) -> Non
     result = run("score", folder, "-", stdin=json.dumps(frame))
     assert result.returncode == 0, result.stderr
     columns = leapframe_columns(json.loads(result.stdout))
-    # x = [0, 4]: (0 - 1) / 2 = -0.5, (4 - 10) / 4 = -1.5
-    assert columns["x"] == [{"values": [0.0, 4.0], "dimensions": [2]}]
+    # x = [0, 4]: (0 - 1) / 2 = -0.5, (4 - 10) / 4 = -1.5; the scaler's output is dense
+    assert columns["x"] == [{"indices": [[1]], "values": [4.0], "dimensions": [2]}]
     assert columns["y"] == [{"values": [-0.5, -1.5], "dimensions": [2]}]
     # the same row as JSON Lines, the vector as a plain list
     result = run("score", folder, "-", stdin='{"x": [0, 4]}\n')

@@ -17,6 +17,7 @@ from snowleap.input_rows import (
     read_table_rows,
 )
 from snowleap.ops.base import DOUBLE, STRING, vector
+from snowleap.ops.sparse import SparseRows
 
 INPUTS = {"city": STRING, "rooms": DOUBLE, "position": vector(2)}
 # NOTE: personal data a caller might send; no reason may repeat it.
@@ -55,8 +56,9 @@ def test_each_bad_row_is_rejected_by_index_and_the_good_ones_are_kept() -> None:
     assert rows.kept == [0, 4]
     assert rows.columns["city"] == ["Paris", "Caen"]
     assert rows.columns["rooms"] == [2.0, 1.5]
-    assert isinstance(rows.columns["position"], np.ndarray)
-    assert rows.columns["position"].tolist() == [[1.0, 2.0], [0.0, 4.0]]
+    # NOTE: a sparse row keeps the column sparse (the dense row keeps its non-zeros)
+    assert isinstance(rows.columns["position"], SparseRows)
+    assert rows.columns["position"].to_dense().tolist() == [[1.0, 2.0], [0.0, 4.0]]
     # AND every other row is rejected with its index and what is wrong, caller columns by position
     assert rows.rejected == [
         RejectedRow(1, "column 'rooms': expected a double, got a string"),

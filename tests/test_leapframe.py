@@ -11,6 +11,7 @@ import pytest
 
 import snowleap
 from snowleap.leapframe import read_leapframe, write_leapframe
+from snowleap.ops.sparse import SparseRows, SparseVector
 
 
 def frame(fields: list[tuple[str, Any]], rows: list[list[Any]]) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def test_basic_type_object_form() -> None:
     assert read_leapframe(doc) == {"x": [7.0]}
 
 
-def test_dense_and_sparse_vectors_become_a_2d_array() -> None:
+def test_dense_and_sparse_vectors_in_one_column_stay_sparse() -> None:
     tensor = {"type": "tensor", "base": "double", "dimensions": [3]}
     doc = frame(
         [("v", tensor)],
@@ -49,11 +50,23 @@ def test_dense_and_sparse_vectors_become_a_2d_array() -> None:
             [{"values": [None, 0.0, 1.0], "dimensions": [3]}],
         ],
     )
-    vectors = read_leapframe(doc)["v"]
-    assert isinstance(vectors, np.ndarray) and vectors.dtype == np.float64
-    # the sparse rows expand: index 2 -> 5, index 0 -> -1; index 1 -> 4; a null value is NaN
+    column = read_leapframe(doc)["v"]
+    # NOTE: one sparse row makes the column sparse (never expanded); the dense rows keep their
+    # non-zeros (NaN included)
+    assert isinstance(column, SparseRows)
+    assert column[1] == SparseVector(3, [0, 2], [-1.0, 5.0])
+    vectors = column.to_dense()
+    # index 2 -> 5, index 0 -> -1; index 1 -> 4; a null value is NaN
     assert vectors[:3].tolist() == [[1.0, 2.0, 3.0], [-1.0, 0.0, 5.0], [0.0, 4.0, 0.0]]
     assert math.isnan(vectors[3, 0]) and vectors[3, 1:].tolist() == [0.0, 1.0]
+
+
+def test_dense_vectors_become_a_2d_array() -> None:
+    tensor = {"type": "tensor", "base": "double", "dimensions": [2]}
+    doc = frame([("v", tensor)], [[{"values": [1, 2], "dimensions": [2]}], [[None, 0.5]]])
+    vectors = read_leapframe(doc)["v"]
+    assert isinstance(vectors, np.ndarray) and vectors.dtype == np.float64
+    assert vectors[0].tolist() == [1.0, 2.0] and math.isnan(vectors[1, 0])
 
 
 def test_list_column() -> None:
@@ -81,7 +94,11 @@ def test_empty_frame_keeps_vector_width() -> None:
         (frame([("x", "string")], [[1]]), "expected a string"),
         (frame([("x", "double"), ("x", "double")], []), "names column 'x' twice"),
         (frame([("x", "decimal")], []), "schema field 0 has an unsupported basic type"),
-        (frame([("x", {"type": "map", "base": "double", "key": "string"})], []), "unsupported"),
+        (frame([("x", {"type": "struct", "base": "double"})], []), "unsupported type"),
+        (
+            frame([("x", {"type": "map", "base": "double", "key": "decimal"})], []),
+            "unsupported basic type",
+        ),
         (
             frame([("v", {"type": "tensor", "base": "double", "dimensions": [2, 2]})], []),
             "only 1-D tensors",

@@ -51,6 +51,9 @@ def test_python_value_turns_vectors_into_lists() -> None:
     assert python_value(SparseLike()) == [0.0, 2.5, 0.0]
     assert python_value(np.float64(1.5)) == 1.5
     assert python_value(np.array([1.0, 2.0])) == [1.0, 2.0]
+    # an array of one-element vectors (Spark's LSH output) is one flat list, like MLeap's tensor
+    assert python_value([SparseLike(), SparseLike()]) == [0.0, 2.5, 0.0, 0.0, 2.5, 0.0]
+    assert python_value([[1.0], [2.0]]) == [[1.0], [2.0]]
 
 
 def test_row_differences_name_row_column_and_both_values() -> None:

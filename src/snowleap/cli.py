@@ -9,6 +9,11 @@ does not implement are marked UNSUPPORTED (and listed), not refused.
 ``{"column": value, ...}`` per line), a path or ``-`` for stdin, and writes the output LeapFrame
 JSON (every column, vectors dense) to stdout.
 
+``snowleap score BUNDLE INPUT --out OUTPUT [--fields a,b] [--chunk-rows N]`` streams a big
+Parquet, CSV or JSON Lines file into another (``snowleap.file_scoring``): the input's columns and
+the model's outputs, chunk by chunk, with a progress bar; rows that cannot be scored go to
+``OUTPUT.rejected.jsonl`` (or ``--rejected``), and the status is 1 when there were any.
+
 ``snowleap export-spark SAVED_PIPELINE_DIR OUT.zip [--format json|protobuf]`` writes a
 ``PipelineModel`` saved by Spark (``metadata/`` + ``data/`` Parquet) as a bundle, with no Spark
 session and no JVM (needs pyarrow: the ``spark`` or ``export`` extra).
@@ -60,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_spark(args.saved, args.out, args.format, args.input_schema, sys.stdout)
         if args.command == "compare":
             return _compare(args.log_file, args.labels, args.png, out=sys.stdout)
+        if args.out is not None:
+            return _score_file(args)
         return _score(args.bundle, args.frame, out=sys.stdout)
     except SnowleapError as exc:
         # NOTE: a bad bundle, frame or saved model (BundleError, InputError, spark.ExportError);
@@ -98,9 +105,21 @@ def _parser() -> argparse.ArgumentParser:
         "--labels", type=Path, help="session outcomes: CSV 'session,label' or JSON Lines"
     )
     compare.add_argument("--png", type=Path, help="write the chart here (needs matplotlib)")
-    score = commands.add_parser("score", help="score a LeapFrame or JSON Lines file")
+    score = commands.add_parser(
+        "score", help="score a LeapFrame, or stream a Parquet/CSV/JSON Lines file into another"
+    )
     score.add_argument("bundle", help="a bundle .zip or unzipped bundle folder")
-    score.add_argument("frame", help="LeapFrame JSON or JSON Lines of row objects; - for stdin")
+    score.add_argument(
+        "frame", help="LeapFrame JSON or JSON Lines (- for stdin); with --out: the file to score"
+    )
+    score.add_argument("-o", "--out", type=Path, help="write here (.parquet, .csv or .jsonl)")
+    score.add_argument("--fields", help="the output columns to add, e.g. 'probability'")
+    score.add_argument("--chunk-rows", type=int, default=50_000, help="rows per chunk (--out)")
+    score.add_argument("--rejected", type=Path, help="where rows that cannot be scored go")
+    formats = ("parquet", "csv", "jsonl")
+    score.add_argument("--input-format", choices=formats, help="default: from the suffix")
+    score.add_argument("--output-format", choices=formats, help="default: from the suffix")
+    score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     return parser
 
 
@@ -185,6 +204,25 @@ def _score(bundle: str, frame_path: str, out: TextIO) -> int:
     doc = write_leapframe(scored, list(scored), {**model.input_schema, **model.output_schema})
     out.write(json.dumps(doc) + "\n")
     return 0
+
+
+def _score_file(args: argparse.Namespace) -> int:
+    from snowleap.file_scoring import score_file
+
+    model = snowleap.load(args.bundle)
+    fields = [name.strip() for name in args.fields.split(",")] if args.fields else None
+    run = score_file(
+        model,
+        Path(args.frame),
+        args.out,
+        outputs=fields,
+        chunk_rows=args.chunk_rows,
+        formats=(args.input_format, args.output_format),
+        rejected_path=args.rejected,
+        progress=None if args.no_progress else sys.stderr,
+    )
+    print(f"snowleap: {run.summary(args.out)}", file=sys.stderr)
+    return 1 if run.rejected else 0
 
 
 def _read_text(path: str, where: str) -> str:

@@ -2,14 +2,16 @@
 
 A field is ``{"name": ..., "type": ...}`` where the type is a basic type name (``"double"``,
 ``"string"``, ``"integer"``...), ``{"type": "basic", "base": ..., "isNullable": ...}``,
-``{"type": "tensor", "base": "double", "dimensions": [n]}`` or ``{"type": "list", "base": ...}``
-(the layout of MLeap's ``ml.combust.mleap.json.JsonSupport``). A vector value is dense
-``{"values": [...], "dimensions": [n]}`` or sparse, with ``"indices": [[i], ...]`` too.
+``{"type": "tensor", "base": "double", "dimensions": [n]}``, ``{"type": "list", "base": ...}`` or
+``{"type": "map", "key": ..., "base": ...}`` (the layout of MLeap's
+``ml.combust.mleap.json.JsonSupport``). A vector value is dense ``{"values": [...],
+"dimensions": [n]}`` or sparse, with ``"indices": [[i], ...]`` too; a map value a JSON object.
 
-``read_leapframe`` gives the columns ``snowleap.Model.transform`` takes: scalars and lists as
-Python lists (``None`` for null), vectors as 2-D float64 arrays. ``write_leapframe`` is its
-inverse for the columns a model gives back; it writes vectors dense and NaN as ``null`` (JSON has
-no NaN, and snowleap reads a null number back as NaN).
+``read_leapframe`` gives the columns ``snowleap.Model.transform`` takes: scalars, lists and maps
+as Python lists (``None`` for null), vectors as 2-D float64 arrays, or ``SparseRows`` when any
+row comes sparse (never expanded). ``write_leapframe`` is its inverse for the columns a model
+gives back; it writes sparse vectors sparse, dense ones dense, and NaN as ``null`` (JSON has no
+NaN, and snowleap reads a null number back as NaN).
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from snowleap.errors import InputError
 from snowleap.leapframe_values import BASIC_NAMES, FieldType, decode_value, is_int, json_kind
 from snowleap.numeric import AnyArray, np
 from snowleap.ops.base import ColumnType
+from snowleap.ops.sparse import SparseRows, SparseVector, vector_batch
 
 # NOTE: numpy is imported at the first frame read or written (snowleap.numeric), not with this
 # module: the function imports it for /transform, and its /score requests never touch numpy here.
-Column: TypeAlias = "list[Any] | AnyArray"
+Column: TypeAlias = "list[Any] | AnyArray | SparseRows"
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,7 @@ def decode_rows(
     columns: dict[str, Column] = {}
     for spec, column, width in zip(specs, values, widths, strict=True):
         if spec.type.shape == "tensor":
-            array = np.array(column, dtype=np.float64)
-            columns[spec.name] = array.reshape(len(column), width or 0)
+            columns[spec.name] = vector_batch(column, width)
         else:
             columns[spec.name] = column
     return columns, kept
@@ -156,6 +158,8 @@ def parse_field_type(raw: Any, where: str) -> FieldType:
         return FieldType("scalar", base)
     if kind == "list":
         return FieldType("list", base)
+    if kind == "map":
+        return FieldType("map", base, key=_basic(raw.get("key"), where))
     if kind == "tensor":
         if base != "double":
             raise InputError(f"leapframe: {where}: only tensors of numbers are supported")
@@ -168,7 +172,9 @@ def parse_field_type(raw: Any, where: str) -> FieldType:
                 f"leapframe: {where}: only 1-D tensors (vectors) are supported, got {shape}"
             )
         return FieldType("tensor", base, dims[0])
-    raise InputError(f"leapframe: {where} has an unsupported type (supported: basic, list, tensor)")
+    raise InputError(
+        f"leapframe: {where} has an unsupported type (supported: basic, list, map, tensor)"
+    )
 
 
 def field_type_of(ctype: ColumnType) -> FieldType:
@@ -176,6 +182,8 @@ def field_type_of(ctype: ColumnType) -> FieldType:
     if ctype.shape == "vector":
         return FieldType("tensor", "double", ctype.size)
     kind = BASIC_NAMES[ctype.base]
+    if ctype.shape == "map":
+        return FieldType("map", kind, key=BASIC_NAMES[ctype.key or "string"])
     return FieldType("list" if ctype.shape == "list" else "scalar", kind)
 
 
@@ -188,6 +196,8 @@ def leapframe_type(ctype: ColumnType) -> Any:
         return field
     if ctype.shape == "list":
         return {"type": "list", "base": ctype.base}
+    if ctype.shape == "map":
+        return {"type": "map", "key": ctype.key or "string", "base": ctype.base}
     return ctype.base
 
 
@@ -230,7 +240,8 @@ def write_leapframe(
     for name in columns:
         if name not in frame:
             raise InputError(f"leapframe: no column {name!r} to write")
-        field_type, values = _write_column(frame[name], name)
+        ctype = types.get(name) if types is not None else None
+        field_type, values = _write_column(frame[name], name, ctype)
         if length is None:
             length = len(values)
         elif len(values) != length:
@@ -261,7 +272,22 @@ def _dense(values: Sequence[float]) -> dict[str, Any]:
     return {"values": [_plain(v) for v in values], "dimensions": [len(values)]}
 
 
-def _write_column(data: Any, name: str) -> tuple[Any, list[Any]]:
+def _sparse(vector: SparseVector) -> dict[str, Any]:
+    return {
+        "indices": [[i] for i in vector.indices],
+        "values": [_plain(v) for v in vector.values],
+        "dimensions": [vector.size],
+    }
+
+
+def _write_column(data: Any, name: str, ctype: ColumnType | None) -> tuple[Any, list[Any]]:
+    if (ctype is not None and ctype.shape == "list") or _holds_string_lists(data):
+        lists = data.tolist() if isinstance(data, np.ndarray) else list(data)
+        base = ctype.base if ctype is not None else "string"
+        return {"type": "list", "base": base}, [_plain_list(v) for v in lists]
+    if isinstance(data, SparseRows):
+        field_type = {"type": "tensor", "base": "double", "dimensions": [data.size]}
+        return field_type, [_sparse(v) for v in data.tolist()]
     array = data if isinstance(data, np.ndarray) else None
     if array is not None and array.ndim == 2:
         numbers = array.astype(np.float64, copy=False)
@@ -278,6 +304,12 @@ def _write_column(data: Any, name: str) -> tuple[Any, list[Any]]:
         return "double", array.tolist()
     values = array.tolist() if array is not None else list(data)
     present = [v for v in values if v is not None]
+    if present and all(isinstance(v, SparseVector) for v in present):
+        if len(present) != len(values):
+            raise InputError(f"leapframe: column {name!r} mixes vectors and nulls")
+        return {"type": "tensor", "base": "double"}, [_sparse(v) for v in values]
+    if present and all(isinstance(v, dict) for v in present):
+        return _map_type(present, name), [_plain_map(v) for v in values]
     if present and all(isinstance(v, (list, tuple)) for v in present):
         if len(present) != len(values):
             raise InputError(f"leapframe: column {name!r} mixes vectors and nulls")
@@ -290,6 +322,40 @@ def _write_column(data: Any, name: str) -> tuple[Any, list[Any]]:
         if all(test(v) for v in present):
             return kind, [_plain(v) for v in values]
     raise InputError(f"leapframe: column {name!r} mixes value types that LeapFrame cannot hold")
+
+
+def _holds_string_lists(data: Any) -> bool:
+    """Whether a column of unknown type holds lists of strings (tokens), not vectors."""
+    if isinstance(data, SparseRows) or (isinstance(data, np.ndarray) and data.dtype != object):
+        return False
+    cells = [v for v in data if v is not None]
+    return (
+        bool(cells)
+        and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in cells)
+        and any(v for v in cells)
+    )
+
+
+def _plain_list(value: Any) -> list[Any] | None:
+    if value is None:
+        return None
+    return [_plain(v) for v in value]
+
+
+def _plain_map(value: dict[Any, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {str(k): _plain(v) for k, v in value.items()}
+
+
+def _map_type(maps: list[dict[Any, Any]], name: str) -> dict[str, Any]:
+    keys = [k for m in maps for k in m]
+    entries = [v for m in maps for v in m.values() if v is not None]
+    key = next((kind for kind, test in _SCALAR_KINDS if all(test(k) for k in keys)), None)
+    base = next((kind for kind, test in _SCALAR_KINDS if all(test(v) for v in entries)), None)
+    if key is None or base is None:
+        raise InputError(f"leapframe: column {name!r} holds maps LeapFrame cannot hold")
+    return {"type": "map", "key": key, "base": base}
 
 
 _SCALAR_KINDS: tuple[tuple[str, Any], ...] = (

@@ -1,8 +1,9 @@
 """One LeapFrame JSON value decoded by its field type, with errors that never quote the value.
 
-A scalar stays a Python value (``None`` for null), a list a list, a vector becomes a list of
-floats: dense ``{"values": [...], "dimensions": [n]}``, sparse with ``"indices"`` too, or a plain
-list of numbers (as row objects and MLflow's formats send vectors).
+A scalar stays a Python value (``None`` for null), a list a list, a map (a JSON object) a dict,
+a vector a list of floats (dense ``{"values": [...], "dimensions": [n]}``, or a plain list of
+numbers as row objects and MLflow's formats send vectors) or, when it comes sparse (with
+``"indices"``), a ``SparseVector`` that is never expanded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from snowleap.errors import InputError
+from snowleap.ops.sparse import SparseVector
 
 BASIC_NAMES = {
     "boolean": "boolean",
@@ -25,25 +27,25 @@ BASIC_NAMES = {
     "double": "double",
     "string": "string",
 }
-# NOTE: the widest sparse vector a frame may hold when no width is known (Spark's HashingTF
-# default is 2^18 features); expanding it costs 8 bytes per value.
-MAX_SPARSE_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
 class FieldType:
     """A field's shape and the kind of value it holds (``double``, ``integer``...); ``width`` is a
-    vector's length when known."""
+    vector's length when known, ``key`` a map's kind of keys."""
 
-    shape: Literal["scalar", "tensor", "list"]
+    shape: Literal["scalar", "tensor", "list", "map"]
     kind: str
     width: int | None = None
+    key: str | None = None
 
     def __str__(self) -> str:
         if self.shape == "scalar":
             return self.kind
         if self.shape == "list":
             return f"list<{self.kind}>"
+        if self.shape == "map":
+            return f"map<{self.key},{self.kind}>"
         return f"vector[{self.width if self.width is not None else '?'}]"
 
 
@@ -80,7 +82,26 @@ def decode_value(raw: Any, ftype: FieldType, width: int | None = None) -> Any:
         if not isinstance(raw, list):
             raise InputError(f"expected a list, got {json_kind(raw)}")
         return [_scalar(v, ftype.kind) for v in raw]
+    if ftype.shape == "map":
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping):
+            raise InputError(f"expected a map (a JSON object), got {json_kind(raw)}")
+        key = ftype.key or "string"
+        return {_map_key(k, key): _scalar(v, ftype.kind) for k, v in raw.items()}
     return _vector(raw, width if width is not None else ftype.width)
+
+
+def _map_key(raw: str, kind: str) -> Any:
+    """A JSON object's key as a map key of ``kind`` (JSON keys are strings: numbers are parsed)."""
+    if kind == "string":
+        return raw
+    try:
+        return float(raw) if kind == "double" else int(raw)
+    except ValueError:
+        raise InputError(
+            f"a map key is not {'a number' if kind == 'double' else 'an integer'}"
+        ) from None
 
 
 def _scalar(value: Any, kind: str) -> Any:
@@ -112,7 +133,7 @@ def _number(value: Any, position: int) -> float:
     raise InputError(f"vector value {position} is no number (got {json_kind(value)})")
 
 
-def _vector(raw: Any, width: int | None) -> list[float]:
+def _vector(raw: Any, width: int | None) -> list[float] | SparseVector:
     if raw is None:
         raise InputError("null vector (a vector must be given)")
     if isinstance(raw, list):
@@ -135,17 +156,17 @@ def _vector(raw: Any, width: int | None) -> list[float]:
     indices = raw["indices"]
     if not isinstance(indices, list) or len(indices) != len(values):
         raise InputError("a sparse vector needs one index per value")
-    # NOTE: checked before the dense copy is made, so a small request cannot ask for a huge one.
     if width is not None and dims[0] != width:
         raise InputError(f"sparse vector of dimensions [{dims[0]}], expected [{width}]")
-    if not 0 <= dims[0] <= MAX_SPARSE_SIZE:
-        raise InputError(f"sparse vector of dimensions [{dims[0]}] (at most {MAX_SPARSE_SIZE})")
-    dense = [0.0] * dims[0]
-    for position, (index, value) in enumerate(zip(indices, values, strict=True)):
+    if dims[0] < 0:
+        raise InputError(f"sparse vector of dimensions [{dims[0]}]")
+    flat_indices: list[int] = []
+    for position, index in enumerate(indices):
         # NOTE: MLeap writes each index as a list (one entry per dimension); a bare int is
         # accepted too.
         flat = index[0] if isinstance(index, list) and len(index) == 1 else index
-        if not is_int(flat) or not 0 <= flat < dims[0]:
-            raise InputError(f"sparse index {position} is outside a vector of {dims[0]}")
-        dense[flat] = value
-    return dense
+        if not is_int(flat):
+            raise InputError(f"sparse index {position} is not an integer")
+        flat_indices.append(flat)
+    # NOTE: kept sparse: memory follows the values given, whatever the width.
+    return SparseVector.from_pairs(dims[0], zip(flat_indices, values, strict=True), "vector")

@@ -39,6 +39,7 @@ from snowleap.errors import InputError
 from snowleap.input_rows import InputRows, RejectedRow, read_table_rows
 from snowleap.model import Model
 from snowleap.ops.base import ColumnType
+from snowleap.ops.sparse import dense_batch
 from snowleap.serving.rows import score_rows, select_columns
 
 if TYPE_CHECKING:
@@ -288,6 +289,9 @@ def _plain(value: Any) -> Any:
 
 
 def _pandas_column(values: Any) -> Any:
+    # NOTE: the signature declares vectors as arrays of doubles: a sparse column is expanded
+    # (refused with a clear error when too large; choose narrower output_fields then).
+    values = dense_batch(values, "output", "the MLflow flavor")
     if isinstance(values, np.ndarray) and values.ndim == 2:
         return list(values.tolist())
     return values

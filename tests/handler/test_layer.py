@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import tree_walker
 from build_layer import UNZIPPED_LIMIT, find_python313
 from lambda_runtime import runtime_folder
 
@@ -44,10 +45,12 @@ class Context:
         return 30000
 
 response = app.lambda_handler(json.load(open(event_file)), Context())
+from snowleap.ops.tree.compiled import compiled_walker
 print("RESULT " + json.dumps({
     "response": response,
     "python": "%d.%d" % sys.version_info[:2],
     "origins": {m.__name__: m.__file__ for m in (app, numpy, aws_lambda_powertools, snowleap)},
+    "tree_walker": getattr(compiled_walker(), "__file__", None),
 }))
 """
 
@@ -110,3 +113,17 @@ def test_the_handler_scores_from_the_unpacked_layer(tmp_path: Path, python313: s
     assert origins["snowleap"].startswith(str(task))
     assert origins["numpy"].startswith(str(opt / "python"))
     assert origins["aws_lambda_powertools"].startswith(str(opt / "python"))
+    # AND the default bundle's forest was walked by the layer's compiled walker
+    assert result["tree_walker"] is not None, "the layer's tree walker did not load"
+    assert Path(result["tree_walker"]).name.startswith("snowleap_treewalk.cpython-313-x86_64")
+    assert result["tree_walker"].startswith(str(opt / "python"))
+
+
+def test_the_arm64_tree_walker_cross_compiles_for_lambda(tmp_path: Path, python313: str) -> None:
+    # WHEN the layer's build compiles the walker for arm64 with zig (no Docker, no arm64 machine)
+    library = tree_walker.build(tmp_path, "arm64", python313, "3.13")
+    # THEN it is an AArch64 ELF shared object that exports the module's init function
+    assert library.name == "snowleap_treewalk.cpython-313-aarch64-linux-gnu.so"
+    assert "AArch64" in tree_walker.check(library, "arm64")
+    with pytest.raises(tree_walker.WalkerBuildError, match="not a 64-bit X86-64"):
+        tree_walker.check(library, "x86_64")

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+
 def test_the_row_routes_answer_501_without_numpy() -> None:
     code = (
         "import importlib.util, json, sys\n"

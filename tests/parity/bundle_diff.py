@@ -61,6 +61,10 @@ def _numbers(items: Any) -> Any:
     return items
 
 
+#: ops whose tree file holds ``ctree.Node``s (their model file sorts before it: parsed first)
+CLUSTER_TREE_OPS = ("bisecting_k_means",)
+
+
 def _files(archive: BundleArchive) -> dict[str, Any]:
     info = read_bundle_info(archive)
     fmt: Any = JsonFormat() if info.format == "json" else ProtoFormat()
@@ -80,6 +84,10 @@ def _files(archive: BundleArchive) -> dict[str, Any]:
                 model.op,
                 {k: _plain(v) for k, v in model.attributes.items()},
             )
+        elif parsed.get(name.rsplit("/", 1)[0] + f"/model.{fmt.extension}", ("",) * 2)[1] in (
+            CLUSTER_TREE_OPS
+        ):
+            parsed[name] = ("cluster tree", fmt.parse_cluster_tree(data, name))
         else:
             parsed[name] = ("tree", fmt.parse_tree(data, name))
     return parsed

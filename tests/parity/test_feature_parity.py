@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import snowleap
 from snowleap.errors import BundleError
 from tests.parity.data import ParityData
 
@@ -207,3 +208,125 @@ def test_elementwise_product(parity: Parity, data: ParityData) -> None:
     weights = Vectors.dense([0.5, -2.0, 0.0, 1.0, 3.25, 1.0, 1.0, -0.125])
     product = ElementwiseProduct(inputCol="sparse", outputCol="weighted", scalingVec=weights)
     parity(fit([product], data.train), data.clean)
+
+
+def test_dct(parity: Parity, data: ParityData) -> None:
+    from pyspark.ml.feature import DCT
+
+    stages = [
+        assembled("x1", "x2", "x3", "constant"),
+        DCT(inputCol="features", outputCol="frequencies"),
+        DCT(inputCol="frequencies", outputCol="signal", inverse=True),
+    ]
+    parity(fit(stages, data.train), data.clean)
+
+
+def test_chi_sq_selector(parity: Parity, data: ParityData) -> None:
+    from pyspark.ml.feature import ChiSqSelector, StringIndexer
+
+    stages = [
+        StringIndexer(inputCol="color", outputCol="color_index"),
+        StringIndexer(inputCol="size", outputCol="size_index"),
+        assembled("color_index", "x2", "size_index", "constant"),
+        ChiSqSelector(featuresCol="features", outputCol="chi", labelCol="label3", numTopFeatures=2),
+    ]
+    parity(fit(stages, data.train), data.clean.select("color", "size", "x2", "constant"))
+
+
+def vector_indexer_tree(handle_invalid: str) -> list[Any]:
+    """Indexed categories feeding a tree: its splits on them are categorical."""
+    from pyspark.ml.classification import DecisionTreeClassifier
+    from pyspark.ml.feature import StringIndexer, VectorIndexer
+
+    return [
+        StringIndexer(inputCol="color", outputCol="color_index", handleInvalid="keep"),
+        StringIndexer(inputCol="size", outputCol="size_index"),
+        assembled("x2", "color_index", "size_index", "constant"),
+        VectorIndexer(
+            inputCol="features", outputCol="indexed", maxCategories=6, handleInvalid=handle_invalid
+        ),
+        DecisionTreeClassifier(featuresCol="indexed", labelCol="label", maxDepth=4, seed=3),
+    ]
+
+
+@pytest.mark.parametrize("handle_invalid", ["error", "keep"])
+def test_vector_indexer(parity: Parity, data: ParityData, handle_invalid: str) -> None:
+    # NOTE: the dirty rows' unseen and null colors index to 5, a value the indexer never saw
+    model = fit(vector_indexer_tree(handle_invalid), data.train)
+    tree = model.stages[-1]
+    assert len(tree.toDebugString.split("in {")) > 1, "the tree should split on categories"
+    scored = data.clean if handle_invalid == "error" else data.dirty
+    parity(model, scored.select("color", "size", "x2", "constant"))
+
+
+def test_vector_indexer_skip(parity: Parity, data: ParityData) -> None:
+    model = fit(vector_indexer_tree("skip"), data.train)
+    parity(
+        model,
+        data.dirty.select("color", "size", "x2", "constant"),
+        ("json",),
+        no_mleap_runtime="MLeap's vector indexer gives a null vector where Spark drops the row",
+    )
+
+
+def test_bucketed_random_projection_lsh(parity: Parity, data: ParityData) -> None:
+    from pyspark.ml.feature import BucketedRandomProjectionLSH
+
+    lsh = BucketedRandomProjectionLSH(
+        inputCol="features", outputCol="hashes", bucketLength=4.0, numHashTables=3, seed=11
+    )
+    parity(fit([assembled("x1", "x2", "x3"), lsh], data.train), data.clean)
+
+
+MIN_HASH_OVERFLOW = (
+    "MLeap's MinHash multiplies in 32-bit Int and overflows where Spark's uses 64-bit "
+    "(test_min_hash_lsh_mleap_overflows shows MLeap's numbers)"
+)
+
+
+def min_hash_pipeline(data: ParityData) -> Any:
+    from pyspark.ml.feature import MinHashLSH, VectorAssembler
+
+    # NOTE: x3 is never 0, so every row has a non-zero entry (Spark refuses one without)
+    stages = [
+        VectorAssembler(inputCols=["sparse", "x3"], outputCol="features"),
+        MinHashLSH(inputCol="features", outputCol="hashes", numHashTables=3, seed=5),
+    ]
+    return fit(stages, data.train)
+
+
+def test_min_hash_lsh(parity: Parity, data: ParityData) -> None:
+    parity(min_hash_pipeline(data), data.clean, no_mleap_runtime=MIN_HASH_OVERFLOW)
+
+
+def test_min_hash_lsh_mleap_overflows(mleap_runtime: Any, data: ParityData, tmp_path: Any) -> None:
+    """MLeap's runtime on snowleap's bundle: its hashes are the 32-bit overflowing formula's."""
+    from snowleap.ops.feature.min_hash_lsh import HASH_PRIME
+    from snowleap.spark import export_bundle
+    from snowleap.spark.compare import python_value
+
+    model = min_hash_pipeline(data)
+    bundle = tmp_path / "min-hash.zip"
+    export_bundle(model, data.clean, bundle, format="json")
+    # the coefficients as the bundle holds them (Spark's, by test_min_hash_lsh)
+    pairs = snowleap.load(bundle).root.leaves()[-1].function.coefficients
+
+    def int32(value: int) -> int:
+        return (value + 2**31) % 2**32 - 2**31
+
+    def java_rem(a: int, b: int) -> int:
+        return a - b * int(a / b)
+
+    rows = model.transform(data.clean).select("sparse", "x3", "hashes").limit(200).collect()
+    scored = mleap_runtime.transform(mleap_runtime.load(bundle), rows, "row_id")
+    overflowed = 0
+    for row, mleap_row in zip(rows, scored, strict=True):
+        features = [*python_value(row["sparse"]), row["x3"]]
+        present = [i for i, v in enumerate(features) if v != 0.0]
+        expected = [
+            float(min(java_rem(int32(int32((1 + i) * a) + b), HASH_PRIME) for i in present))
+            for a, b in pairs
+        ]
+        assert mleap_row["hashes"] == expected
+        overflowed += mleap_row["hashes"] != python_value(row["hashes"])
+    assert overflowed > 100, "MLeap's and Spark's hashes differ on most rows"

@@ -77,7 +77,6 @@ def test_multi_column_bucketizer_and_binarizer(parity: Parity, data: ParityData)
 def test_stages_mapped_onto_existing_ops(parity: Parity, data: ParityData) -> None:
     # NOTE: RobustScaler is a standard scaler of (median, range); the selectors are slicers.
     from pyspark.ml.feature import (
-        ChiSqSelector,
         RobustScaler,
         UnivariateFeatureSelector,
         VarianceThresholdSelector,
@@ -92,7 +91,6 @@ def test_stages_mapped_onto_existing_ops(parity: Parity, data: ParityData) -> No
         .setFeatureType("continuous")
         .setLabelType("continuous")
         .setSelectionThreshold(2),
-        ChiSqSelector(featuresCol="features", outputCol="chi", labelCol="label3", numTopFeatures=2),
     ]
     parity(fit(stages, data.train), data.clean, FORMATS, SNOWLEAP_ONLY)
 
@@ -127,9 +125,11 @@ def refused_cases() -> dict[str, tuple[Callable[[], list[Any]], str]]:
     """Pipelines the writer refuses, with what the message must say (stage, class, remedy)."""
 
     def awaiting() -> list[Any]:
-        from pyspark.ml.clustering import BisectingKMeans
+        from pyspark.ml.clustering import LDA
+        from pyspark.ml.feature import VectorAssembler
 
-        return [BisectingKMeans(k=2, maxIter=5, seed=7)]
+        counts = VectorAssembler(inputCols=["x3", "constant"], outputCol="counts")
+        return [counts, LDA(k=2, maxIter=2, seed=7, featuresCol="counts")]
 
     def binary_multinomial() -> list[Any]:
         from pyspark.ml.classification import LogisticRegression
@@ -144,8 +144,7 @@ def refused_cases() -> dict[str, tuple[Callable[[], list[Any]], str]]:
     return {
         "awaiting": (
             awaiting,
-            r"BisectingKMeans_\w+ \(BisectingKMeansModel\).*"
-            r"'bisecting_k_means' op yet.*docs/adding-an-op.md",
+            r"LDA_\w+ \(LocalLDAModel\).*'lda_local_model_op' op yet.*docs/adding-an-op.md",
         ),
         "binary_multinomial": (
             binary_multinomial,

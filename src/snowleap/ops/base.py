@@ -4,10 +4,12 @@ An op is loaded from its bundle node (``from_bundle``), declares the columns it 
 (``inputs``/``outputs``), and scores two ways that must give identical numbers:
 
 * ``transform(frame)`` for a batch: a frame maps column names to numpy arrays (scalars as 1-D
-  arrays, vectors as 2-D float64 arrays of shape ``(rows, width)``, strings as object arrays with
-  ``None`` for null, missing numbers as NaN). Vectorised over rows: no Python loop per row.
+  arrays, vectors as 2-D float64 arrays of shape ``(rows, width)`` or ``SparseRows``, strings as
+  object arrays with ``None`` for null, lists and maps as object arrays of lists and dicts,
+  missing numbers as NaN). Vectorised over rows: no Python loop per row (text ops excepted:
+  a string is cut by Python's own string code, one row at a time).
 * ``row_step()`` returns a function prepared once at load time that scores one row held in a dict
-  of plain Python values (vectors as lists of floats), in place.
+  of plain Python values (vectors as lists of floats or ``SparseVector``), in place.
 
 Loading and the row path never touch numpy (see ``snowleap.numeric``): an op keeps its parameters
 as Python values and builds the arrays its batch math needs on first use.
@@ -20,31 +22,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from snowleap.numeric import AnyArray, BoolArray
+from snowleap.numeric import BoolArray
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
     from snowleap.bundle.store import StoredNode
 
-Frame = dict[str, AnyArray]
+# NOTE: a column is a numpy array, or a ``SparseRows`` for sparse vectors (``ops.sparse``);
+# ``Any`` keeps every op's own annotation (``FloatArray``...) the one that is checked.
+Frame = dict[str, Any]
 Row = dict[str, Any]
 RowStep = Callable[[Row], None]
 
 
+BaseType = Literal["double", "float", "long", "int", "short", "byte", "boolean", "string"]
+
+
 @dataclass(frozen=True)
 class ColumnType:
-    """A frame column's type: a basic type and a shape (scalar, vector of known width, list)."""
+    """A frame column's type: a basic type and a shape (scalar, vector of known width, list of
+    ``base`` values, map from ``key`` to ``base`` values).
 
-    base: Literal["double", "float", "long", "int", "short", "byte", "boolean", "string"]
-    shape: Literal["scalar", "vector", "list"] = "scalar"
+    Batch columns: scalars 1-D arrays; vectors dense 2-D float64 arrays or ``SparseRows``
+    (``ops.sparse``); lists and maps 1-D object arrays of Python lists and dicts. Row values:
+    plain Python values, vectors lists of floats or ``SparseVector``.
+    """
+
+    base: BaseType
+    shape: Literal["scalar", "vector", "list", "map"] = "scalar"
     size: int | None = None
+    key: BaseType | None = None
 
     def __str__(self) -> str:
         if self.shape == "scalar":
             return self.base
         if self.shape == "vector":
             return f"vector[{self.size if self.size is not None else '?'}]"
+        if self.shape == "map":
+            return f"map<{self.key},{self.base}>"
         return f"list<{self.base}>"
 
     @property
@@ -54,6 +70,16 @@ class ColumnType:
 
 DOUBLE = ColumnType("double")
 STRING = ColumnType("string")
+
+
+def list_of(base: BaseType) -> ColumnType:
+    """A list column (``list<string>`` of tokens, ``list<double>``...)."""
+    return ColumnType(base, "list")
+
+
+def map_of(key: BaseType, base: BaseType) -> ColumnType:
+    """A map column from ``key`` values to ``base`` values."""
+    return ColumnType(base, "map", key=key)
 
 
 def vector(size: int | None) -> ColumnType:

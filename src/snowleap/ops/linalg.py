@@ -18,6 +18,7 @@ from snowleap.numeric import np
 
 if TYPE_CHECKING:
     from snowleap.numeric import FloatArray
+    from snowleap.ops.sparse import SparseRows, SparseVector
 
 
 def sequential_dot_batch(
@@ -54,6 +55,51 @@ def sequential_dot(
     total = start
     for x, c in zip(features, coefficients, strict=True):
         total += x * c
+    return total
+
+
+def sparse_dot(vector: SparseVector, coefficients: Sequence[float], start: float = 0.0) -> float:
+    """``start + x[i0] * c[i0] + x[i1] * c[i1] + ...`` over the stored slots in index order, as
+    Spark's BLAS ``dot`` of a sparse vector (slots not stored add nothing).
+
+    Example
+    -------
+    >>> from snowleap.ops.sparse import SparseVector
+    >>> sparse_dot(SparseVector(4, [1, 3], [2.0, 0.5]), [9.0, 3.0, 9.0, 4.0])
+    8.0
+    """
+    total = start
+    for index, x in zip(vector.indices, vector.values, strict=True):
+        total += x * coefficients[index]
+    return total
+
+
+def sparse_dot_batch(rows: SparseRows, coefficients: FloatArray, start: float = 0.0) -> FloatArray:
+    """``sparse_dot`` of every row, with the same additions in the same order.
+
+    Vectorised over rows, one stored position at a time: step ``k`` adds the ``k``-th stored
+    product of every row that has one. Rows are ordered by their count once, so the rows of each
+    step are a prefix; memory follows the non-zeros.
+
+    Example
+    -------
+    >>> from snowleap.ops.sparse import SparseRows, SparseVector
+    >>> rows = SparseRows.from_vectors(3, [SparseVector(3, [0, 2], [1.0, 2.0]),
+    ...                                    SparseVector(3, [], [])])
+    >>> sparse_dot_batch(rows, np.array([3.0, 9.0, 4.0])).tolist()
+    [11.0, 0.0]
+    """
+    total = np.full(len(rows), start)
+    if not len(rows.values):
+        return total
+    products = rows.values * coefficients[rows.indices]
+    counts = rows.counts()
+    order = np.argsort(-counts, kind="stable")
+    descending = -counts[order]  # ascending, for searchsorted
+    starts = rows.indptr[:-1][order]
+    for k in range(int(-descending[0])):
+        active = int(np.searchsorted(descending, -k, side="left"))
+        total[order[:active]] += products[starts[:active] + k]
     return total
 
 

@@ -16,14 +16,19 @@ from snowleap.ops.classification.naive_bayes import NaiveBayesOp
 from snowleap.ops.classification.one_vs_rest import OneVsRestOp
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
 from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
+from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
 from snowleap.ops.feature.binarizer import BinarizerOp
+from snowleap.ops.feature.bucketed_random_projection_lsh import BucketedRandomProjectionLshOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
+from snowleap.ops.feature.chi_sq_selector import ChiSqSelectorOp
+from snowleap.ops.feature.dct import DctOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
 from snowleap.ops.feature.imputer import ImputerOp
 from snowleap.ops.feature.interaction import InteractionOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
+from snowleap.ops.feature.min_hash_lsh import MinHashLshOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
@@ -33,10 +38,14 @@ from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
 from snowleap.ops.feature.string_indexer import StringIndexerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
+from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
 from snowleap.ops.pipeline import PipelineOp
+from snowleap.ops.recommendation.als import ALSOp
+from snowleap.ops.regression.aft_survival_regression import AFTSurvivalRegressionOp
 from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
 from snowleap.ops.regression.gbt_regression import GBTRegressionOp
+from snowleap.ops.regression.generalized_linear_regression import GeneralizedLinearRegressionOp
 from snowleap.ops.regression.isotonic_regression import IsotonicRegressionOp
 from snowleap.ops.regression.linear_regression import LinearRegressionOp
 from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
@@ -45,14 +54,21 @@ from snowleap.ops.unsupported import UnsupportedOp, unknown_ops_error
 OPS: dict[str, type[Op]] = {
     op.op_name: op
     for op in (
+        AFTSurvivalRegressionOp,
+        ALSOp,
         BinarizerOp,
+        BisectingKMeansOp,
+        BucketedRandomProjectionLshOp,
         BucketizerOp,
+        ChiSqSelectorOp,
+        DctOp,
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
         GaussianMixtureOp,
         GBTClassifierOp,
         GBTRegressionOp,
+        GeneralizedLinearRegressionOp,
         ImputerOp,
         InteractionOp,
         IsotonicRegressionOp,
@@ -61,6 +77,7 @@ OPS: dict[str, type[Op]] = {
         LinearSVCOp,
         LogisticRegressionOp,
         MaxAbsScalerOp,
+        MinHashLshOp,
         MinMaxScalerOp,
         MultiLayerPerceptronClassifierOp,
         NaiveBayesOp,
@@ -77,6 +94,7 @@ OPS: dict[str, type[Op]] = {
         StringIndexerOp,
         SupportVectorMachineOp,
         VectorAssemblerOp,
+        VectorIndexerOp,
         VectorSlicerOp,
     )
 }

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from snowleap.ops.base import Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.sparse import dense_batch, dense_row
 from snowleap.ops.vectors import VECTORS, reader_of, shape_error, width_error
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class VectorMapOp(Op):
         return self.function.width_problem(width)
 
     def transform(self, frame: Frame) -> Frame:
-        values = frame[self.input_col]
+        values = dense_batch(frame[self.input_col], self.input_col, reader_of(self))
         if values.ndim != 2:
             raise shape_error(self.input_col, values.shape, VECTORS, reader_of(self))
         problem = self._problem(values.shape[1])
@@ -129,7 +130,7 @@ class VectorMapOp(Op):
                 values = row[source]
                 if len(values) != size:
                     raise width_error(source, len(values), size, reader)
-                row[target] = apply(values)
+                row[target] = apply(dense_row(values))
 
             return step_fixed_width
         problem_of = self.function.width_problem
@@ -139,7 +140,7 @@ class VectorMapOp(Op):
             problem = problem_of(len(values))
             if problem is not None:
                 raise width_error(source, len(values), problem, reader)
-            row[target] = apply(values)
+            row[target] = apply(dense_row(values))
 
         return step_any_width
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from snowleap.errors import InputError
 from snowleap.ops.base import Frame, Op, Row
+from snowleap.ops.sparse import SparseRows, SparseVector
 
 if TYPE_CHECKING:
     from snowleap.numeric import FloatArray
@@ -53,21 +54,53 @@ def shape_error(
 
 
 def vector_column(frame: Frame, column: str, width: int, reader: str) -> FloatArray:
-    """The 2-D float64 column ``column`` of ``frame``; raises unless it is ``width`` wide."""
-    values: FloatArray = frame[column]
-    if values.ndim != 2:
-        raise shape_error(column, values.shape, VECTORS, reader)
-    if values.shape[1] != width:
-        raise width_error(column, values.shape[1], width, reader)
+    """The 2-D float64 column ``column`` of ``frame`` (a sparse one expanded, for ops without
+    sparse math); raises unless it is ``width`` wide."""
+    values = features_column(frame, column, width, reader)
+    if isinstance(values, SparseRows):
+        return values.to_dense(column, reader)
     return values
 
 
+def features_column(
+    frame: Frame, column: str, width: int | None, reader: str
+) -> FloatArray | SparseRows:
+    """The vector column ``column`` as it is, dense or sparse; raises unless it is ``width``
+    wide (any width if ``None``)."""
+    values = frame[column]
+    if values.ndim != 2:
+        raise shape_error(column, values.shape, VECTORS, reader)
+    if width is not None and values.shape[1] != width:
+        raise width_error(column, values.shape[1], width, reader)
+    result: FloatArray | SparseRows = values
+    return result
+
+
 def vector_row_function(column: str, width: int, reader: str) -> Callable[[Row], list[float]]:
-    """A function reading ``column`` from a row dict and checking its width, prepared once."""
+    """A function reading ``column`` from a row dict and checking its width, prepared once; a
+    sparse vector comes out expanded (for ops without sparse math)."""
 
     def read(row: Row) -> list[float]:
-        values: list[float] = row[column]
+        values = row[column]
         if len(values) != width:
+            raise width_error(column, len(values), width, reader)
+        if values.__class__ is SparseVector:
+            expanded: list[float] = values.to_dense()
+            return expanded
+        dense: list[float] = values
+        return dense
+
+    return read
+
+
+def features_row_function(
+    column: str, width: int | None, reader: str
+) -> Callable[[Row], list[float] | SparseVector]:
+    """``vector_row_function``'s twin for ops with sparse math: the vector as it is."""
+
+    def read(row: Row) -> list[float] | SparseVector:
+        values: list[float] | SparseVector = row[column]
+        if width is not None and len(values) != width:
             raise width_error(column, len(values), width, reader)
         return values
 

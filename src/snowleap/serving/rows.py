@@ -21,6 +21,7 @@ from snowleap.leapframe import write_leapframe
 from snowleap.model import Model
 from snowleap.numeric import np
 from snowleap.ops.base import ColumnType, Frame
+from snowleap.ops.sparse import SparseRows, object_column, vector_batch
 from snowleap.serving.errors import RequestError
 
 SKIPPED = "the model skipped this row (one of its ops drops invalid rows: handle_invalid 'skip')"
@@ -107,20 +108,19 @@ def _score_each(model: Model, rows: InputRows, types: dict[str, ColumnType]) -> 
     frame: Frame = {}
     for name in results[0]:
         values = [result[name] for result in results]
-        vector = name in types and types[name].is_vector
-        frame[name] = np.array(values, dtype=np.float64) if vector else _column(values)
+        ctype = types.get(name)
+        vector = ctype is not None and ctype.is_vector
+        frame[name] = (
+            vector_batch(values, ctype.size if ctype else None)
+            if vector
+            else (object_column(values))
+        )
     return ScoredRows(frame, indices, rejected, rows.received, types)
 
 
 def _cell(column: Any, position: int) -> Any:
     value = column[position]
     return value.tolist() if isinstance(value, np.ndarray) else value
-
-
-def _column(values: list[Any]) -> Any:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
 
 
 def _refusal(message: str, known: set[str]) -> str:
@@ -134,7 +134,10 @@ def _refusal(message: str, known: set[str]) -> str:
 
 
 def _empty_frame(model: Model, rows: InputRows) -> Frame:
-    frame: Frame = {name: np.asarray(column) for name, column in rows.columns.items()}
+    frame: Frame = {
+        name: column if isinstance(column, (np.ndarray, SparseRows)) else object_column(column)
+        for name, column in rows.columns.items()
+    }
     for name, ctype in model.output_schema.items():
         frame[name] = np.empty((0, ctype.size or 0)) if ctype.is_vector else np.empty(0, object)
     return frame

@@ -31,6 +31,10 @@ def python_value(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, (list, tuple)):
+        if value and all(hasattr(v, "toArray") for v in value):
+            # NOTE: an array of vectors (Spark's LSH hashes, one-element vectors) is one flat
+            # list, as MLeap's (tables, 1) tensor and snowleap's vector hold the same numbers.
+            return [float(x) for v in value for x in v.toArray()]
         return [python_value(v) for v in value]
     return value
 

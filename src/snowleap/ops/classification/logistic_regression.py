@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from snowleap.bundle import store as attr
@@ -34,7 +35,10 @@ from snowleap.ops.linalg import (
     sequential_dot_batch,
     sequential_sum,
     sequential_sum_batch,
+    sparse_dot,
+    sparse_dot_batch,
 )
+from snowleap.ops.sparse import SparseRows, SparseVector
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
@@ -59,16 +63,28 @@ class BinaryLogisticRegression(ProbabilisticClassifier):
         self.threshold = threshold
         self.raw_threshold = _log_odds(threshold)
 
-    def raw_batch(self, features: FloatArray) -> FloatArray:
-        margin = sequential_dot_batch(features, self.coefficients) + self.intercept
+    reads_sparse = True
+
+    @cached_property
+    def _coefficients(self) -> FloatArray:
+        return np.asarray(self.coefficients, dtype=np.float64)
+
+    def raw_batch(self, features: FloatArray | SparseRows) -> FloatArray:
+        if isinstance(features, SparseRows):
+            margin = sparse_dot_batch(features, self._coefficients) + self.intercept
+        else:
+            margin = sequential_dot_batch(features, self.coefficients) + self.intercept
         return np.stack([-margin, margin], axis=1)
 
     def raw_row_function(self) -> RawRowFunction:
         coefficients = self.coefficients
         intercept = self.intercept
 
-        def raw(x: list[float]) -> list[float]:
-            margin = sequential_dot(x, coefficients) + intercept
+        def raw(x: list[float] | SparseVector) -> list[float]:
+            if isinstance(x, SparseVector):
+                margin = sparse_dot(x, coefficients) + intercept
+            else:
+                margin = sequential_dot(x, coefficients) + intercept
             return [-margin, margin]
 
         return raw
@@ -124,21 +140,30 @@ class MultinomialLogisticRegression(ProbabilisticClassifier):
         self.coefficient_matrix = coefficient_matrix
         self.intercepts = intercepts
 
-    def raw_batch(self, features: FloatArray) -> FloatArray:
+    reads_sparse = True
+
+    @cached_property
+    def _matrix(self) -> FloatArray:
+        return np.asarray(self.coefficient_matrix, dtype=np.float64)
+
+    def raw_batch(self, features: FloatArray | SparseRows) -> FloatArray:
         margins = np.empty((features.shape[0], self.num_classes))
         for k, (coefficients, intercept) in enumerate(
             zip(self.coefficient_matrix, self.intercepts, strict=True)
         ):
-            margins[:, k] = sequential_dot_batch(features, coefficients, intercept)
+            if isinstance(features, SparseRows):
+                margins[:, k] = sparse_dot_batch(features, self._matrix[k], intercept)
+            else:
+                margins[:, k] = sequential_dot_batch(features, coefficients, intercept)
         return margins
 
     def raw_row_function(self) -> RawRowFunction:
         classes = list(zip(self.coefficient_matrix, self.intercepts, strict=True))
 
-        def raw(x: list[float]) -> list[float]:
-            return [
-                sequential_dot(x, coefficients, intercept) for coefficients, intercept in classes
-            ]
+        def raw(x: list[float] | SparseVector) -> list[float]:
+            if isinstance(x, SparseVector):
+                return [sparse_dot(x, c, intercept) for c, intercept in classes]
+            return [sequential_dot(x, c, intercept) for c, intercept in classes]
 
         return raw
 

@@ -30,14 +30,21 @@ from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
-from snowleap.ops.vectors import reader_of, vector_column, vector_row_function
+from snowleap.ops.vectors import (
+    features_column,
+    features_row_function,
+    reader_of,
+    vector_column,
+    vector_row_function,
+)
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import ModelContext, NodeContext
     from snowleap.numeric import FloatArray
 
-RawRowFunction = Callable[[list[float]], list[float]]
+# NOTE: one row's features: a list of floats, or a SparseVector for models that read sparse.
+RawRowFunction = Callable[[Any], list[float]]
 
 # NOTE: below this, exp cannot overflow (math.exp raises OverflowError above about 709.78).
 _EXP_SAFE_BELOW = 709.0
@@ -144,6 +151,10 @@ class ProbabilisticClassifier(ABC):
     Subclasses give the raw scores and the raw-to-probability rule for both paths; the
     prediction rules default to Spark's and can be overridden.
     """
+
+    #: whether ``raw_batch`` and the raw row function take sparse vectors as they are
+    #: (``SparseRows``, ``SparseVector``); other models get them expanded.
+    reads_sparse = False
 
     def __init__(
         self, num_features: int, num_classes: int, thresholds: tuple[float, ...] | None
@@ -285,9 +296,9 @@ class ProbabilisticClassifierOp(Op):
         model = self.model
         # NOTE: inf * 0, overflow and the like give NaN / inf silently, as on the JVM.
         with np.errstate(all="ignore"):
-            raw = model.raw_batch(
-                vector_column(frame, self.features_col, model.num_features, reader_of(self))
-            )
+            read = features_column if model.reads_sparse else vector_column
+            features: Any = read(frame, self.features_col, model.num_features, reader_of(self))
+            raw = model.raw_batch(features)
             if self.raw_col is not None:
                 frame[self.raw_col] = raw
             if self.probability_col is not None:
@@ -302,7 +313,8 @@ class ProbabilisticClassifierOp(Op):
 
     def row_step(self) -> RowStep:
         model = self.model
-        features_of = vector_row_function(self.features_col, model.num_features, reader_of(self))
+        row_reader = features_row_function if model.reads_sparse else vector_row_function
+        features_of = row_reader(self.features_col, model.num_features, reader_of(self))
         raw_col, probability_col, target = self.raw_col, self.probability_col, self.prediction_col
         raw_of = model.raw_row_function()
         if probability_col is not None:

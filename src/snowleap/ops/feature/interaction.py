@@ -20,6 +20,7 @@ from snowleap.bundle.values import DataShape, Value
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.sparse import dense_batch, dense_row
 from snowleap.ops.vector_map import MAX_OUTPUT_WIDTH
 from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
 
@@ -221,7 +222,10 @@ class InteractionOp(Op):
         return cls(node.name, output, interaction, ports=node.shape)
 
     def transform(self, frame: Frame) -> Frame:
-        inputs = [frame[e.column] for e in self.interaction.encodings]
+        reader = reader_of(self)
+        inputs = [
+            dense_batch(frame[e.column], e.column, reader) for e in self.interaction.encodings
+        ]
         for encoding, values in zip(self.interaction.encodings, inputs, strict=True):
             _check_batch_shape(encoding, values, reader_of(self))
         frame[self.output_col] = self.interaction.apply_batch(
@@ -240,7 +244,7 @@ class InteractionOp(Op):
             for column, width in widths:
                 if len(row[column]) != width:
                     raise width_error(column, len(row[column]), width, reader)
-            row[target] = interact([row[column] for column in columns])
+            row[target] = interact([dense_row(row[column]) for column in columns])
 
         return step
 

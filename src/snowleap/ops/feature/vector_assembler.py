@@ -26,6 +26,7 @@ from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.sparse import SparseVector, dense_batch
 from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class AssemblerInput:
 
     def piece(self, values: FloatArray, reader: str) -> FloatArray:
         """This input's block of the assembled batch, as a 2-D array."""
+        values = dense_batch(values, self.column, reader)
         if values.ndim == 1 and self.kind != "vector":
             return values.reshape(-1, 1)
         if values.ndim == 2 and self.kind != "scalar":
@@ -142,6 +144,8 @@ class VectorAssemblerOp(Op):
                     assembled += scalars(row)
                     continue
                 value = row[spec.column]
+                if value.__class__ is SparseVector:
+                    value = value.to_dense()
                 kind = spec.kind
                 if kind == "scalar" or (kind == "any" and value.__class__ is not list):
                     assembled.append(value)

@@ -26,15 +26,18 @@ from snowleap.spark.stages.classification import (
     one_vs_rest,
     random_forest_classifier,
 )
-from snowleap.spark.stages.clustering import gaussian_mixture, k_means
+from snowleap.spark.stages.clustering import bisecting_k_means, gaussian_mixture, k_means
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
+    chi_sq_selector,
+    dct,
     elementwise_product,
     feature_selector,
     imputer,
     index_to_string,
     interaction,
+    lsh,
     max_abs_scaler,
     min_max_scaler,
     normalizer,
@@ -45,11 +48,15 @@ from snowleap.spark.stages.feature import (
     standard_scaler,
     string_indexer,
     vector_assembler,
+    vector_indexer,
     vector_slicer,
 )
+from snowleap.spark.stages.recommendation import als
 from snowleap.spark.stages.regression import (
+    aft_survival_regression,
     decision_tree_regression,
     gbt_regression,
+    generalized_linear_regression,
     isotonic_regression,
     linear_regression,
     random_forest_regression,
@@ -58,8 +65,13 @@ from snowleap.spark.stages.regression import (
 StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
+    aft_survival_regression,
+    als,
     binarizer,
+    bisecting_k_means,
     bucketizer,
+    chi_sq_selector,
+    dct,
     decision_tree_classifier,
     decision_tree_regression,
     elementwise_product,
@@ -67,6 +79,7 @@ _MODULES: tuple[ModuleType, ...] = (
     gaussian_mixture,
     gbt_classifier,
     gbt_regression,
+    generalized_linear_regression,
     imputer,
     index_to_string,
     interaction,
@@ -75,6 +88,7 @@ _MODULES: tuple[ModuleType, ...] = (
     linear_regression,
     linear_svc,
     logistic_regression,
+    lsh,
     max_abs_scaler,
     min_max_scaler,
     multi_layer_perceptron_classifier,
@@ -90,6 +104,7 @@ _MODULES: tuple[ModuleType, ...] = (
     standard_scaler,
     string_indexer,
     vector_assembler,
+    vector_indexer,
     vector_slicer,
 )
 
@@ -99,7 +114,7 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
+    "org.apache.spark.ml.clustering.LocalLDAModel": "lda_local_model_op",
     "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
     "org.apache.spark.ml.feature.HashingTF": "hashing_term_frequency",
     "org.apache.spark.ml.feature.IDFModel": "idf",
@@ -108,18 +123,7 @@ AWAITING_OPS: dict[str, str] = {
     "org.apache.spark.ml.feature.StopWordsRemover": "stopwords_remover",
     "org.apache.spark.ml.feature.NGram": "ngram",
     "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
-    "org.apache.spark.ml.feature.DCT": "dct",
-    "org.apache.spark.ml.feature.VectorIndexerModel": "vector_indexer",
     "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
-    "org.apache.spark.ml.feature.MinHashLSHModel": "min_hash_lsh",
-    "org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel": (
-        "bucketed_random_projection_lsh"
-    ),
-    "org.apache.spark.ml.recommendation.ALSModel": "als",
-    "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
-        "generalized_linear_regression"
-    ),
-    "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
 }
 
 

@@ -1,8 +1,9 @@
 """Spark's feature selectors -> ``vector_slicer``: keeping the selected slots is their whole math.
 
-``VarianceThresholdSelectorModel``, ``UnivariateFeatureSelectorModel`` and
-``ChiSqSelectorModel`` save ``selectedFeatures``; Spark's transform keeps those slots in
-ascending index order, which is a vector slicer over the sorted indices.
+``VarianceThresholdSelectorModel`` and ``UnivariateFeatureSelectorModel`` save
+``selectedFeatures``; Spark's transform keeps those slots in ascending index order, which is a
+vector slicer over the sorted indices. (``ChiSqSelectorModel`` has MLeap's own op,
+``chi_sq_selector``.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from snowleap.spark.stages.feature.vector_map import selector_in_out
 SPARK_CLASSES = (
     "org.apache.spark.ml.feature.VarianceThresholdSelectorModel",
     "org.apache.spark.ml.feature.UnivariateFeatureSelectorModel",
-    "org.apache.spark.ml.feature.ChiSqSelectorModel",
 )
 
 
