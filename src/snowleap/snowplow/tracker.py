@@ -100,49 +100,30 @@ TRACKER_PARAMETERS: Final[dict[str, tuple[str, _Parser]]] = {
 def _canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribing | None]:
     """Canonical fields of one event's parameters; ``EventError`` with the first problem.
 
-    NOTE: the usual case, nothing wrong, in as few steps as possible: one check that every value
-    is a string, then only the parameters that are both sent and read (a set intersection), the
-    plain renames apart from those that need parsing. Any problem sends the event to
-    ``_checked_canonical``, which walks the protocol's order and so names the same first problem
-    whatever order the parameters came in.
+    NOTE: one pass over the parameters the event has, in its own order (the usual case: nothing
+    is wrong). Any problem sends the event to ``_checked_canonical``, which walks the protocol's
+    order and so names the same first problem whatever order the parameters came in.
     """
     code = params.get("e")
     event = EVENT_CODES.get(code) if isinstance(code, str) else None
     if event is None or not params.get("p") or not params.get("tv"):
         return _checked_canonical(params)
-    if not _ONLY_STRINGS.issuperset(map(type, params.values())):
-        return _checked_canonical(params)
     fields: dict[str, Any] = {"event": event}
-    sent = params.keys()
-    for key in sent & _RENAMED_KEYS:
-        text = params[key]
-        if text:
-            fields[_RENAMED[key]] = text
+    readers = TRACKER_PARAMETERS
     try:
-        for key in sent & _PARSED_KEYS:
-            text = params[key]
-            if text:
-                name, parse = _PARSED[key]
-                fields[name] = parse(name, text)
-        unstruct = _self_describing(params) if _SELF_DESCRIBING_KEYS & sent else None
+        for key, text in params.items():
+            if text.__class__ is not str and not isinstance(text, str):
+                return _checked_canonical(params)
+            reader = readers.get(key)
+            if reader is not None and text:
+                name, parse = reader
+                fields[name] = text if parse is _text else parse(name, text)
+        unstruct = _self_describing(params) if _SELF_DESCRIBING_KEYS & params.keys() else None
     except EventError:
         return _checked_canonical(params)
     if event == "unstruct" and unstruct is None:
         return _checked_canonical(params)
     return fields, unstruct
-
-
-_ONLY_STRINGS: Final[frozenset[type]] = frozenset((str,))
-#: tracker parameter -> enriched field name, for the values taken as they are
-_RENAMED: Final[dict[str, str]] = {
-    key: name for key, (name, parse) in TRACKER_PARAMETERS.items() if parse is _text
-}
-#: tracker parameter -> (enriched field name, parser), for the values that are typed
-_PARSED: Final[dict[str, tuple[str, _Parser]]] = {
-    key: reader for key, reader in TRACKER_PARAMETERS.items() if reader[1] is not _text
-}
-_RENAMED_KEYS: Final[frozenset[str]] = frozenset(_RENAMED)
-_PARSED_KEYS: Final[frozenset[str]] = frozenset(_PARSED)
 
 
 def _self_describing(params: Mapping[str, Any]) -> SelfDescribing | None:
