@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from snowleap.errors import BundleError
 from snowleap.model import Model
+from snowleap.serving.model_check import check_model_scores
 from snowleap.snowplow import (
     FEATURE_SCHEMA,
     ParseResult,
@@ -129,6 +130,9 @@ def check_model_fits(model: Model) -> None:
     problems = session_model_problems(model)
     if problems:
         raise BundleError(f"model does not fit the session features: {'; '.join(problems)}")
+    # NOTE: a session made of no event: zeros and "unknown", the row POST /score builds.
+    check_model_scores(model, session_features([]).row)
+    check_model_scores(model)
 
 
 def session_model_problems(model: Model) -> list[str]:

@@ -31,6 +31,7 @@ from snowleap.serving.cache import (
     RefreshResult,
 )
 from snowleap.serving.errors import ModelUnavailableError, RequestError
+from snowleap.serving.model_check import check_model_scores
 from snowleap.serving.refresh_worker import RefreshWorker
 from snowleap.serving.request_body import parse_score_body, read_json_body
 from snowleap.serving.rollout import CHALLENGER, RolloutRouter, RolloutSummary
@@ -387,8 +388,8 @@ class ScoringService:
 
 def model_check(settings: ServingSettings) -> ModelCheck | None:
     """What a bundle must pass before it serves: with ``MODEL_KIND=session``, fitting the session
-    features; with ``auto``, only loading."""
-    return check_model_fits if settings.model_kind == "session" else None
+    features; with ``auto``, scoring a synthetic row (``check_model_scores``)."""
+    return check_model_fits if settings.model_kind == "session" else check_model_scores
 
 
 @contextmanager
