@@ -6,6 +6,7 @@ above the format layer is written once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -167,3 +168,44 @@ class SerializationFormat(Protocol):
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]: ...
 
     def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]: ...
+
+    def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
+        """Hand each node of a tree file to ``sink`` as it is decoded, in pre-order."""
+
+
+class TreeSink(Protocol):
+    """Receives a tree file's nodes one by one (the tree layout's builder, a node list)."""
+
+    def leaf(self, values: Sequence[float]) -> None: ...
+
+    def continuous(self, feature: int, threshold: float) -> None: ...
+
+    def categorical(
+        self, feature: int, categories: Sequence[float], is_left: bool, num_categories: int
+    ) -> None: ...
+
+
+class TreeNodeList:
+    """A ``TreeSink`` that keeps the nodes as ``TreeNodeDef``s (``parse_tree``)."""
+
+    def __init__(self) -> None:
+        self.nodes: list[TreeNodeDef] = []
+
+    def leaf(self, values: Sequence[float]) -> None:
+        self.nodes.append(TreeNodeDef("leaf", values=tuple(values)))
+
+    def continuous(self, feature: int, threshold: float) -> None:
+        self.nodes.append(TreeNodeDef("continuous", feature_index=feature, threshold=threshold))
+
+    def categorical(
+        self, feature: int, categories: Sequence[float], is_left: bool, num_categories: int
+    ) -> None:
+        self.nodes.append(
+            TreeNodeDef(
+                "categorical",
+                feature_index=feature,
+                categories=tuple(categories),
+                is_left=is_left,
+                num_categories=num_categories,
+            )
+        )

@@ -28,6 +28,8 @@ from snowleap.bundle.definitions import (
     NodeShape,
     Socket,
     TreeNodeDef,
+    TreeNodeList,
+    TreeSink,
 )
 from snowleap.bundle.proto_schema import (
     BASIC_TYPE_CODES,
@@ -86,7 +88,13 @@ class ProtoFormat:
         )
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]:
-        return [_tree_node(m) for m in _framed(data, where, TreeNodeFields.KNOWN)]
+        nodes = TreeNodeList()
+        self.parse_tree_into(data, where, nodes)
+        return nodes.nodes
+
+    def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
+        for message in _framed(data, where, TreeNodeFields.KNOWN):
+            _push_tree_node(message, sink)
 
     def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]:
         return [_cluster_node(m) for m in _framed(data, where, ClusterNodeFields.KNOWN)]
@@ -346,13 +354,12 @@ def _sockets(shape: Message | None, number: int, what: str) -> tuple[Socket, ...
     )
 
 
-def _tree_node(message: Message) -> TreeNodeDef:
+def _push_tree_node(message: Message, sink: TreeSink) -> None:
     kind = message.oneof((TreeNodeFields.INTERNAL, TreeNodeFields.LEAF))
     if kind == TreeNodeFields.LEAF:
         leaf = _must(message.message(TreeNodeFields.LEAF, "leaf", TreeNodeFields.LEAF_KNOWN))
-        return TreeNodeDef(
-            kind="leaf", values=tuple(leaf.packed_fixed(TreeNodeFields.LEAF_VALUES, "values", 8))
-        )
+        sink.leaf(leaf.packed_fixed(TreeNodeFields.LEAF_VALUES, "values", 8))
+        return
     if kind is None:
         raise message.fail("tree node is neither internal nor leaf")
     internal = _must(
@@ -368,20 +375,17 @@ def _tree_node(message: Message) -> TreeNodeDef:
         continuous = _must(
             split.message(SplitFields.CONTINUOUS, "continuous", SplitFields.CONTINUOUS_KNOWN)
         )
-        return TreeNodeDef(
-            kind="continuous",
-            feature_index=continuous.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
-            threshold=continuous.double(SplitFields.CONTINUOUS_THRESHOLD, "threshold"),
+        sink.continuous(
+            continuous.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
+            continuous.double(SplitFields.CONTINUOUS_THRESHOLD, "threshold"),
         )
+        return
     categorical = _must(
         split.message(SplitFields.CATEGORICAL, "categorical", SplitFields.CATEGORICAL_KNOWN)
     )
-    return TreeNodeDef(
-        kind="categorical",
-        feature_index=categorical.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
-        is_left=categorical.boolean(SplitFields.CATEGORICAL_IS_LEFT, "is_left"),
-        num_categories=categorical.uint32(SplitFields.CATEGORICAL_NUM_CATEGORIES, "num_categories"),
-        categories=tuple(
-            categorical.packed_fixed(SplitFields.CATEGORICAL_CATEGORIES, "categories", 8)
-        ),
+    sink.categorical(
+        categorical.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
+        categorical.packed_fixed(SplitFields.CATEGORICAL_CATEGORIES, "categories", 8),
+        categorical.boolean(SplitFields.CATEGORICAL_IS_LEFT, "is_left"),
+        categorical.uint32(SplitFields.CATEGORICAL_NUM_CATEGORIES, "num_categories"),
     )
