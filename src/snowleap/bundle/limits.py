@@ -33,7 +33,7 @@ MAX_BUNDLE_BYTES: Final[int] = _limit("MAX_BUNDLE_BYTES", 64 * MIB)
 #: bytes all the entries of a zip unpack to, together
 MAX_DECOMPRESSED_BYTES: Final[int] = _limit("MAX_DECOMPRESSED_BYTES", 256 * MIB)
 #: bytes one file of a bundle (model, node, tree file) unpacks to
-MAX_FILE_BYTES: Final[int] = _limit("MAX_FILE_BYTES", 32 * MIB)
+MAX_FILE_BYTES: Final[int] = _limit("MAX_FILE_BYTES", 64 * MIB)
 #: values (array elements, message fields) in one model, node or tree file
 MAX_FILE_VALUES: Final[int] = _limit("MAX_FILE_VALUES", 2_000_000)
 #: labels of one string indexer column, values of one list attribute
