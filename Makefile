@@ -5,6 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# NOTE: zig (the ziglang package) cross-compiles the tree walker for arm64 without Docker.
+ZIG_STAMP := $(VENV)/.zig-installed
 # NOTE: aws-sam-cli pins many packages of its own; it gets its own venv so it cannot clash
 # with the project's.
 SAM_VENV := .venv-sam
@@ -12,7 +14,10 @@ SAM := $(SAM_VENV)/bin/sam
 LAYER_DIR := layers/build
 LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
 LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
-LAYER_INPUTS := layers/build_layer.py layers/requirements.txt layers/requirements-nodeps.txt
+NUMPY_ZIP_X86 := $(LAYER_DIR)/numpy-layer-x86_64.zip
+TRACING_ZIP_X86 := $(LAYER_DIR)/tracing-layer-x86_64.zip
+LAYER_INPUTS := layers/build_layer.py layers/tree_walker.py src/snowleap/_treewalk.c \
+	layers/requirements.txt
 EVENT ?= events/score.json
 PORT ?= 3000
 
@@ -36,7 +41,7 @@ lint: $(STAMP) ## ruff (lint and formatting)
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint typecheck template-lint rie ## Lint, type-check and run the whole test suite
+test: $(STAMP) $(ZIG_STAMP) lint typecheck template-lint rie ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
 SPARK_STAMP := $(VENV)/.spark-installed
@@ -105,9 +110,17 @@ $(BENCH_STAMP): $(SPARK_STAMP) pyproject.toml
 	touch $(BENCH_STAMP)
 
 .PHONY: bench bench-runtime
-bench-runtime: $(STAMP) ## Time the runtime alone on every reference/fixture bundle (benchmarks/results/runtime.*), and KMeans/GMM/MLP beside MLeap's JVM (model_ops.*)
+BENCH_TREES_STAMP := $(VENV)/.bench-trees-installed
+
+$(BENCH_TREES_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[bench-trees]'
+	touch $@
+
+bench-runtime: $(STAMP) $(BENCH_TREES_STAMP) $(SPARK_STAMP) ## Time the runtime alone on every reference/fixture bundle (runtime.*), KMeans/GMM/MLP/ALS beside MLeap's JVM (model_ops.*), tree ensembles beside MLeap's JVM and ONNX Runtime with the 1M-node forest (trees.*), a text classifier beside MLeap's JVM and ONNX Runtime (text_pipeline.*)
 	$(PY) -m benchmarks.runtime_bench
 	$(PY) -m benchmarks.model_ops
+	$(PY) -m benchmarks.tree_runtime
+	$(PY) -m benchmarks.text_pipeline
 
 .PHONY: bench-numpy-rule
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
@@ -139,12 +152,31 @@ template-lint: $(STAMP) $(SAM_VENV)/.installed ## cfn-lint and sam validate --li
 	# NOTE: sam validate needs a region, not credentials or network.
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(SAM) validate --lint -t template.yaml
 
-$(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP)
-	$(PY) layers/build_layer.py --arch $* --out $(LAYER_DIR)/$* --zip $@
+$(ZIG_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[layer]'
+	touch $@
 
-layer: $(STAMP) ## Build the dependency layer zips (arm64, x86_64) and print their sizes
-	$(PY) layers/build_layer.py --arch arm64 --out $(LAYER_DIR)/arm64 --zip $(LAYER_ZIP_ARM)
-	$(PY) layers/build_layer.py --arch x86_64 --out $(LAYER_DIR)/x86_64 --zip $(LAYER_ZIP_X86)
+# NOTE: layer-<arch>.zip is the dependencies layer (every function: Powertools and snowleap's tree
+# walker); numpy-layer-<arch>.zip and tracing-layer-<arch>.zip are the optional ones (template
+# parameters NumpyLayer, TraceSubsegments).
+$(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP) $(ZIG_STAMP)
+	$(PY) layers/build_layer.py --layer dependencies --arch $* --out $(LAYER_DIR)/$* --zip $@
+
+$(LAYER_DIR)/numpy-layer-%.zip: layers/build_layer.py layers/requirements-numpy.txt | $(STAMP) $(ZIG_STAMP)
+	$(PY) layers/build_layer.py --layer numpy --arch $* --out $(LAYER_DIR)/numpy-$* --zip $@
+
+$(LAYER_DIR)/tracing-layer-%.zip: layers/build_layer.py layers/requirements-tracing.txt | $(STAMP) $(ZIG_STAMP)
+	$(PY) layers/build_layer.py --layer tracing --arch $* --out $(LAYER_DIR)/tracing-$* --zip $@
+
+layer: $(STAMP) $(ZIG_STAMP) ## Build the layer zips (dependencies with the tree walker, numpy, tracing; arm64, x86_64) and print their sizes
+	for arch in arm64 x86_64; do \
+		$(PY) layers/build_layer.py --layer dependencies --arch $$arch --out $(LAYER_DIR)/$$arch \
+			--zip $(LAYER_DIR)/layer-$$arch.zip && \
+		$(PY) layers/build_layer.py --layer numpy --arch $$arch --out $(LAYER_DIR)/numpy-$$arch \
+			--zip $(LAYER_DIR)/numpy-layer-$$arch.zip && \
+		$(PY) layers/build_layer.py --layer tracing --arch $$arch --out $(LAYER_DIR)/tracing-$$arch \
+			--zip $(LAYER_DIR)/tracing-layer-$$arch.zip || exit 1; \
+	done
 
 invoke: $(STAMP) ## Invoke the handler in-process with EVENT (default events/score.json)
 	$(PY) handler/local.py invoke $(EVENT)
@@ -171,7 +203,7 @@ $(RUNTIME_STAMP): layers/lambda_runtime.py layers/runtime-interface.txt layers/r
 	touch $@
 
 .PHONY: rie invoke-rie serve-rie
-rie: $(RIE) $(RUNTIME_STAMP) $(LAYER_ZIP_X86) ## Install the emulator (Go) and the runtime's packages (pip), build the layer
+rie: $(RIE) $(RUNTIME_STAMP) $(LAYER_ZIP_X86) $(NUMPY_ZIP_X86) $(TRACING_ZIP_X86) ## Install the emulator (Go) and the runtime's packages (pip), build the layer
 
 invoke-rie: $(STAMP) rie ## Invoke the function under the emulator with EVENT, as Lambda lays it out
 	$(PY) handler/rie.py invoke $(EVENT)
@@ -213,3 +245,20 @@ test-py313: $(VENV313)/.installed ## The runtime's and Snowplow layer's unit tes
 	$(VENV313)/bin/python -m pytest -q -p no:cacheprovider $(PY313_TESTS)
 
 test: test-py313
+
+# --- The arm64 tree walker under qemu-user (Debian's qemu-user-static and arm64 CPython) --------
+ARM64_ROOT := $(TOOLS)/arm64-root
+ARM64_DEBS := libc6 python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libexpat1 \
+	zlib1g libffi8 libssl3 libbz2-1.0 liblzma5 libcrypt1
+
+$(ARM64_ROOT)/usr/bin/python3.11:
+	command -v qemu-aarch64-static || apt-get install -y -qq qemu-user-static
+	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+	apt-get update -qq
+	rm -rf $(TOOLS)/arm64-debs && mkdir -p $(TOOLS)/arm64-debs $(ARM64_ROOT)
+	cd $(TOOLS)/arm64-debs && apt-get download -qq $(addsuffix :arm64,$(ARM64_DEBS))
+	for deb in $(TOOLS)/arm64-debs/*.deb; do dpkg -x $$deb $(ARM64_ROOT); done
+
+.PHONY: check-arm64
+check-arm64: $(ZIG_STAMP) $(ARM64_ROOT)/usr/bin/python3.11 ## Cross-compile the tree walker for arm64 and run it under qemu: same bits as x86_64 and as pure Python
+	$(PY) layers/arm64_check.py --sysroot $(ARM64_ROOT)

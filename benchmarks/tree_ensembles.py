@@ -20,8 +20,8 @@ import numpy as np
 from snowleap.bundle.definitions import TreeNodeDef
 from snowleap.ops.classification.random_forest_classifier import RandomForestClassification
 from snowleap.ops.regression.gbt_regression import GBTRegression
-from snowleap.ops.tree.ensemble import FlatEnsemble
-from snowleap.ops.tree.structure import build_tree
+from snowleap.ops.tree.layout import TreeLayout
+from snowleap.ops.tree.structure import layout_of
 
 NUM_FEATURES = 20
 NUM_CLASSES = 3
@@ -58,12 +58,9 @@ def random_nodes(
     return nodes
 
 
-def forest(rng: random.Random, trees: int, depth: int, share: float, width: int) -> FlatEnsemble:
-    return FlatEnsemble(
-        [
-            build_tree(random_nodes(rng, depth, share, width), NUM_FEATURES, f"tree{i}")
-            for i in range(trees)
-        ]
+def forest(rng: random.Random, trees: int, depth: int, share: float, width: int) -> TreeLayout:
+    return layout_of(
+        [random_nodes(rng, depth, share, width) for _ in range(trees)], NUM_FEATURES, width
     )
 
 

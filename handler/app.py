@@ -9,7 +9,8 @@ Everything the function does lives in ``snowleap.serving``.
 Tracing: with the template's ``Tracing: Active`` Lambda itself records each invocation's segment
 in X-Ray, no SDK needed. The X-Ray SDK (which Powertools' ``Tracer`` imports, and botocore with
 it: about 40% of a cold start) is loaded only when ``TRACE_SUBSEGMENTS=true`` asks for
-subsegments (the handler's and each route's, responses left out).
+subsegments (the handler's and each route's, responses left out); it ships in a layer of its own,
+attached by the same template parameter.
 
 SnapStart (template parameter ``SnapStart``): the model is loaded before the snapshot, and after a
 restore the service draws a salt of its own, reseeds ``random``, opens a new S3 client and checks
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib.util
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -41,7 +43,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
-from snowleap.serving import ModelUnavailableError, RequestError, ScoringService, ServingSettings
+from api_events import event_problem, is_http_api, is_rest_api
+from snowleap.serving import (
+    ConfigurationError,
+    ModelUnavailableError,
+    RequestError,
+    ScoringService,
+    ServingSettings,
+)
 from telemetry import PowertoolsObserver, count_server_error, logger, metrics
 
 # NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
@@ -57,6 +66,13 @@ def subsegment_tracer(environ: Mapping[str, str]) -> Tracer | None:
     """Powertools' ``Tracer`` if ``TRACE_SUBSEGMENTS`` is ``true``, else ``None`` (no X-Ray SDK)."""
     if environ.get("TRACE_SUBSEGMENTS", "").strip().lower() != "true":
         return None
+    if importlib.util.find_spec("aws_xray_sdk") is None:
+        # NOTE: the template attaches the tracing layer with the same parameter; a hand-made
+        # deployment may not.
+        raise ConfigurationError(
+            "TRACE_SUBSEGMENTS=true needs the X-Ray SDK: attach the tracing layer "
+            "(template parameter TraceSubsegments=true)"
+        )
     from aws_lambda_powertools import Tracer
 
     return Tracer()
@@ -87,10 +103,15 @@ def create_service(environ: Mapping[str, str]) -> ScoringService:
 
 
 def s3_client() -> Any:
-    """boto3's S3 client (from the Lambda runtime); imported only for an ``s3://`` MODEL_URI."""
+    """boto3's S3 client (from the Lambda runtime), its timeouts and attempts fitted inside the
+    function's timeout (``S3ClientSettings``); imported only for an ``s3://`` MODEL_URI."""
     import boto3
 
-    return boto3.client("s3")
+    from snowleap.serving.s3_source import client_config
+    from snowleap.serving.settings import S3ClientSettings
+
+    config = client_config(S3ClientSettings.from_environment(os.environ))
+    return boto3.client("s3", config=config)
 
 
 service = create_service(os.environ)
@@ -250,14 +271,6 @@ def is_warmup(event: Mapping[str, Any]) -> bool:
     return scheduled or event.get("warmup") is True
 
 
-def is_http_api(event: Mapping[str, Any]) -> bool:
-    return event.get("version") == "2.0" and "http" in (event.get("requestContext") or {})
-
-
-def is_rest_api(event: Mapping[str, Any]) -> bool:
-    return "httpMethod" in event and "requestContext" in event
-
-
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
 @traced_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
@@ -269,14 +282,17 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         # above; this catches what fails outside them (a warm-up, an API event too malformed to
         # route), so nothing raises out of the handler.
         logger.exception("unhandled error")
-        return count_server_error(
-            {
-                "statusCode": 500,
-                "headers": {"Content-Type": content_types.APPLICATION_JSON},
-                "body": json.dumps({"error": "Internal Server Error", "message": "internal error"}),
-                "isBase64Encoded": False,
-            }
-        )
+        return count_server_error(api_response(500, "internal error"))
+
+
+def api_response(status: int, message: str) -> dict[str, Any]:
+    """An answer in API Gateway's proxy format, for an event no resolver can route."""
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps({"error": HTTPStatus(status).phrase, "message": message}),
+        "isBase64Encoded": False,
+    }
 
 
 def dispatch(event: Any, context: LambdaContext) -> dict[str, Any]:
@@ -286,10 +302,13 @@ def dispatch(event: Any, context: LambdaContext) -> dict[str, Any]:
         return {"error": "unsupported event: expected a JSON object"}
     if is_warmup(event):
         return service.warm_up()
-    if is_http_api(event):
-        return http_app.resolve(event, context)
-    if is_rest_api(event):
-        return app.resolve(event, context)
+    if is_http_api(event) or is_rest_api(event):
+        problem = event_problem(event)
+        if problem is not None:
+            logger.info("malformed API event", extra={"status": 400, "reason": problem})
+            return api_response(400, f"malformed API Gateway event: {problem}")
+        resolver = http_app if is_http_api(event) else app
+        return resolver.resolve(event, context)
     logger.warning("unsupported event", extra={"event_keys": sorted(event)[:20]})
     return {
         "error": "unsupported event: expected an API Gateway REST or HTTP API event, an "

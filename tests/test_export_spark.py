@@ -94,7 +94,7 @@ def test_a_stage_with_no_op(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     stage = next((folder / "stages").glob("5_RandomForest*"))
     metadata = stage / "metadata" / "part-00000"
     doc = json.loads(metadata.read_text())
-    doc["class"] = "org.apache.spark.ml.clustering.BisectingKMeansModel"
+    doc["class"] = "org.apache.spark.ml.clustering.LocalLDAModel"
     metadata.write_text(json.dumps(doc))
     status, out = export(tmp_path, str(folder))
     assert_one_line_error(
@@ -102,8 +102,8 @@ def test_a_stage_with_no_op(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         status,
         out,
         doc["uid"],
-        "BisectingKMeansModel",
-        "'bisecting_k_means' op",
+        "LocalLDAModel",
+        "'lda_local_model_op' op",
         "docs/adding-an-op.md",
     )
 

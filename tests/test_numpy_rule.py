@@ -27,22 +27,9 @@ from tests.ops.test_every_op import op_test_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_TREE_REASON = (
-    "tree models build flat numpy arrays of their trees at load (ops/tree/ensemble.py), until "
-    "the compact tree layout replaces them"
-)
-# NOTE: the one list of known exceptions to the rule.
-NUMPY_ON_LOAD: dict[str, str] = {
-    op: _TREE_REASON
-    for op in (
-        "decision_tree_classifier",
-        "decision_tree_regression",
-        "gbt_classifier",
-        "gbt_regression",
-        "random_forest_classifier",
-        "random_forest_regression",
-    )
-}
+# NOTE: the one list of known exceptions to the rule (none today: tree models came to obey it
+# with their compact layout, ops/tree/layout.py).
+NUMPY_ON_LOAD: dict[str, str] = {}
 
 CHILD = """
 import json, sys, traceback
@@ -93,6 +80,7 @@ REAL_BUNDLES = [
     ("tests/fixtures/room_type_logistic/bundle-json.zip", "room_type_logistic"),
     ("tests/fixtures/room_type_logistic/bundle-protobuf.zip", "room_type_logistic"),
     ("../shared/mleap-reference/airbnb.model.lr.zip", "airbnb.model.lr"),
+    ("../shared/mleap-reference/airbnb.model.rf.zip", "airbnb.model.rf"),
 ]
 
 

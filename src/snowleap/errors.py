@@ -8,6 +8,8 @@ Catch what you mean; ``except SnowleapError`` catches everything the project rai
     │   └── UnknownOpError           it names an op snowleap does not implement
     ├── InputError                   data given to transform / transform_row does not fit the
     │                                model's inputs, or a LeapFrame cannot be read (ValueError)
+    ├── JsonLimitError               untrusted JSON text is invalid or beyond the bounds of
+    │                                ``snowleap.bounded_json`` (too deep, too long a number)
     ├── snowplow.PayloadError        a tracker request body holds no readable events (ValueError)
     ├── snowplow.EventError          one Snowplow event is malformed (ValueError)
     ├── serving.RequestError         a scoring request is wrong; carries its 4xx status
@@ -43,3 +45,8 @@ class UnknownOpError(BundleError):
 class InputError(SnowleapError, ValueError):
     """Data given to ``transform`` or ``transform_row`` does not fit the model's input schema,
     or holds a value the model refuses (an unseen label under ``handle_invalid = error``...)."""
+
+
+class JsonLimitError(SnowleapError, ValueError):
+    """Untrusted JSON text is not valid JSON, or crosses a bound of ``snowleap.bounded_json``
+    (nesting depth, digits of a number, a lone surrogate); the message never quotes the text."""

@@ -129,7 +129,19 @@ class ProtobufWriter:
                 getattr(message.shape, port_list).add(port=socket["port"], name=socket["name"])
         return bytes(message.SerializeToString())
 
+    def cluster_node(self, doc: dict[str, Any]) -> Any:
+        """A ``ctree.Node`` line (bisecting k-means): a negative index as the uint32 of its
+        two's complement, as ScalaPB writes a Scala Int into a uint32 field."""
+        message = self.new("ml.bundle.ctree.Node")
+        message.index = doc.get("index", 0) & 0xFFFFFFFF
+        message.norm = doc.get("norm", 0.0)
+        message.values.extend(doc.get("values", []))
+        message.num_children = doc.get("numChildren", 0)
+        return message
+
     def tree_node(self, doc: dict[str, Any]) -> Any:
+        if "type" not in doc:
+            return self.cluster_node(doc)
         message = self.new("ml.bundle.dtree.Node")
         if doc["type"] == "leaf":
             message.leaf.SetInParent()

@@ -1,5 +1,5 @@
-"""Bundle.ML's protobuf messages (``bundle.proto`` and ``ext/dtree.proto`` of
-combust/bundle-protobuf), built with ``descriptor_pb2`` for Google's encoder, independently of
+"""Bundle.ML's protobuf messages (``bundle.proto``, ``ext/dtree.proto`` and ``ext/ctree.proto``
+of combust/bundle-protobuf), built with ``descriptor_pb2`` for Google's encoder, independently of
 snowleap's decoder. ``build_messages`` gives the message classes.
 """
 
@@ -208,6 +208,20 @@ def _dtree_file(packed: bool) -> descriptor_pb2.FileDescriptorProto:
     return file
 
 
+def _ctree_file(packed: bool) -> descriptor_pb2.FileDescriptorProto:
+    """``ml.bundle.ctree`` as in ext/ctree.proto."""
+    t = FieldProto
+    file = descriptor_pb2.FileDescriptorProto(
+        name="snowleap_tests/ctree.proto", package="ml.bundle.ctree", syntax="proto3"
+    )
+    node = file.message_type.add(name="Node")
+    _field(node, "index", 1, t.TYPE_UINT32)
+    _field(node, "norm", 2, t.TYPE_DOUBLE)
+    _field(node, "values", 3, t.TYPE_DOUBLE, repeated=True, packed=packed)
+    _field(node, "num_children", 4, t.TYPE_UINT32)
+    return file
+
+
 @dataclass(frozen=True)
 class Messages:
     """The message classes of one build of the spec."""
@@ -222,4 +236,5 @@ def build_messages(packed: bool = True) -> Messages:
     pool = descriptor_pool.DescriptorPool()
     pool.Add(_bundle_file(packed))
     pool.Add(_dtree_file(packed))
+    pool.Add(_ctree_file(packed))
     return Messages(pool)

@@ -128,6 +128,8 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
         challenger_percent: float = 0.0,
         challenger_mode: str = "split",
         challenger_s3_client: Any = None,
+        load_wait_seconds: float = 60.0,
+        refresh_wait_seconds: float = 60.0,
     ) -> ScoringService:
         if isinstance(source, str):
             source = open_model_source(source, lambda: s3_client)
@@ -146,6 +148,10 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
             cache_dir=cache_dir if cache_dir is not None else tmp_path / "model-cache",
             model_kind=model_kind,
             challenger=rollout,
+            # NOTE: long budgets: a test reads each refresh's outcome in the request that made
+            # it (the short defaults are the stall tests' business, test_s3_faults.py).
+            load_wait_seconds=load_wait_seconds,
+            refresh_wait_seconds=refresh_wait_seconds,
         )
         cache = ModelCache(
             source,

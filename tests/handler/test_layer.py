@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import tree_walker
 from build_layer import UNZIPPED_LIMIT, find_python313
 from lambda_runtime import runtime_folder
 
@@ -23,6 +24,7 @@ from demo_bundle import demo_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYER_ZIP = ROOT / "layers" / "build" / "layer-x86_64.zip"
+NUMPY_LAYER_ZIP = ROOT / "layers" / "build" / "numpy-layer-x86_64.zip"
 DEFAULT_BUNDLE = ROOT / "bundles" / "snowleap-default.zip"
 
 RUNNER = """
@@ -43,10 +45,12 @@ class Context:
         return 30000
 
 response = app.lambda_handler(json.load(open(event_file)), Context())
+from snowleap.ops.tree.compiled import compiled_walker
 print("RESULT " + json.dumps({
     "response": response,
     "python": "%d.%d" % sys.version_info[:2],
     "origins": {m.__name__: m.__file__ for m in (app, numpy, aws_lambda_powertools, snowleap)},
+    "tree_walker": getattr(compiled_walker(), "__file__", None),
 }))
 """
 
@@ -59,11 +63,13 @@ def python313() -> str:
 
 
 def test_the_handler_scores_from_the_unpacked_layer(tmp_path: Path, python313: str) -> None:
-    # GIVEN the x86_64 layer built by `make layer` (make test builds it first), unpacked
-    assert LAYER_ZIP.is_file(), f"{LAYER_ZIP} is missing: run `make layer`"
+    # GIVEN the x86_64 layers built by `make layer` (make test builds them first), the
+    #   dependencies and the numpy layer (the template's default), unpacked into one /opt
     opt = tmp_path / "opt"
-    with zipfile.ZipFile(LAYER_ZIP) as archive:
-        archive.extractall(opt)
+    for layer_zip in (LAYER_ZIP, NUMPY_LAYER_ZIP):
+        assert layer_zip.is_file(), f"{layer_zip} is missing: run `make layer`"
+        with zipfile.ZipFile(layer_zip) as archive:
+            archive.extractall(opt)
     unzipped = sum(p.stat().st_size for p in opt.rglob("*") if p.is_file())
     assert unzipped < 50 * 1024 * 1024 < UNZIPPED_LIMIT
     # AND the function package exactly as `sam build` makes it (handler/Makefile)
@@ -107,3 +113,17 @@ def test_the_handler_scores_from_the_unpacked_layer(tmp_path: Path, python313: s
     assert origins["snowleap"].startswith(str(task))
     assert origins["numpy"].startswith(str(opt / "python"))
     assert origins["aws_lambda_powertools"].startswith(str(opt / "python"))
+    # AND the default bundle's forest was walked by the layer's compiled walker
+    assert result["tree_walker"] is not None, "the layer's tree walker did not load"
+    assert Path(result["tree_walker"]).name.startswith("snowleap_treewalk.cpython-313-x86_64")
+    assert result["tree_walker"].startswith(str(opt / "python"))
+
+
+def test_the_arm64_tree_walker_cross_compiles_for_lambda(tmp_path: Path, python313: str) -> None:
+    # WHEN the layer's build compiles the walker for arm64 with zig (no Docker, no arm64 machine)
+    library = tree_walker.build(tmp_path, "arm64", python313, "3.13")
+    # THEN it is an AArch64 ELF shared object that exports the module's init function
+    assert library.name == "snowleap_treewalk.cpython-313-aarch64-linux-gnu.so"
+    assert "AArch64" in tree_walker.check(library, "arm64")
+    with pytest.raises(tree_walker.WalkerBuildError, match="not a 64-bit X86-64"):
+        tree_walker.check(library, "x86_64")

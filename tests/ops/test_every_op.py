@@ -30,7 +30,12 @@ README = OPS_TESTS.parents[1] / "README.md"
 
 # NOTE: ops without a parity case, and why. Keep reasons concrete: what stops Spark (or MLeap
 # 0.16, the only MLeap this project can fetch) from producing the op.
-NOT_IN_PARITY: dict[str, str] = {}
+NOT_IN_PARITY: dict[str, str] = {
+    "map_entry_selector": (
+        "MLeap 0.16 has no map_entry_selector and no Spark stage writes it: its format and math "
+        "come from MLeap's source (tests/parity/test_text_extension_parity.py says so)"
+    ),
+}
 
 MIN_ROWS = 2
 
@@ -91,7 +96,40 @@ def test_every_op_spark_can_fit_has_a_parity_case() -> None:
 def test_every_op_has_its_readme_row() -> None:
     text = README.read_text()
     start = text.index("### Supported ops")
-    table = text[start : text.index("\n## ", start)]
+    table = text[start : text.index("\n#", start + 1)]
     rows = set(re.findall(r"^\| `(\w+)` \|", table, re.MULTILINE))
     assert sorted(set(OPS) - rows) == [], "add the op to the README's table of supported ops"
     assert sorted(rows - set(OPS)) == [], "the README lists an op the registry lacks"
+
+
+def mleap_section() -> str:
+    """The README's section on MLeap 0.16's registry (up to the next heading)."""
+    text = README.read_text()
+    start = text.index("### MLeap 0.16's registry")
+    end = text.index("\n#", start + 1)
+    return text[start:end]
+
+
+def test_readme_accounts_for_every_mleap_op() -> None:
+    from tests.ops.mleap_ops import MLEAP_0_16_OPS
+
+    section = mleap_section()
+    heading = re.match(r"### MLeap 0.16's registry: (\d+)/(\d+) ops", section)
+    assert heading, "the section's heading reads '### MLeap 0.16's registry: <k>/63 ops'"
+    supported = MLEAP_0_16_OPS & set(OPS)
+    listed = set(re.findall(r"^\| `([\w.]+)` \| ", section, re.MULTILINE))
+    count = f"'{len(supported)}/{len(MLEAP_0_16_OPS)}' and '**{len(supported)}**'"
+    problems = [
+        f"`{op}` is supported now: delete its row; the count becomes {count}"
+        for op in sorted(listed & supported)
+    ]
+    problems += [
+        f"`{op}` is not supported and has no row saying why"
+        for op in sorted(MLEAP_0_16_OPS - supported - listed)
+    ]
+    problems += [f"`{op}` is no MLeap 0.16 op" for op in sorted(listed - MLEAP_0_16_OPS)]
+    if (int(heading[1]), int(heading[2])) != (len(supported), len(MLEAP_0_16_OPS)):
+        problems.append(f"the heading's count should read {count}")
+    if f"**{len(supported)}**" not in section:
+        problems.append(f"the text's count should read {count}")
+    assert problems == [], "README, section 'MLeap 0.16's registry':\n  " + "\n  ".join(problems)

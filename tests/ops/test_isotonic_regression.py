@@ -10,6 +10,7 @@ import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, vector
+from snowleap.ops.sparse import SparseRows, SparseVector
 from tests.conftest import Node, OpCase, double_list, long_value
 
 PORTS = ({"features": "x"}, {"prediction": "p"})
@@ -82,6 +83,15 @@ def test_vector_feature_index(one_node_model, score_both) -> None:
     out = score_both(model, {"x": np.array([[99.0, 5.0, -1.0], [-99.0, 20.0, 0.0]])})
     assert out["p"].tolist() == [0.5, 1.0]
     assert model.input_schema == {"x": vector(None)}
+
+
+def test_sparse_vector_slot(one_node_model, score_both) -> None:
+    # GIVEN sparse vectors: slot 1 stored in the first row, absent (0.0) in the second
+    model = isotonic(one_node_model, [0.0, 10.0], [1.0, 2.0], feature_index=1)
+    rows = [SparseVector(3, [0, 1], [7.0, 5.0]), SparseVector(3, [2], [9.0])]
+    out = score_both(model, {"x": SparseRows.from_vectors(3, rows)})
+    # THEN the slot's value, or the prediction of 0.0
+    assert out["p"].tolist() == [1.5, 1.0]
 
 
 def test_vector_too_narrow_for_the_index(one_node_model) -> None:

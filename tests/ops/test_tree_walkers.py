@@ -1,72 +1,128 @@
-"""Every tree walker, forced explicitly rather than picked by the data: the batch walk (one block
-of rows and several) and each of the row path's ways through categorical splits
-(``ensemble.CATEGORY_WALKS``), all against MLeap's recursive walk written independently
-(``tests.conftest.reference_leaf_values``). A new walker joins ``CATEGORY_WALKS`` and is tested.
+"""Every tree walker, forced explicitly: the pure-Python row and batch walkers and the compiled
+ones (``snowleap._treewalk``), against MLeap's recursive walk written independently
+(``tests.conftest.reference_leaf_values``), and against each other to the last bit.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
+from array import array
 from typing import Any
 
 import numpy as np
 import pytest
 
 from snowleap.bundle.json_format import JsonFormat
-from snowleap.ops.tree.ensemble import BLOCK_ELEMENTS, CATEGORY_WALKS, FlatEnsemble
-from snowleap.ops.tree.structure import build_tree
+from snowleap.ops.tree.batch import BLOCK_ELEMENTS
+from snowleap.ops.tree.layout import TreeLayout
+from snowleap.ops.tree.scoring import TreeScorer
+from snowleap.ops.tree.structure import layout_of
 from tests.conftest import random_feature_rows, random_tree_nodes, reference_leaf_values
+from tests.ops.tree_walkers import WALKERS, scorer_with
 
 NUM_FEATURES = 4
 
 
-def random_forest(seed: int, trees: int) -> tuple[list[list[dict[str, Any]]], FlatEnsemble]:
-    """Seeded trees mixing continuous and categorical splits (both ``is_left``), one value per
-    leaf, as JSON tree nodes and as the ensemble snowleap builds from them."""
+def random_forest(seed: int, trees: int, width: int = 1) -> tuple[list[Any], TreeLayout]:
+    """Seeded trees mixing continuous and categorical splits (both ``is_left``), ``width``
+    values per leaf, as JSON tree nodes and as the layout snowleap builds from them."""
     rng = random.Random(seed)
     forest = [
-        random_tree_nodes(rng, NUM_FEATURES, lambda: [round(rng.uniform(-5, 5), 3)], depth=5)
+        random_tree_nodes(
+            rng, NUM_FEATURES, lambda: [round(rng.uniform(-5, 5), 3) for _ in range(width)], 5
+        )
         for _ in range(trees)
     ]
     parsed = [
         JsonFormat().parse_tree("".join(json.dumps(n) + "\n" for n in nodes).encode(), "t.json")
         for nodes in forest
     ]
-    return forest, FlatEnsemble([build_tree(nodes, NUM_FEATURES, "t.json") for nodes in parsed])
+    return forest, layout_of(parsed, NUM_FEATURES, width)
 
 
-def first_value(values: tuple[float, ...]) -> float:
-    return values[0]
-
-
-@pytest.mark.parametrize("walk", CATEGORY_WALKS)
-def test_each_row_walk_reaches_mleaps_leaves(walk: str) -> None:
-    forest, ensemble = random_forest(seed=11, trees=6)
-    assert ensemble.has_categorical, "the forest must have categorical splits to walk"
-    walker = ensemble.row_walker(first_value, walk)
+@pytest.mark.parametrize("walker", WALKERS)
+def test_each_row_walk_reaches_mleaps_leaves(walker: str, monkeypatch) -> None:
+    forest, layout = random_forest(seed=11, trees=6, width=2)
+    assert layout.has_categorical, "the forest must have categorical splits to walk"
+    summed = scorer_with(walker, monkeypatch, layout, layout.leaf_values, 2, "sum").row_function()
+    first = scorer_with(walker, monkeypatch, layout, layout.leaf_values, 2, "first")
     for x in random_feature_rows(random.Random(5), NUM_FEATURES, 300):
-        expected = [reference_leaf_values(nodes, x)[0] for nodes in forest]
-        assert walker(list(x)) == expected, f"{walk} walk of {x}"
+        leaves = [reference_leaf_values(nodes, x) for nodes in forest]
+        expected = [0.0, 0.0]
+        for values in leaves:
+            expected = [expected[0] + values[0], expected[1] + values[1]]
+        assert summed(list(x)) == expected, f"{walker} walk of {x}"
+        assert first.row_function()(list(x)) == leaves[0]
 
 
-def test_the_default_row_walk_is_one_of_the_forced_ones() -> None:
-    _, ensemble = random_forest(seed=3, trees=4)
-    rows = random_feature_rows(random.Random(1), NUM_FEATURES, 50)
-    default = ensemble.row_walker(first_value)
-    forced = [ensemble.row_walker(first_value, walk) for walk in CATEGORY_WALKS]
-    for x in rows:
-        assert all(walker(list(x)) == default(list(x)) for walker in forced)
+@pytest.mark.parametrize("walker", WALKERS)
+def test_weighted_sum_adds_in_tree_order(walker: str, monkeypatch) -> None:
+    forest, layout = random_forest(seed=2, trees=7)
+    weights = [0.1, -0.3, 1e-3, 7.0, 0.5, 0.25, 3.0]
+    scorer = scorer_with(walker, monkeypatch, layout, layout.leaf_values, 1, "dot", weights)
+    for x in random_feature_rows(random.Random(8), NUM_FEATURES, 200):
+        total = 0.0
+        for nodes, weight in zip(forest, weights, strict=True):
+            total += reference_leaf_values(nodes, x)[0] * weight
+        assert scorer.row_function()(list(x)) == [total]
 
 
+@pytest.mark.parametrize("walker", WALKERS)
 @pytest.mark.parametrize("blocks", [1, 3])
-def test_batch_walk_reaches_mleaps_leaves_in_one_block_and_several(blocks: int) -> None:
-    forest, ensemble = random_forest(seed=23, trees=5)
+def test_batch_walk_matches_the_row_walk_in_one_block_and_several(
+    walker: str, blocks: int, monkeypatch
+) -> None:
+    _, layout = random_forest(seed=23, trees=5, width=3)
     # NOTE: the batch routes BLOCK_ELEMENTS // trees rows at a time; the last block is partial.
-    rows_per_block = BLOCK_ELEMENTS // ensemble.num_trees
+    rows_per_block = BLOCK_ELEMENTS // layout.num_trees
     count = 7 if blocks == 1 else (blocks - 1) * rows_per_block + 7
     rows = random_feature_rows(random.Random(blocks), NUM_FEATURES, count)
-    table = ensemble.leaf_table(first_value)
-    reached = table.take(ensemble.leaf_nodes(np.array(rows)))
-    expected = [[reference_leaf_values(nodes, x)[0] for nodes in forest] for x in rows]
-    assert reached.tolist() == expected
+    scorer = scorer_with(walker, monkeypatch, layout, layout.leaf_values, 3, "sum")
+    row = scorer.row_function()
+    assert scorer.batch(np.array(rows)).tolist() == [row(x) for x in rows]
+
+
+def test_compiled_and_python_walkers_agree_bit_for_bit(monkeypatch) -> None:
+    _, layout = random_forest(seed=31, trees=9, width=2)
+    shares = array("d", [v / 3.0 for v in layout.leaf_values])
+    rows = random_feature_rows(random.Random(4), NUM_FEATURES, 2000)
+    outputs = {}
+    for walker in WALKERS:
+        scorer = scorer_with(walker, monkeypatch, layout, shares, 2, "sum")
+        row = scorer.row_function()
+        outputs[walker] = (
+            [[v.hex() for v in row(x)] for x in rows],
+            [[v.hex() for v in r] for r in scorer.batch(np.array(rows)).tolist()],
+        )
+    assert len(set(map(json.dumps, outputs.values()))) == 1
+
+
+def test_a_tree_of_one_leaf_and_a_nan_category(monkeypatch) -> None:
+    from snowleap.bundle.definitions import TreeNodeDef
+
+    nan_split = TreeNodeDef(
+        "categorical", feature_index=0, categories=(math.nan, 1.0), is_left=True, num_categories=3
+    )
+    layout = layout_of(
+        [
+            [TreeNodeDef("leaf", values=(5.0,))],
+            [nan_split, TreeNodeDef("leaf", values=(1.0,)), TreeNodeDef("leaf", values=(2.0,))],
+        ],
+        num_features=1,
+    )
+    for walker in WALKERS:
+        scorer = scorer_with(walker, monkeypatch, layout, layout.leaf_values, 1, "sum")
+        # NOTE: NaN is no category (MLeap compares with ==), -0.0 is 0.0, 1.0 is a member
+        rows = [[math.nan], [1.0], [-0.0], [0.0]]
+        assert [scorer.row_function()(x) for x in rows] == [[7.0], [6.0], [7.0], [7.0]]
+        assert scorer.batch(np.array(rows)).tolist() == [[7.0], [6.0], [7.0], [7.0]]
+    # NOTE: repr, as NaN equals nothing: the categories come back as written, NaN included
+    assert repr(layout.node_defs(1)[0]) == repr(nan_split)
+
+
+def test_scorer_refuses_weights_that_do_not_fit() -> None:
+    _, layout = random_forest(seed=1, trees=2)
+    with pytest.raises(ValueError, match="one weight per tree"):
+        TreeScorer(layout, layout.leaf_values, 1, "dot", [1.0])

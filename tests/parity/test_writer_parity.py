@@ -125,9 +125,11 @@ def refused_cases() -> dict[str, tuple[Callable[[], list[Any]], str]]:
     """Pipelines the writer refuses, with what the message must say (stage, class, remedy)."""
 
     def awaiting() -> list[Any]:
-        from pyspark.ml.clustering import BisectingKMeans
+        from pyspark.ml.clustering import LDA
+        from pyspark.ml.feature import VectorAssembler
 
-        return [BisectingKMeans(k=2, maxIter=5, seed=7)]
+        counts = VectorAssembler(inputCols=["x3", "constant"], outputCol="counts")
+        return [counts, LDA(k=2, maxIter=2, seed=7, featuresCol="counts")]
 
     def binary_multinomial() -> list[Any]:
         from pyspark.ml.classification import LogisticRegression
@@ -142,8 +144,7 @@ def refused_cases() -> dict[str, tuple[Callable[[], list[Any]], str]]:
     return {
         "awaiting": (
             awaiting,
-            r"BisectingKMeans_\w+ \(BisectingKMeansModel\).*"
-            r"'bisecting_k_means' op yet.*docs/adding-an-op.md",
+            r"LDA_\w+ \(LocalLDAModel\).*'lda_local_model_op' op yet.*docs/adding-an-op.md",
         ),
         "binary_multinomial": (
             binary_multinomial,

@@ -26,7 +26,10 @@ _COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-_RATIO_APPLIES_ABOVE = 1024 * 1024
+# NOTE: the JSON of a hashed text model (2^18 IDF weights or coefficients, mostly zero) is a
+# few megabytes that deflate squeezes about 270:1; the ratio only judges entries bigger than any
+# such file (2^20 slots: about 30 MB), below that the absolute bounds above suffice.
+_RATIO_APPLIES_ABOVE = 32 * 1024 * 1024
 
 BundleSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 

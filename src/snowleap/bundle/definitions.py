@@ -6,6 +6,7 @@ above the format layer is written once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -35,6 +36,10 @@ class NodeShape:
     def output(self, port: str, where: str) -> str:
         """The column wired to output ``port``; raises naming the node file if it is absent."""
         return _required(self.outputs, port, "output", where)
+
+    def optional_input(self, port: str) -> str | None:
+        """The column wired to input ``port``, or ``None`` (an optional input, a GLM's offset)."""
+        return _wired(self.inputs, port)
 
     def optional_output(self, port: str) -> str | None:
         """The column wired to output ``port``, or ``None`` (ops whose outputs are optional)."""
@@ -124,6 +129,22 @@ class TreeNodeDef:
 
 
 @dataclass(frozen=True)
+class ClusterNodeDef:
+    """One node of a clustering tree file (``ml.bundle.ctree.Node``: bisecting k-means), in
+    depth-first (pre-order) order: a leaf's ``index`` is its cluster (>= 0), an internal node's
+    is negative; ``values`` is the node's center, ``norm`` its Euclidean norm."""
+
+    index: int
+    norm: float
+    values: tuple[float, ...]
+    num_children: int
+
+
+#: a node of a tree file beside a model file: a decision tree's or a clustering tree's
+TreeFileNode = TreeNodeDef | ClusterNodeDef
+
+
+@dataclass(frozen=True)
 class BundleInfo:
     """Contents of ``bundle.json``; ``format`` is ``"json"`` or ``"protobuf"``."""
 
@@ -145,3 +166,46 @@ class SerializationFormat(Protocol):
     def parse_node(self, data: bytes, where: str) -> NodeDef: ...
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]: ...
+
+    def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]: ...
+
+    def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
+        """Hand each node of a tree file to ``sink`` as it is decoded, in pre-order."""
+
+
+class TreeSink(Protocol):
+    """Receives a tree file's nodes one by one (the tree layout's builder, a node list)."""
+
+    def leaf(self, values: Sequence[float]) -> None: ...
+
+    def continuous(self, feature: int, threshold: float) -> None: ...
+
+    def categorical(
+        self, feature: int, categories: Sequence[float], is_left: bool, num_categories: int
+    ) -> None: ...
+
+
+class TreeNodeList:
+    """A ``TreeSink`` that keeps the nodes as ``TreeNodeDef``s (``parse_tree``)."""
+
+    def __init__(self) -> None:
+        self.nodes: list[TreeNodeDef] = []
+
+    def leaf(self, values: Sequence[float]) -> None:
+        self.nodes.append(TreeNodeDef("leaf", values=tuple(values)))
+
+    def continuous(self, feature: int, threshold: float) -> None:
+        self.nodes.append(TreeNodeDef("continuous", feature_index=feature, threshold=threshold))
+
+    def categorical(
+        self, feature: int, categories: Sequence[float], is_left: bool, num_categories: int
+    ) -> None:
+        self.nodes.append(
+            TreeNodeDef(
+                "categorical",
+                feature_index=feature,
+                categories=tuple(categories),
+                is_left=is_left,
+                num_categories=num_categories,
+            )
+        )

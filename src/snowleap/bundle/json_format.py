@@ -11,9 +11,19 @@ import base64
 import binascii
 import json
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from snowleap.bundle.definitions import ModelDef, NodeDef, NodeShape, Socket, TreeNodeDef
+from snowleap.bundle.definitions import (
+    ClusterNodeDef,
+    ModelDef,
+    NodeDef,
+    NodeShape,
+    Socket,
+    TreeNodeDef,
+    TreeNodeList,
+    TreeSink,
+)
 from snowleap.bundle.values import (
     BASIC_TYPES,
     MAX_VALUE_NESTING,
@@ -27,6 +37,8 @@ from snowleap.bundle.values import (
 from snowleap.errors import BundleError
 
 _INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
+
+FileNode = TypeVar("FileNode")
 
 
 class JsonFormat:
@@ -55,22 +67,51 @@ class JsonFormat:
         )
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
-        nodes: list[TreeNodeDef] = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BundleError(f"{where}: line {number} is not valid JSON ({exc})") from None
-            except RecursionError:
-                raise BundleError(f"{where}: line {number} nests too deeply") from None
-            nodes.append(_parse_tree_node(doc, f"{where}: line {number}"))
-        return nodes
+        nodes = TreeNodeList()
+        self.parse_tree_into(data, where, nodes)
+        return nodes.nodes
+
+    def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
+        for number, doc in _documents(data, where):
+            _push_tree_node(doc, where, number, sink)
+
+    def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]:
+        return _parse_lines(data, where, _parse_cluster_node)
+
+
+def _parse_lines(
+    data: bytes, where: str, parse_node: Callable[[Any, str], FileNode]
+) -> list[FileNode]:
+    """A tree file: one JSON object per line, each parsed by ``parse_node``."""
+    return [parse_node(doc, f"{where}: line {number}") for number, doc in _documents(data, where)]
+
+
+def _documents(data: bytes, where: str) -> list[tuple[int, Any]]:
+    """The JSON document of each non-blank line of a tree file, with its line number."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    try:
+        # NOTE: the whole file as one JSON array: one call into the C decoder instead of one
+        # per line (a tree file holds thousands of lines). On any failure the lines are
+        # decoded one by one, to name the line at fault.
+        docs = json.loads("[" + ",".join(line for _, line in numbered) + "]")
+        if len(docs) != len(numbered):
+            raise ValueError("a line holds more than one value")
+    except (ValueError, RecursionError):
+        docs = [_load_line(line, where, number) for number, line in numbered]
+    return [(number, doc) for (number, _), doc in zip(numbered, docs, strict=True)]
+
+
+def _load_line(line: str, where: str, number: int) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BundleError(f"{where}: line {number} is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise BundleError(f"{where}: line {number} nests too deeply") from None
 
 
 def load_json_object(data: bytes, where: str) -> dict[str, Any]:
@@ -266,15 +307,36 @@ def _parse_data_shape(raw: Any, where: str) -> DataShape:
     return DataShape(base=base, is_nullable=nullable, tensor_dimensions=dims)
 
 
-def _parse_tree_node(doc: Any, where: str) -> TreeNodeDef:
+def _parse_cluster_node(doc: Any, where: str) -> ClusterNodeDef:
+    """``ml.bundle.ctree.Node`` as spray-json writes it: ``index``, ``norm``, ``values``,
+    ``numChildren``."""
     if not isinstance(doc, dict):
-        raise BundleError(f"{where}: tree node should be an object")
+        raise BundleError(f"{where}: clustering tree node should be an object")
+    values = doc.get("values", [])
+    if not isinstance(values, list):
+        raise BundleError(f"{where}: 'values' should be a list")
+    children = _basic("int", _either(doc, "numChildren", "num_children", 0), where)
+    if children < 0:
+        raise BundleError(f"{where}: negative 'numChildren' {children}")
+    return ClusterNodeDef(
+        index=_basic("int", doc.get("index", 0), where),
+        norm=_basic("double", doc.get("norm", 0.0), where),
+        values=tuple(_basic("double", v, where) for v in values),
+        num_children=children,
+    )
+
+
+def _push_tree_node(doc: Any, file: str, number: int, sink: TreeSink) -> None:
+    if not isinstance(doc, dict):
+        raise BundleError(f"{file}: line {number}: tree node should be an object")
     kind = doc.get("type")
     if kind == "leaf":
         values = doc.get("values", [])
         if not isinstance(values, list):
-            raise BundleError(f"{where}: leaf values should be a list")
-        return TreeNodeDef(kind="leaf", values=tuple(_basic("double", v, where) for v in values))
+            raise BundleError(f"{file}: line {number}: leaf values should be a list")
+        sink.leaf(_doubles(values, file, number))
+        return
+    where = f"{file}: line {number}"
     if kind != "internal":
         raise BundleError(f"{where}: tree node type should be 'internal' or 'leaf', got {kind!r}")
     split = doc.get("split")
@@ -285,22 +347,27 @@ def _parse_tree_node(doc: Any, where: str) -> TreeNodeDef:
         raise BundleError(f"{where}: negative feature index {feature}")
     split_type = split.get("type")
     if split_type == "continuous":
-        threshold = _basic("double", split.get("threshold", 0.0), where)
-        return TreeNodeDef(kind="continuous", feature_index=feature, threshold=threshold)
+        sink.continuous(feature, _basic("double", split.get("threshold", 0.0), where))
+        return
     if split_type == "categorical":
         categories = split.get("categories", [])
         if not isinstance(categories, list):
             raise BundleError(f"{where}: categories should be a list")
-        return TreeNodeDef(
-            kind="categorical",
-            feature_index=feature,
-            categories=tuple(_basic("double", c, where) for c in categories),
-            is_left=_basic("boolean", _either(split, "isLeft", "is_left", False), where),
-            num_categories=_basic(
-                "int", _either(split, "numCategories", "num_categories", 0), where
-            ),
+        sink.categorical(
+            feature,
+            _doubles(categories, file, number),
+            _basic("boolean", _either(split, "isLeft", "is_left", False), where),
+            _basic("int", _either(split, "numCategories", "num_categories", 0), where),
         )
+        return
     raise BundleError(f"{where}: split type should be 'continuous' or 'categorical'")
+
+
+def _doubles(items: list[Any], file: str, number: int) -> list[float]:
+    # NOTE: the common case (every item already a float) without a call per item.
+    if all(item.__class__ is float for item in items):
+        return items
+    return [_basic("double", item, f"{file}: line {number}") for item in items]
 
 
 def _either(doc: dict[str, Any], camel: str, snake: str, default: Any) -> Any:

@@ -17,7 +17,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from snowleap.bundle.definitions import BundleInfo, ModelDef, NodeDef, TreeNodeDef
+from snowleap.bundle.definitions import (
+    BundleInfo,
+    ClusterNodeDef,
+    ModelDef,
+    NodeDef,
+    TreeFileNode,
+)
 from snowleap.bundle.values import DataShape, Tensor, Value
 
 # NOTE: the order of MLeap's Scalar/List writers; JSON readers do not care, people do.
@@ -56,7 +62,7 @@ class JsonWriter:
             }
         )
 
-    def tree_bytes(self, nodes: Sequence[TreeNodeDef]) -> bytes:
+    def tree_bytes(self, nodes: Sequence[TreeFileNode]) -> bytes:
         lines = [json.dumps(_tree_node(n), separators=(",", ":"), allow_nan=False) for n in nodes]
         return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -155,7 +161,19 @@ def _data_shape(shape: DataShape) -> dict[str, Any]:
     return doc
 
 
-def _tree_node(node: TreeNodeDef) -> dict[str, Any]:
+def _cluster_node(node: ClusterNodeDef) -> dict[str, Any]:
+    """spray-json's ``jsonFormat4`` of ``ctree.Node``: every field, by its Scala name."""
+    return {
+        "index": node.index,
+        "norm": _number(node.norm),
+        "values": [_number(v) for v in node.values],
+        "numChildren": node.num_children,
+    }
+
+
+def _tree_node(node: TreeFileNode) -> dict[str, Any]:
+    if isinstance(node, ClusterNodeDef):
+        return _cluster_node(node)
     if node.kind == "leaf":
         return {"type": "leaf", "values": [_number(v) for v in node.values]}
     if node.kind == "continuous":

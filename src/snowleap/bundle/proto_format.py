@@ -1,9 +1,10 @@
 """Bundle.ML's protobuf serialization: ``model.pb``, ``node.pb`` and length-prefixed ``tree.pb``.
 
-The messages are those of ``bundle.proto`` (package ``ml.bundle``) and ``ext/dtree.proto``
-(``ml.bundle.dtree``) in combust/bundle-protobuf; MLeap writes ``model.pb`` as one ``Model``,
-``node.pb`` as one ``Node`` and a tree file as a sequence of ``dtree.Node`` messages, each after
-its size as a 4-byte big-endian int (``DataOutputStream.writeInt``), in depth-first order.
+The messages are those of ``bundle.proto`` (package ``ml.bundle``), ``ext/dtree.proto``
+(``ml.bundle.dtree``) and ``ext/ctree.proto`` (``ml.bundle.ctree``) in combust/bundle-protobuf;
+MLeap writes ``model.pb`` as one ``Model``, ``node.pb`` as one ``Node`` and a tree file as a
+sequence of ``dtree.Node`` (decision trees) or ``ctree.Node`` (clustering trees) messages, each
+after its size as a 4-byte big-endian int (``DataOutputStream.writeInt``), in depth-first order.
 ``bundle.json`` stays JSON in protobuf bundles; only its ``format`` says ``"protobuf"``.
 
 Tensor values are packed into the ``value`` bytes by MLeap's ``ArraySerializer``s: big-endian
@@ -19,12 +20,22 @@ import struct
 from collections.abc import Callable
 from typing import Any, Literal
 
-from snowleap.bundle.definitions import ModelDef, NodeDef, NodeShape, Socket, TreeNodeDef
+from snowleap.bundle.definitions import (
+    ClusterNodeDef,
+    ModelDef,
+    NodeDef,
+    NodeShape,
+    Socket,
+    TreeNodeDef,
+    TreeNodeList,
+    TreeSink,
+)
 from snowleap.bundle.proto_schema import (
     BASIC_TYPE_CODES,
     BIG_ENDIAN_CODES,
     DATA_SHAPE_CODES,
     AttributesFields,
+    ClusterNodeFields,
     DataShapeFields,
     ModelFields,
     NodeFields,
@@ -75,31 +86,52 @@ class ProtoFormat:
         )
 
     def parse_tree(self, data: bytes, where: str) -> list[TreeNodeDef]:
-        buffer = bytes(data)
-        nodes: list[TreeNodeDef] = []
-        pos = 0
-        while pos < len(buffer):
-            if len(buffer) - pos < 4:
-                raise BundleError(
-                    f"{where}: tree node {len(nodes)} at byte {pos}: truncated size prefix"
-                )
-            size = int.from_bytes(buffer[pos : pos + 4], "big", signed=True)
-            start = pos + 4
-            if size < 0 or size > len(buffer) - start:
-                raise BundleError(
-                    f"{where}: tree node {len(nodes)} at byte {pos}: size {size} runs past "
-                    f"the end ({len(buffer) - start} bytes left)"
-                )
-            message = decode(
-                buffer,
-                f"{where}: tree node {len(nodes)}",
-                TreeNodeFields.KNOWN,
-                start,
-                start + size,
+        nodes = TreeNodeList()
+        self.parse_tree_into(data, where, nodes)
+        return nodes.nodes
+
+    def parse_tree_into(self, data: bytes, where: str, sink: TreeSink) -> None:
+        for message in _framed(data, where, TreeNodeFields.KNOWN):
+            _push_tree_node(message, sink)
+
+    def parse_cluster_tree(self, data: bytes, where: str) -> list[ClusterNodeDef]:
+        return [_cluster_node(m) for m in _framed(data, where, ClusterNodeFields.KNOWN)]
+
+
+def _framed(data: bytes, where: str, known: frozenset[int]) -> list[Message]:
+    """The messages of a tree file, each after its size as a 4-byte big-endian int."""
+    buffer = bytes(data)
+    messages: list[Message] = []
+    pos = 0
+    while pos < len(buffer):
+        if len(buffer) - pos < 4:
+            raise BundleError(
+                f"{where}: tree node {len(messages)} at byte {pos}: truncated size prefix"
             )
-            nodes.append(_tree_node(message))
-            pos = start + size
-        return nodes
+        size = int.from_bytes(buffer[pos : pos + 4], "big", signed=True)
+        start = pos + 4
+        if size < 0 or size > len(buffer) - start:
+            raise BundleError(
+                f"{where}: tree node {len(messages)} at byte {pos}: size {size} runs past "
+                f"the end ({len(buffer) - start} bytes left)"
+            )
+        messages.append(
+            decode(buffer, f"{where}: tree node {len(messages)}", known, start, start + size)
+        )
+        pos = start + size
+    return messages
+
+
+def _cluster_node(message: Message) -> ClusterNodeDef:
+    # NOTE: ``index`` is a uint32 on the wire, but MLeap stores an internal node's negative
+    # index in it (a Scala Int written as uint32: its 32-bit two's complement).
+    raw_index = message.uint32(ClusterNodeFields.INDEX, "index")
+    return ClusterNodeDef(
+        index=raw_index - (1 << 32) if raw_index >= 1 << 31 else raw_index,
+        norm=message.double(ClusterNodeFields.NORM, "norm"),
+        values=tuple(message.packed_fixed(ClusterNodeFields.VALUES, "values", 8)),
+        num_children=message.uint32(ClusterNodeFields.NUM_CHILDREN, "num_children"),
+    )
 
 
 def _model(message: Message, depth: int) -> ModelDef:
@@ -315,13 +347,12 @@ def _sockets(shape: Message | None, number: int, what: str) -> tuple[Socket, ...
     )
 
 
-def _tree_node(message: Message) -> TreeNodeDef:
+def _push_tree_node(message: Message, sink: TreeSink) -> None:
     kind = message.oneof((TreeNodeFields.INTERNAL, TreeNodeFields.LEAF))
     if kind == TreeNodeFields.LEAF:
         leaf = _must(message.message(TreeNodeFields.LEAF, "leaf", TreeNodeFields.LEAF_KNOWN))
-        return TreeNodeDef(
-            kind="leaf", values=tuple(leaf.packed_fixed(TreeNodeFields.LEAF_VALUES, "values", 8))
-        )
+        sink.leaf(leaf.packed_fixed(TreeNodeFields.LEAF_VALUES, "values", 8))
+        return
     if kind is None:
         raise message.fail("tree node is neither internal nor leaf")
     internal = _must(
@@ -337,20 +368,17 @@ def _tree_node(message: Message) -> TreeNodeDef:
         continuous = _must(
             split.message(SplitFields.CONTINUOUS, "continuous", SplitFields.CONTINUOUS_KNOWN)
         )
-        return TreeNodeDef(
-            kind="continuous",
-            feature_index=continuous.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
-            threshold=continuous.double(SplitFields.CONTINUOUS_THRESHOLD, "threshold"),
+        sink.continuous(
+            continuous.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
+            continuous.double(SplitFields.CONTINUOUS_THRESHOLD, "threshold"),
         )
+        return
     categorical = _must(
         split.message(SplitFields.CATEGORICAL, "categorical", SplitFields.CATEGORICAL_KNOWN)
     )
-    return TreeNodeDef(
-        kind="categorical",
-        feature_index=categorical.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
-        is_left=categorical.boolean(SplitFields.CATEGORICAL_IS_LEFT, "is_left"),
-        num_categories=categorical.uint32(SplitFields.CATEGORICAL_NUM_CATEGORIES, "num_categories"),
-        categories=tuple(
-            categorical.packed_fixed(SplitFields.CATEGORICAL_CATEGORIES, "categories", 8)
-        ),
+    sink.categorical(
+        categorical.uint32(SplitFields.FEATURE_INDEX, "feature_index"),
+        categorical.packed_fixed(SplitFields.CATEGORICAL_CATEGORIES, "categories", 8),
+        categorical.boolean(SplitFields.CATEGORICAL_IS_LEFT, "is_left"),
+        categorical.uint32(SplitFields.CATEGORICAL_NUM_CATEGORIES, "num_categories"),
     )

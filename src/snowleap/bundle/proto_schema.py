@@ -1,5 +1,6 @@
 """The field numbers and enum codes of Bundle.ML's protobuf messages, named as in
-``bundle.proto`` (package ``ml.bundle``) and ``ext/dtree.proto`` (``ml.bundle.dtree``) of
+``bundle.proto`` (package ``ml.bundle``), ``ext/ctree.proto`` (``ml.bundle.ctree``) and
+``ext/dtree.proto`` (``ml.bundle.dtree``) of
 combust/bundle-protobuf. ``KNOWN`` is the set of numbers a message type's reader keeps.
 """
 
@@ -107,6 +108,17 @@ class TreeNodeFields:
     INTERNAL_KNOWN = frozenset({INTERNAL_SPLIT})
     LEAF_VALUES = 1
     LEAF_KNOWN = frozenset({LEAF_VALUES})
+
+
+class ClusterNodeFields:
+    """``ml.bundle.ctree.Node``: ``uint32 index = 1; double norm = 2; repeated double values =
+    3; uint32 num_children = 4;``."""
+
+    INDEX = 1
+    NORM = 2
+    VALUES = 3
+    NUM_CHILDREN = 4
+    KNOWN = frozenset({INDEX, NORM, VALUES, NUM_CHILDREN})
 
 
 class SplitFields:

@@ -13,11 +13,12 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
-from snowleap.bundle.definitions import ModelDef, NodeDef, Socket, TreeNodeDef
+from snowleap.bundle.definitions import ClusterNodeDef, ModelDef, NodeDef, Socket, TreeFileNode
 from snowleap.bundle.proto_schema import BASIC_TYPE_CODES as BASIC_TYPE_CODES_READ
 from snowleap.bundle.proto_schema import (
     BIG_ENDIAN_CODES,
     AttributesFields,
+    ClusterNodeFields,
     DataShapeFields,
     ModelFields,
     NodeFields,
@@ -72,7 +73,7 @@ class ProtoWriter:
             .to_bytes()
         )
 
-    def tree_bytes(self, nodes: Sequence[TreeNodeDef]) -> bytes:
+    def tree_bytes(self, nodes: Sequence[TreeFileNode]) -> bytes:
         parts: list[bytes] = []
         for node in nodes:
             encoded = _tree_node(node).to_bytes()
@@ -200,7 +201,20 @@ def _socket(socket: Socket) -> ProtoMessage:
     )
 
 
-def _tree_node(node: TreeNodeDef) -> ProtoMessage:
+def _cluster_node(node: ClusterNodeDef) -> ProtoMessage:
+    # NOTE: MLeap writes a negative (internal) index as the uint32 of its two's complement.
+    return (
+        ProtoMessage()
+        .varint(ClusterNodeFields.INDEX, node.index & 0xFFFFFFFF)
+        .double(ClusterNodeFields.NORM, node.norm)
+        .packed_doubles(ClusterNodeFields.VALUES, node.values)
+        .varint(ClusterNodeFields.NUM_CHILDREN, node.num_children)
+    )
+
+
+def _tree_node(node: TreeFileNode) -> ProtoMessage:
+    if isinstance(node, ClusterNodeDef):
+        return _cluster_node(node)
     if node.kind == "leaf":
         leaf = ProtoMessage().packed_doubles(TreeNodeFields.LEAF_VALUES, node.values)
         return ProtoMessage().message(TreeNodeFields.LEAF, leaf)

@@ -14,11 +14,13 @@ from typing import Any, TypeVar
 from snowleap.bundle.archive import BundleArchive, BundleSource, open_archive
 from snowleap.bundle.definitions import (
     BundleInfo,
+    ClusterNodeDef,
     ModelDef,
     NodeDef,
     NodeShape,
     SerializationFormat,
     TreeNodeDef,
+    TreeSink,
 )
 from snowleap.bundle.json_format import JsonFormat, load_json_object
 from snowleap.bundle.proto_format import ProtoFormat
@@ -80,6 +82,16 @@ class ModelContext:
 
     def read_tree(self, file: str = "tree") -> list[TreeNodeDef]:
         """The nodes of a decision tree file beside this model, in depth-first order."""
+        data, where = self.tree_file(file)
+        return self.format.parse_tree(data, where)
+
+    def read_tree_into(self, sink: TreeSink, file: str = "tree") -> None:
+        """Hand the nodes of a decision tree file beside this model to ``sink``, in pre-order."""
+        data, where = self.tree_file(file)
+        self.format.parse_tree_into(data, where, sink)
+
+    def tree_file(self, file: str = "tree") -> tuple[bytes, str]:
+        """A decision tree file's bytes and its name for error messages."""
         name = f"{_checked_child(file, self.where)}.{self.format.extension}"
         path = f"{self.path}/{name}"
         legacy = f"{self.path}/{_LEGACY_TREE_FILE}.{self.format.extension}"
@@ -87,7 +99,13 @@ class ModelContext:
             # NOTE: legacy: MLeap's runtime before 0.23 saved decision trees to "nodes.<ext>"
             # (combust/mleap#843); Spark exports always wrote "tree.<ext>".
             path = legacy
-        return self.format.parse_tree(
+        return _read(self.archive, path), f"{self.archive.description}: {path}"
+
+    def read_cluster_tree(self, file: str = "tree") -> list[ClusterNodeDef]:
+        """The nodes of a clustering tree file beside this model (bisecting k-means), in
+        depth-first order."""
+        path = f"{self.path}/{_checked_child(file, self.where)}.{self.format.extension}"
+        return self.format.parse_cluster_tree(
             _read(self.archive, path), f"{self.archive.description}: {path}"
         )
 

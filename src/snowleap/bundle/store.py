@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from snowleap.bundle.definitions import ModelDef, NodeShape, Socket, TreeNodeDef
+from snowleap.bundle.definitions import ModelDef, NodeShape, Socket, TreeFileNode
 from snowleap.bundle.values import (
     Attributes,
     BasicTypeName,
@@ -44,8 +44,9 @@ class StoredModel:
 
     op: str
     attributes: Mapping[str, Value]
-    #: tree files beside the model file, by file stem (``"tree"`` -> ``tree.json``/``tree.pb``)
-    trees: Mapping[str, Sequence[TreeNodeDef]] = field(default_factory=dict)
+    #: tree files beside the model file, by file stem (``"tree"`` -> ``tree.json``/``tree.pb``):
+    #: decision trees' nodes or a clustering tree's
+    trees: Mapping[str, Sequence[TreeFileNode]] = field(default_factory=dict)
     #: sub-model folders by name (a forest's ``tree0``, ``tree1``...), each a model of its own
     sub_models: Mapping[str, StoredModel] = field(default_factory=dict)
     #: child nodes written as ``<name>.node/`` inside this folder (a pipeline's stages)
@@ -110,6 +111,10 @@ def double(value: float) -> Value:
 
 def string(value: str) -> Value:
     return _scalar("string", str(value))
+
+
+def basic_type(name: BasicTypeName) -> Value:
+    return _scalar("basic_type", name)
 
 
 def data_shape(shape: DataShape) -> Value:

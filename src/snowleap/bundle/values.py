@@ -195,6 +195,19 @@ class Attributes(Mapping[str, Value]):
             raise BundleError(f"{self.where}: attribute {name!r} should be a string, got {raw!r}")
         return raw
 
+    def get_scalar(self, name: str, type_name: str) -> Any:
+        """A scalar of the type named at run time (its zero value if the field is absent)."""
+        return self._scalar(name, type_name, _REQUIRED)
+
+    def get_basic_type(self, name: str) -> str:
+        """A ``basic_type`` scalar (``"string"``, ``"double"``...)."""
+        raw = self._scalar(name, "basic_type", _REQUIRED)
+        if raw not in BASIC_TYPES:
+            raise BundleError(
+                f"{self.where}: attribute {name!r} should be a basic type, got {raw!r}"
+            )
+        return str(raw)
+
     def get_data_shape(self, name: str) -> DataShape:
         raw = self._scalar(name, "data_shape", _REQUIRED)
         if not isinstance(raw, DataShape):

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
-from snowleap.bundle.definitions import BundleInfo, ModelDef, NodeDef, TreeNodeDef
+from snowleap.bundle.definitions import BundleInfo, ModelDef, NodeDef, TreeFileNode
 from snowleap.bundle.json_writer import JsonWriter, bundle_json
 from snowleap.bundle.proto_writer import ProtoWriter
 from snowleap.bundle.store import StoredModel, StoredNode
@@ -47,7 +47,7 @@ class FormatWriter(Protocol):
 
     def node_bytes(self, node: NodeDef) -> bytes: ...
 
-    def tree_bytes(self, nodes: Sequence[TreeNodeDef]) -> bytes: ...
+    def tree_bytes(self, nodes: Sequence[TreeFileNode]) -> bytes: ...
 
 
 _WRITERS: dict[str, FormatWriter] = {"json": JsonWriter(), "protobuf": ProtoWriter()}

@@ -57,6 +57,8 @@ class RefreshOutcome(Enum):
     NOT_DUE = "not_due"  # checked less than refresh_seconds ago: no request sent
     BUSY = "busy"  # another thread is checking right now
     FAILED = "failed"  # the source failed or the new bundle did not load: old model serves
+    # the source still holds the version refused before: not downloaded again, not counted again
+    STILL_REFUSED = "still_refused"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class ModelCache:
         self._current: LoadedModel | None = None
         self._checked_at = 0.0
         self._last_error: str | None = None
+        # NOTE: the version that failed to load or check; its tag is what the next conditional
+        # GET sends, so it is downloaded once, not at every check, until the object changes.
+        self._refused: ModelVersion | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -162,6 +167,17 @@ class ModelCache:
         finally:
             self._lock.release()
 
+    @property
+    def due(self) -> bool:
+        """Whether ``refresh`` would check the source now (or load: nothing is loaded yet)."""
+        return self._due()
+
+    @property
+    def refused(self) -> ModelVersion | None:
+        """The version last refused (it did not load or pass the check); ``None`` after one
+        loaded, or when the object changed."""
+        return self._refused
+
     def _due(self) -> bool:
         if self._current is None:
             failed = self._last_error is not None
@@ -170,13 +186,25 @@ class ModelCache:
 
     def _refresh_locked(self) -> RefreshResult:
         current = self._current
-        known = current.version if current is not None else self._disk_version()
+        refused = self._refused
+        known = refused or (current.version if current is not None else self._disk_version())
         try:
             fetched = self.source.fetch(known)
         except ModelSourceError as exc:
             return self._failed(str(exc))
         finally:
             self._checked_at = self._clock()
+        if fetched is None and refused is not None:
+            return RefreshResult(RefreshOutcome.STILL_REFUSED, error=self._last_error)
+        self._refused = None
+        if (
+            fetched is not None
+            and current is not None
+            and fetched.version.tag == current.version.tag
+        ):
+            # NOTE: the object went back to the version in service after a refused one.
+            self._last_error = None
+            return RefreshResult(RefreshOutcome.UNCHANGED)
         if fetched is None:
             if current is not None:
                 return RefreshResult(RefreshOutcome.UNCHANGED)
@@ -207,6 +235,7 @@ class ModelCache:
                 return self._refresh_locked()
             # NOTE: snowleap's own errors say what is wrong; anything else also needs its type.
             problem = str(exc) if isinstance(exc, SnowleapError) else f"{type(exc).__name__}: {exc}"
+            self._refused = version
             return self._failed(
                 f"version {version.label} of {self.source.uri} was not loaded: {problem}"
             )

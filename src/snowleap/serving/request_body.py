@@ -10,11 +10,13 @@ Accepted bodies:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from snowleap import bounded_json
+from snowleap.errors import JsonLimitError
 from snowleap.serving.errors import RequestError
 from snowleap.snowplow import (
     ParseResult,
@@ -24,10 +26,14 @@ from snowleap.snowplow import (
     parse_enriched_tsv,
     parse_tracker_payload,
 )
+from snowleap.snowplow.values import shape_of
 
 JSON_TYPE = "application/json"
 TSV_TYPE = "text/tab-separated-values"
 SUPPORTED_TYPES = (JSON_TYPE, TSV_TYPE)
+NOT_UNICODE = (
+    "a string of the event holds a lone surrogate (a \\ud800-\\udfff escape): not Unicode text"
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,9 @@ def _checked_text(
     if kind is None:
         raise RequestError(415, f"missing Content-Type header: send {choices}")
     if kind not in allowed:
-        raise RequestError(415, f"Content-Type {kind!r} is not supported: send {choices}")
+        raise RequestError(
+            415, f"Content-Type {_media_shown(kind)} is not supported: send {choices}"
+        )
     if not body.strip():
         raise RequestError(400, f"request body is empty: {empty}")
     return kind, _decode(body)
@@ -100,24 +108,20 @@ def _decode(body: bytes) -> str:
 
 
 def _load_json(text: str) -> Any:
+    """The body's JSON, bounded (``bounded_json``); strings are checked per event afterwards."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RequestError(
-            400,
-            f"request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-        ) from None
-    except RecursionError:
-        raise RequestError(400, "request body is JSON nested too deeply") from None
-    except ValueError:
-        # NOTE: an integer of more digits than Python converts (sys.get_int_max_str_digits)
-        raise RequestError(400, "request body holds a number with too many digits") from None
+        return bounded_json.loads(text, reject_surrogates=False)
+    except JsonLimitError as exc:
+        raise RequestError(400, f"request body: {exc}") from None
 
 
 def _parse_json(text: str) -> ParsedRequest:
     document = _load_json(text)
+    suspect = bounded_json.may_hold_surrogates(text)
     if isinstance(document, list):
-        return _parse_enriched_array(document)
+        if not document:
+            raise RequestError(400, "request body is an empty JSON array: no events to score")
+        return _screened(document, suspect, parse_enriched_json, lambda kept: kept)
     if isinstance(document, dict):
         data = document.get("data")
         if "data" not in document or "schema" not in document:
@@ -134,7 +138,11 @@ def _parse_json(text: str) -> ParsedRequest:
             )
         if not data:
             raise RequestError(400, "field 'data' of the payload_data envelope is empty: no events")
-        return ParsedRequest(_parse(parse_tracker_payload, document), len(data))
+        if bounded_json.holds_lone_surrogate(document.get("schema")):
+            raise RequestError(400, "field 'schema' of the payload_data envelope is not text")
+        return _screened(
+            data, suspect, parse_tracker_payload, lambda kept: {**document, "data": kept}
+        )
     raise RequestError(
         400,
         f"request body must be a JSON object (payload_data envelope) or array (enriched events), "
@@ -142,21 +150,27 @@ def _parse_json(text: str) -> ParsedRequest:
     )
 
 
-def _parse_enriched_array(items: list[Any]) -> ParsedRequest:
-    if not items:
-        raise RequestError(400, "request body is an empty JSON array: no events to score")
-    objects = [(index, item) for index, item in enumerate(items) if isinstance(item, Mapping)]
-    parsed = _parse(parse_enriched_json, [item for _, item in objects])
-    # NOTE: the parser numbers the objects it was given; map those back to request positions.
-    positions = [index for index, _ in objects]
+def _screened(
+    items: list[Any], suspect: bool, parser: Any, payload: Callable[[list[Any]], Any]
+) -> ParsedRequest:
+    """Parse the events of ``items`` that are JSON objects of Unicode text; reject the others by
+    their position in the request, and map the parser's positions back to the request's."""
+    kept: list[Any] = []
+    positions: list[int] = []
+    rejected: list[Rejected] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            reason = f"expected a JSON object (an event), got {_kind(item)}"
+            rejected.append(Rejected(index, reason))
+        elif suspect and bounded_json.holds_lone_surrogate(item):
+            rejected.append(Rejected(index, NOT_UNICODE))
+        else:
+            kept.append(item)
+            positions.append(index)
+    parsed = _parse(parser, payload(kept)) if kept else ParseResult()
     result = ParseResult(
         events=[(positions[i], event) for i, event in parsed.events],
-        rejected=[Rejected(positions[r.index], r.reason) for r in parsed.rejected],
-    )
-    result.rejected.extend(
-        Rejected(index, f"expected a JSON object (an enriched event), got {_kind(item)}")
-        for index, item in enumerate(items)
-        if not isinstance(item, Mapping)
+        rejected=[Rejected(positions[r.index], r.reason) for r in parsed.rejected] + rejected,
     )
     result.rejected.sort(key=lambda r: r.index)
     return ParsedRequest(result, len(items))
@@ -168,6 +182,16 @@ def _parse(parser: Any, payload: Any) -> ParseResult:
     except PayloadError as exc:
         raise RequestError(400, str(exc)) from None
     return result
+
+
+def _media_shown(kind: str) -> str:
+    """A media type the client sent, quoted only when it looks like one (``type/subtype``)."""
+    if _MEDIA_TYPE.fullmatch(kind):
+        return repr(kind)
+    return f"shaped {shape_of(kind)!r}"
+
+
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,40}/[a-z0-9][a-z0-9!#$&^_.+-]{0,60}")
 
 
 def _kind(value: Any) -> str:

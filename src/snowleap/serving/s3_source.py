@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from snowleap.serving.errors import ModelSourceError
+from snowleap.serving.settings import S3ClientSettings
 from snowleap.serving.source import FetchedBundle, ModelVersion, S3Client, sha256_hex
 
 # NOTE: a bundle is a model, not a data set; anything far larger is a wrong object, and reading it
 # whole into a 512 MB function would fail later and less clearly.
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+
+
+def client_config(settings: S3ClientSettings) -> Config:
+    """botocore's ``Config`` of the S3 client: timeouts and attempts of ``settings``, adaptive
+    retries (client-side rate limiting when S3 throttles)."""
+    return Config(
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        retries={"mode": "adaptive", "max_attempts": settings.max_attempts},
+    )
 
 
 class S3ModelSource:

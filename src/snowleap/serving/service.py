@@ -31,6 +31,7 @@ from snowleap.serving.cache import (
     RefreshResult,
 )
 from snowleap.serving.errors import ModelUnavailableError, RequestError
+from snowleap.serving.refresh_worker import RefreshWorker
 from snowleap.serving.request_body import parse_score_body, read_json_body
 from snowleap.serving.rollout import CHALLENGER, RolloutRouter, RolloutSummary
 from snowleap.serving.row_requests import (
@@ -42,6 +43,7 @@ from snowleap.serving.rows import (
     ScoredRows,
     leapframe_response,
     predictions,
+    require_batch_math,
     score_rows,
     select_columns,
 )
@@ -125,6 +127,9 @@ class ScoringService:
         # cookie, but differ between execution environments; the handler logs a warning.
         self.salt = settings.session_salt or secrets.token_hex(16)
         self._kind: tuple[LoadedModel, str] | None = None
+        # NOTE: requests wait for S3 at most their budget (refresh_worker.py).
+        self._champion_worker = RefreshWorker(cache)
+        self._challenger_worker = RefreshWorker(challenger) if challenger is not None else None
 
     @classmethod
     def create(
@@ -149,17 +154,28 @@ class ScoringService:
     def current_model(self, *, force_refresh: bool = False) -> LoadedModel:
         """The model to serve, loaded or refreshed first when due; ``ModelUnavailableError``
         (answered with 503) while no model could be loaded."""
-        result = self.cache.refresh(force=force_refresh)
+        result = self._champion_worker.refresh(self._budget(self.cache), force=force_refresh)
         if result.outcome not in (RefreshOutcome.NOT_DUE, RefreshOutcome.BUSY):
             self.observer.model_refreshed(result)
+        if not self.cache.is_loaded and self._champion_worker.in_flight:
+            raise ModelUnavailableError(
+                f"model not available: {self.cache.source.uri} did not answer within "
+                f"{self.settings.load_wait_seconds:g} s (still loading)"
+            )
         return self.cache.loaded()
+
+    def _budget(self, cache: ModelCache) -> float:
+        if cache.is_loaded:
+            return self.settings.refresh_wait_seconds
+        return self.settings.load_wait_seconds
 
     def current_challenger(self) -> LoadedModel | None:
         """The challenger, loaded or refreshed first when due; ``None`` when there is none or
         it could not be loaded (its sessions are then answered by the champion)."""
-        if self.challenger is None:
+        if self.challenger is None or self._challenger_worker is None:
             return None
-        result = self.challenger.refresh()
+        # NOTE: the champion answers while the challenger loads: its sessions never wait for it.
+        result = self._challenger_worker.refresh(self.settings.refresh_wait_seconds)
         if result.outcome not in (RefreshOutcome.NOT_DUE, RefreshOutcome.BUSY):
             self.observer.model_refreshed(result, variant=CHALLENGER)
         try:
@@ -214,6 +230,7 @@ class ScoringService:
     ) -> dict[str, Any]:
         """The response document of ``POST /transform``: the output LeapFrame (the ``fields``
         asked for, else every column) and where each request row went."""
+        require_batch_math("POST /transform")
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
         with _bad_request():
@@ -227,6 +244,7 @@ class ScoringService:
         """The response document of ``POST /invocations``, as MLflow's scoring server answers:
         ``{"predictions": [...]}`` (one record per row, ``null`` where it was rejected), and
         ``rejected`` saying why."""
+        require_batch_math("POST /invocations")
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
         with _bad_request():

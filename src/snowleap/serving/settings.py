@@ -66,6 +66,10 @@ class ServingSettings:
     cache_dir: Path | None = Path("/tmp/snowleap-models")
     model_kind: str = "auto"
     challenger: ChallengerSettings | None = None
+    #: how long a request waits for the first load of the model (then 503, the load goes on)
+    load_wait_seconds: float = 3.0
+    #: how long a warm request waits for a refresh it triggered (then the model in service)
+    refresh_wait_seconds: float = 0.25
 
     @classmethod
     def from_environment(
@@ -73,7 +77,8 @@ class ServingSettings:
     ) -> ServingSettings:
         """Settings from ``MODEL_URI``, ``MODEL_REFRESH_SECONDS``, ``SCORE_THRESHOLD``,
         ``MAX_BODY_BYTES``, ``SESSION_SALT``, ``MODEL_CACHE_DIR`` (empty: no disk copy),
-        ``MODEL_KIND`` (``auto`` or ``session``) and the ``CHALLENGER_*`` settings.
+        ``MODEL_KIND`` (``auto`` or ``session``), ``MODEL_LOAD_WAIT_SECONDS``,
+        ``MODEL_REFRESH_WAIT_SECONDS`` and the ``CHALLENGER_*`` settings.
 
         Example
         -------
@@ -90,6 +95,12 @@ class ServingSettings:
             raise ConfigurationError(
                 "MODEL_REFRESH_SECONDS must be >= 0 and MAX_BODY_BYTES must be > 0"
             )
+        load_wait = _number(environ, "MODEL_LOAD_WAIT_SECONDS", 3.0)
+        refresh_wait = _number(environ, "MODEL_REFRESH_WAIT_SECONDS", 0.25)
+        if load_wait < 0 or refresh_wait < 0:
+            raise ConfigurationError(
+                "MODEL_LOAD_WAIT_SECONDS and MODEL_REFRESH_WAIT_SECONDS must be >= 0"
+            )
         cache_dir = environ.get("MODEL_CACHE_DIR", "/tmp/snowleap-models")
         kind = environ.get("MODEL_KIND") or "auto"
         if kind not in MODEL_KINDS:
@@ -105,12 +116,44 @@ class ServingSettings:
             cache_dir=Path(cache_dir) if cache_dir else None,
             model_kind=kind,
             challenger=ChallengerSettings.from_environment(environ),
+            load_wait_seconds=load_wait,
+            refresh_wait_seconds=refresh_wait,
         )
 
 
 def _optional_number(environ: Mapping[str, str], name: str) -> float | None:
     raw = environ.get(name)
     return None if raw is None or not raw.strip() else _number(environ, name, 0.0)
+
+
+@dataclass(frozen=True)
+class S3ClientSettings:
+    """boto3's S3 client settings, fitted inside the function's timeout (15 s by default).
+
+    A stalled S3 costs at most ``max_attempts x (connect_timeout + read_timeout)`` plus the
+    adaptive mode's backoff: 3 x (1 + 2) s + under 2 s, well within 15 s, so a refresh always ends
+    before the function times out. No request waits for it that long: see ``RefreshWorker``.
+    ``read_timeout`` bounds each wait for bytes, not a whole download.
+    """
+
+    connect_timeout: float = 1.0
+    read_timeout: float = 2.0
+    max_attempts: int = 3
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> S3ClientSettings:
+        """``S3_CONNECT_TIMEOUT_SECONDS``, ``S3_READ_TIMEOUT_SECONDS``, ``S3_MAX_ATTEMPTS``."""
+        settings = cls(
+            connect_timeout=_number(environ, "S3_CONNECT_TIMEOUT_SECONDS", 1.0),
+            read_timeout=_number(environ, "S3_READ_TIMEOUT_SECONDS", 2.0),
+            max_attempts=int(_number(environ, "S3_MAX_ATTEMPTS", 3)),
+        )
+        if settings.connect_timeout <= 0 or settings.read_timeout <= 0 or settings.max_attempts < 1:
+            raise ConfigurationError(
+                "S3_CONNECT_TIMEOUT_SECONDS and S3_READ_TIMEOUT_SECONDS must be > 0, "
+                "S3_MAX_ATTEMPTS >= 1"
+            )
+        return settings
 
 
 def _number(environ: Mapping[str, str], name: str, default: float) -> float:

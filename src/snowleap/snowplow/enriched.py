@@ -21,6 +21,7 @@ from snowleap.snowplow.values import (
     parse_double,
     parse_int,
     parse_timestamp,
+    shape_of,
 )
 
 EXPECTED_FIELDS: Final[int] = len(ENRICHED_FIELDS)
@@ -121,6 +122,15 @@ def _json_value(name: str, kind: FieldKind, value: Any) -> Any:
     return value
 
 
+def _key(key: str) -> str:
+    """A key of an enriched event as messages name it: a ``contexts_``/``unstruct_event_`` key
+    holds the client's schema name, so only its prefix and shape are shown."""
+    if key in FIELD_KIND:
+        return repr(key)
+    prefix = "contexts_" if key.startswith("contexts_") else "unstruct_event_"
+    return f"{prefix}... shaped {shape_of(key[len(prefix) :])!r}"
+
+
 def _json_fields(item: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribing | None]:
     fields: dict[str, Any] = {}
     unstruct_data: tuple[str, Any] | None = None
@@ -139,17 +149,19 @@ def _json_fields(item: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribin
                     raise EventError("expected an object")
                 unstruct_data = (key, value)
         except EventError as exc:
-            raise EventError(f"key {key!r}: {exc}") from None
+            raise EventError(f"key {_key(key)}: {exc}") from None
     unstruct: SelfDescribing | None = None
     if unstruct_data is not None:
         # NOTE: the SDK flattens the schema into the key; the event_vendor and event_name fields
         # carry it unambiguously, so rebuild the self-describing event from those.
         vendor, name = fields.get("event_vendor"), fields.get("event_name")
         if not vendor or not name:
-            raise EventError(f"key {unstruct_data[0]!r}: event_vendor and event_name must be set")
+            raise EventError(
+                f"key {_key(unstruct_data[0])}: event_vendor and event_name must be set"
+            )
         unstruct = self_describing(
             {"schema": f"iglu:{vendor}/{name}/jsonschema/1-0-0", "data": unstruct_data[1]},
-            f"key {unstruct_data[0]!r}",
+            f"key {_key(unstruct_data[0])}",
         )
     return fields, unstruct
 

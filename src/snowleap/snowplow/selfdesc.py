@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from snowleap import bounded_json
+from snowleap.errors import JsonLimitError
 from snowleap.snowplow.errors import EventError
+from snowleap.snowplow.values import shown
 
 _IGLU_URI: Final[re.Pattern[str]] = re.compile(
     r"iglu:([a-zA-Z0-9_.-]+)/([a-zA-Z0-9_-]+)/([a-zA-Z0-9_-]+)/(\d+)-(\d+)-(\d+)"
@@ -42,18 +44,21 @@ def decode_base64_json(text: str) -> Any:
     except (binascii.Error, ValueError):
         raise EventError("not valid base64") from None
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise EventError("base64 decodes to bytes that are not UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise EventError(f"base64 decodes to invalid JSON ({exc.msg} at char {exc.pos})") from None
+    try:
+        return bounded_json.loads(text)
+    except JsonLimitError as exc:
+        raise EventError(f"base64 decodes to text that is {exc}") from None
 
 
 def decode_json(text: str) -> Any:
+    """The JSON of a ``co``/``ue_pr`` parameter or a TSV column: bounded (``bounded_json``)."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EventError(f"not valid JSON ({exc.msg} at char {exc.pos})") from None
+        return bounded_json.loads(text)
+    except JsonLimitError as exc:
+        raise EventError(str(exc)) from None
 
 
 def self_describing(value: Any, what: str) -> SelfDescribing:
@@ -65,7 +70,7 @@ def self_describing(value: Any, what: str) -> SelfDescribing:
         raise EventError(f"{what} has no 'schema' string")
     match = _IGLU_URI.fullmatch(schema)
     if match is None:
-        raise EventError(f"{what} has a schema that is not an Iglu URI: {schema[:80]!r}")
+        raise EventError(f"{what} has a schema that is not an Iglu URI, {shown('schema', schema)}")
     if "data" not in value:
         raise EventError(f"{what} has no 'data'")
     return SelfDescribing(vendor=match.group(1), name=match.group(2), data=value["data"])

@@ -7,11 +7,12 @@ serves raw and enriched events alike.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
+from snowleap import bounded_json
+from snowleap.errors import JsonLimitError
 from snowleap.snowplow.errors import EventError, PayloadError
 from snowleap.snowplow.event import CanonicalFields, ParseResult, parse_each
 from snowleap.snowplow.selfdesc import (
@@ -23,9 +24,11 @@ from snowleap.snowplow.selfdesc import (
 )
 from snowleap.snowplow.values import (
     check_epoch_millis,
+    named,
     parse_double,
     parse_epoch_millis,
     parse_int,
+    shape_of,
     shown,
 )
 
@@ -150,7 +153,7 @@ def _checked_canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfD
     """
     for key, value in params.items():
         if not isinstance(value, str):
-            raise EventError(f"{key!r}: expected a string, got {type(value).__name__}")
+            raise EventError(f"{named(key, _KNOWN)}: expected a string, got {_json_type(value)}")
     for key in REQUIRED_PARAMETERS:
         if not params.get(key):
             raise EventError(f"{key!r}: missing (required by the tracker protocol)")
@@ -183,12 +186,33 @@ def _checked_canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfD
     return fields, unstruct
 
 
+_KNOWN: Final[frozenset[str]] = frozenset(
+    (*TRACKER_PARAMETERS, *SPECIAL_PARAMETERS, *IGNORED_PARAMETERS, *REQUIRED_PARAMETERS)
+)
+
+
+def _json_type(value: Any) -> str:
+    """A JSON value's type as messages name it (never the value)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _schema_shape(schema: Any) -> str:
+    return f"shaped {shape_of(schema)!r}" if isinstance(schema, str) else _json_type(schema)
+
+
 def _parse_events(items: list[Any], source: str) -> ParseResult:
     return parse_each(items, _parameters_fields, source)
 
 
 def _parameters_fields(params: Any) -> CanonicalFields:
-    if not isinstance(params, Mapping):
+    # NOTE: JSON gives dicts; the ABC check (a Python-level call) only for anything else.
+    if params.__class__ is not dict and not isinstance(params, Mapping):
         raise EventError(f"expected a JSON object of parameters, got {type(params).__name__}")
     return _canonical(params)
 
@@ -218,15 +242,16 @@ def parse_tracker_payload(body: str | bytes | Mapping[str, Any]) -> ParseResult:
             raise PayloadError(f"request body: not UTF-8 (byte {exc.start})") from None
     if isinstance(envelope, str):
         try:
-            envelope = json.loads(envelope)
-        except json.JSONDecodeError as exc:
-            raise PayloadError(f"request body: not JSON ({exc.msg} at char {exc.pos})") from None
+            envelope = bounded_json.loads(envelope)
+        except JsonLimitError as exc:
+            raise PayloadError(f"request body: {exc}") from None
     if not isinstance(envelope, Mapping):
         raise PayloadError(f"request body: expected a JSON object, got {type(envelope).__name__}")
     schema = envelope.get("schema")
     if not isinstance(schema, str) or not schema.startswith(PAYLOAD_SCHEMA_PREFIX):
         raise PayloadError(
-            f"request body: 'schema' must be {PAYLOAD_SCHEMA_PREFIX}x-y, got {str(schema)[:90]!r}"
+            f"request body: 'schema' must be {PAYLOAD_SCHEMA_PREFIX}x-y, "
+            f"got {_schema_shape(schema)}"
         )
     data = envelope.get("data")
     if not isinstance(data, list) or not data:

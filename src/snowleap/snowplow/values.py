@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Container
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -32,14 +33,50 @@ _MAX_EPOCH_MILLIS: Final[int] = (datetime.max.replace(tzinfo=UTC) - EPOCH) // ti
 )
 
 
-_SHAPE: Final[dict[int, int]] = str.maketrans(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-    "a" * 26 + "A" * 26 + "9" * 10,
-)
+_SHAPE_CACHE_SIZE: Final[int] = 4096
+
+
+class _Shape(dict[int, str]):
+    """``str.translate`` table of a value's shape: every letter of any script ``a`` (lower case
+    and letters without case) or ``A`` (upper and title case), every digit or numeral ``9``,
+    other ASCII (punctuation, space) kept, anything else outside ASCII (symbols, marks, lone
+    surrogates, control characters) ``?``. Filled one code point at a time as values need it."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char.isalpha():
+            shape = "A" if char.isupper() or char.istitle() else "a"
+        elif char.isdigit() or char.isnumeric():
+            shape = "9"
+        elif code < 128 and char.isprintable():
+            shape = char
+        else:
+            shape = "?"
+        if len(self) < _SHAPE_CACHE_SIZE:
+            # NOTE: bounded: a client sending every code point must not grow it without end.
+            self[code] = shape
+        return shape
+
+
+_SHAPE: Final[_Shape] = _Shape()
+
+
+def shape_of(text: str, limit: int = _SHOWN_LENGTH) -> str:
+    """The shape of ``text`` (``_Shape``), at most ``limit`` characters (``...`` when cut).
+
+    Example
+    -------
+    >>> shape_of("Жанна Иванова"), shape_of("jane.doe@example.org")
+    ('Aaaaa Aaaaaaa', 'aaaa.aaa@aaaaaaa.aaa')
+    """
+    cut = len(text) > limit
+    shape = text[: limit - 3 if cut else limit].translate(_SHAPE)
+    return shape + "..." if cut else shape
 
 
 def shown(field: str, text: str) -> str:
-    """How an error message shows a bad value: its shape only, letters as a/A and digits as 9.
+    """How an error message shows a bad value: its shape only (``shape_of``: letters of any
+    script as a/A, digits as 9).
 
     The shape says what is wrong (``'99999A9999999'``: a letter among digits) without the value;
     personal fields do not even show that.
@@ -51,10 +88,19 @@ def shown(field: str, text: str) -> str:
     """
     if field in PERSONAL_FIELDS:
         return "withheld (personal field)"
-    shape = text.translate(_SHAPE)
-    if len(shape) > _SHOWN_LENGTH:
-        shape = shape[: _SHOWN_LENGTH - 3] + "..."
-    return f"shaped {shape!r}"
+    return f"shaped {shape_of(text)!r}"
+
+
+def named(key: str, known: Container[str]) -> str:
+    """A client's key as a message names it: quoted when it is one of the ``known`` Snowplow
+    names, else only its shape (a key that is no Snowplow field is the client's own text).
+
+    Example
+    -------
+    >>> named("dtm", {"dtm"}), named("jane@example.org", {"dtm"})
+    ("'dtm'", "a key shaped 'aaaa@aaaaaaa.aaa'")
+    """
+    return repr(key) if key in known else f"a key shaped {shape_of(key)!r}"
 
 
 def parse_timestamp(field: str, text: str) -> datetime:
@@ -81,6 +127,12 @@ def check_epoch_millis(field: str, text: str) -> int:
 
 def parse_epoch_millis(field: str, text: str) -> datetime:
     """The time of epoch milliseconds (``check_epoch_millis``), timezone-aware UTC."""
+    # NOTE: the check's usual outcome inline (every tracker event has a dtm); the rest, and every
+    # error message, are check_epoch_millis's.
+    if text.isdecimal() and len(text) <= _EPOCH_MILLIS_DIGITS:
+        millis = int(text)
+        if millis <= _MAX_EPOCH_MILLIS:
+            return EPOCH + timedelta(0, millis // 1000, millis % 1000 * 1000)
     millis = check_epoch_millis(field, text)
     return EPOCH + timedelta(0, millis // 1000, millis % 1000 * 1000)
 

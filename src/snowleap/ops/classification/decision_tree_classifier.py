@@ -7,39 +7,30 @@ from typing import TYPE_CHECKING
 from snowleap.bundle.store import StoredModel
 from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifierOp,
-    RawRowFunction,
     read_num_classes,
     read_thresholds,
 )
 from snowleap.ops.classification.tree_classifier import TreeClassifier
-from snowleap.ops.tree.loading import num_features_of, read_single_tree
+from snowleap.ops.tree.loading import class_counts, num_features_of, read_single_tree
 from snowleap.ops.tree.storing import (
     decision_tree_model,
 )
 
 if TYPE_CHECKING:
+    from array import array
+
     from snowleap.bundle.reader import NodeContext
-    from snowleap.numeric import FloatArray
+    from snowleap.ops.tree.layout import TreeLayout
 
 
 class DecisionTreeClassification(TreeClassifier):
     """Raw scores are the class counts (impurity stats) of the leaf the row reaches."""
 
+    combine = "first"
+
     @staticmethod
-    def leaf_output(counts: tuple[float, ...]) -> list[float]:
-        return list(counts)
-
-    def raw_batch(self, features: FloatArray) -> FloatArray:
-        return self.leaf_outputs_batch(features)[:, 0, :]
-
-    def raw_row_function(self) -> RawRowFunction:
-        leaves = self.leaf_outputs_row_function()
-
-        def raw(x: list[float]) -> list[float]:
-            # NOTE: a copy, so the caller's row never aliases the model's leaf.
-            return list(leaves(x)[0])
-
-        return raw
+    def leaf_outputs(layout: TreeLayout) -> array[float]:
+        return layout.leaf_values
 
 
 class DecisionTreeClassifierOp(ProbabilisticClassifierOp):
@@ -50,7 +41,7 @@ class DecisionTreeClassifierOp(ProbabilisticClassifierOp):
         num_features = num_features_of(node)
         num_classes = read_num_classes(node)
         model = DecisionTreeClassification(
-            read_single_tree(node, num_features),
+            read_single_tree(node, num_features, class_counts(num_classes)),
             num_features,
             num_classes,
             read_thresholds(node, num_classes),
@@ -60,7 +51,10 @@ class DecisionTreeClassifierOp(ProbabilisticClassifierOp):
     def stored_model(self) -> StoredModel:
         model = self.model
         assert isinstance(model, DecisionTreeClassification)
-        (tree,) = model.ensemble.trees
         return decision_tree_model(
-            self.op_name, tree.node_defs(), model.num_features, model.num_classes, model.thresholds
+            self.op_name,
+            model.layout.node_defs(0),
+            model.num_features,
+            model.num_classes,
+            model.thresholds,
         )

@@ -16,7 +16,7 @@ from snowleap.ops.classification.probabilistic import (
     sigmoid_row,
 )
 from snowleap.ops.regression.gbt_regression import GBTRegression
-from snowleap.ops.tree.loading import num_features_of, read_ensemble
+from snowleap.ops.tree.loading import PREDICTION, num_features_of, read_ensemble
 from snowleap.ops.tree.storing import (
     REGRESSION_TREE,
     decision_tree_model,
@@ -90,8 +90,8 @@ class GBTClassifierOp(ProbabilisticClassifierOp):
                 f"{attributes.get_string('lossType')!r}"
             )
         num_features = num_features_of(node)
-        loaded = read_ensemble(node, "decision_tree_regression", num_features)
-        margin = GBTRegression(loaded.ensemble, loaded.weights, num_features)
+        loaded = read_ensemble(node, "decision_tree_regression", num_features, PREDICTION)
+        margin = GBTRegression(loaded.layout, loaded.weights, num_features)
         return cls.wired(node, GBTClassification(margin, read_thresholds(node, num_classes)))
 
     def stored_model(self) -> StoredModel:
@@ -99,8 +99,8 @@ class GBTClassifierOp(ProbabilisticClassifierOp):
         assert isinstance(model, GBTClassification)
         margin = model.margin
         trees = [
-            decision_tree_model(REGRESSION_TREE, tree.node_defs(), margin.num_features)
-            for tree in margin.ensemble.trees
+            decision_tree_model(REGRESSION_TREE, margin.layout.node_defs(tree), margin.num_features)
+            for tree in range(margin.layout.num_trees)
         ]
         return ensemble_model(
             self.op_name, trees, margin.weights, margin.num_features, 2, model.thresholds

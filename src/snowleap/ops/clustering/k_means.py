@@ -10,39 +10,34 @@ absent attribute is MLeap's Euclidean model.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from snowleap.bundle import store as attr
 from snowleap.bundle.store import StoredModel
 from snowleap.bundle.values import Value
 from snowleap.errors import BundleError
-from snowleap.numeric import np
 from snowleap.ops.clustering.clusterer import Clusterer, ClustererOp, argmin_batch, argmin_row
-from snowleap.ops.linalg import sequential_dot, sequential_dot_batch, sequential_sum_batch
+from snowleap.ops.clustering.distances import (
+    COSINE,
+    DISTANCE_MEASURES,
+    EUCLIDEAN,
+    cosine,
+    distances_batch,
+    norm,
+    squared_distance,
+)
+from snowleap.ops.linalg import sequential_dot
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
     from snowleap.numeric import AnyArray, FloatArray
 
-EUCLIDEAN = "euclidean"
-COSINE = "cosine"
-DISTANCE_MEASURES = (EUCLIDEAN, COSINE)
-
-
-def norm(values: Sequence[float]) -> float:
-    """The Euclidean norm, the squares added left to right (as the batch path does)."""
-    return math.sqrt(sequential_dot(values, values))
-
 
 class KMeans(Clusterer):
     """Distances to each center; the prediction is the first center of the smallest.
 
-    Euclidean: the squared distance ``sum_j (x_j - c_j)^2``, added feature by feature (Spark
-    and MLeap pick the same nearest center; they compute the distance through the norms, which
-    only decides exact ties differently). Cosine: Spark's ``1 - x . c / |x| / |c|``.
+    The distances are those of ``distances``: squared Euclidean, or Spark's cosine distance.
     """
 
     def __init__(
@@ -53,27 +48,10 @@ class KMeans(Clusterer):
         self.distance_measure = distance_measure
         self.center_norms = [norm(center) for center in centers]
 
-    @cached_property
-    def _centers(self) -> FloatArray:
-        return np.asarray(self.centers, dtype=np.float64).reshape(len(self.centers), -1)
-
-    def distances_batch(self, features: FloatArray) -> FloatArray:
-        distances = np.empty((features.shape[0], self.num_clusters))
-        if self.distance_measure == COSINE:
-            feature_norms = np.sqrt(squared_norms_batch(features))
-            for k, (center, center_norm) in enumerate(
-                zip(self.centers, self.center_norms, strict=True)
-            ):
-                dots = sequential_dot_batch(features, center)
-                distances[:, k] = 1.0 - dots / feature_norms / center_norm
-            return distances
-        for k in range(self.num_clusters):
-            difference = features - self._centers[k]
-            distances[:, k] = sequential_sum_batch(difference * difference)
-        return distances
-
     def predict_batch(self, features: FloatArray) -> AnyArray:
-        return argmin_batch(self.distances_batch(features))
+        return argmin_batch(
+            distances_batch(features, self.centers, self.center_norms, self.distance_measure)
+        )
 
     def predict_row_function(self) -> Callable[[list[float]], int]:
         centers = self.centers
@@ -83,41 +61,15 @@ class KMeans(Clusterer):
             def nearest_by_angle(x: list[float]) -> int:
                 x_norm = norm(x)
                 return argmin_row(
-                    [_cosine(sequential_dot(x, c), x_norm, c_norm) for c, c_norm in with_norms]
+                    [cosine(sequential_dot(x, c), x_norm, c_norm) for c, c_norm in with_norms]
                 )
 
             return nearest_by_angle
 
         def nearest(x: list[float]) -> int:
-            return argmin_row([_squared_distance(x, center) for center in centers])
+            return argmin_row([squared_distance(x, center) for center in centers])
 
         return nearest
-
-
-def squared_norms_batch(features: FloatArray) -> FloatArray:
-    """Each row's ``x . x``, added feature by feature (``norm``'s batch twin, before the root)."""
-    total = np.zeros(features.shape[0])
-    for column in np.ascontiguousarray(features.T):
-        total += column * column
-    return total
-
-
-def _cosine(dot: float, x_norm: float, c_norm: float) -> float:
-    # NOTE: a zero vector gives 0 / 0: NaN, as on the JVM (never the nearest).
-    try:
-        return 1.0 - dot / x_norm / c_norm
-    except ZeroDivisionError:
-        if dot == 0.0 or math.isnan(dot):
-            return math.nan
-        return 1.0 - math.copysign(math.inf, dot)
-
-
-def _squared_distance(x: list[float], center: list[float]) -> float:
-    total = 0.0
-    for a, b in zip(x, center, strict=True):
-        difference = a - b
-        total += difference * difference
-    return total
 
 
 class KMeansOp(ClustererOp):

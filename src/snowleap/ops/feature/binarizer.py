@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from snowleap.bundle import store as attr
 from snowleap.bundle.store import StoredNode, simple_node
-from snowleap.bundle.values import DataShape
+from snowleap.bundle.values import Attributes, DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
@@ -70,7 +70,7 @@ class BinarizerOp(Op):
         if "input_shapes" not in attributes:
             # NOTE: legacy form (MLeap < 0.8): no shape stored; it comes from the data.
             return cls(node.name, source, target, threshold, "any", ports=ports)
-        shape = attributes.get_data_shape("input_shapes")
+        shape = cls.stored_input_shape(attributes)
         if shape.base == "scalar":
             return cls(node.name, source, target, threshold, "scalar", ports=ports)
         dims = shape.tensor_dimensions
@@ -81,6 +81,11 @@ class BinarizerOp(Op):
             f"{node.where}: binarizer input of shape {shape.base} "
             f"{list(dims) if dims is not None else ''} is not supported (scalar or 1-D tensor)"
         )
+
+    @classmethod
+    def stored_input_shape(cls, attributes: Attributes) -> DataShape:
+        """The input's shape as the bundle stores it (``sklearn_binarizer``: in a list)."""
+        return attributes.get_data_shape("input_shapes")
 
     def transform(self, frame: Frame) -> Frame:
         frame[self.output_col] = binarize_batch(frame[self.input_col], self.threshold)

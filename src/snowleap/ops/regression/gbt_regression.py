@@ -6,45 +6,36 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.bundle.store import StoredModel
-from snowleap.ops.linalg import sequential_dot, sequential_dot_batch
 from snowleap.ops.regression.regressor import RegressorOp
 from snowleap.ops.regression.tree_regressor import TreeRegressor
-from snowleap.ops.tree.loading import num_features_of, read_ensemble
-from snowleap.ops.tree.storing import (
-    REGRESSION_TREE,
-    decision_tree_model,
-    ensemble_model,
-)
+from snowleap.ops.tree.loading import PREDICTION, num_features_of, read_ensemble
+from snowleap.ops.tree.storing import REGRESSION_TREE, ensemble_of_layout
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
     from snowleap.numeric import FloatArray
-    from snowleap.ops.tree.ensemble import FlatEnsemble
+    from snowleap.ops.tree.layout import TreeLayout
 
 
 class GBTRegression(TreeRegressor):
-    """The trees' predictions weighted by ``tree_weights`` and summed in tree order
-    (``ops.linalg``'s sequential dot product of the leaf values with the weights).
+    """The trees' predictions weighted by ``tree_weights`` and summed in tree order,
+    ``0.0 + v0 * w0 + v1 * w1 ...`` (``ops.linalg.sequential_dot``'s order).
 
     The GBT classifier's margin is this same sum, so it scores with this class too.
     """
 
-    def __init__(
-        self, ensemble: FlatEnsemble, weights: tuple[float, ...], num_features: int
-    ) -> None:
-        super().__init__(ensemble, num_features)
+    def __init__(self, layout: TreeLayout, weights: tuple[float, ...], num_features: int) -> None:
+        super().__init__(layout, num_features, "dot", weights)
         self.weights = weights
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
-        # NOTE: the weighted sum is the dot product of the trees' values with the weights.
-        return sequential_dot_batch(self.leaf_values_batch(features), self.weights)
+        return self.scorer.batch(features)[:, 0]
 
     def predict_row_function(self) -> Callable[[list[float]], float]:
-        leaves = self.leaf_values_row_function()
-        weights = list(self.weights)
+        margin = self.scorer.row_function()
 
         def predict(x: list[float]) -> float:
-            return sequential_dot(leaves(x), weights)
+            return margin(x)[0]
 
         return predict
 
@@ -55,14 +46,12 @@ class GBTRegressionOp(RegressorOp):
     @classmethod
     def from_bundle(cls, node: NodeContext) -> GBTRegressionOp:
         num_features = num_features_of(node)
-        loaded = read_ensemble(node, "decision_tree_regression", num_features)
-        return cls.wired(node, GBTRegression(loaded.ensemble, loaded.weights, num_features))
+        loaded = read_ensemble(node, "decision_tree_regression", num_features, PREDICTION)
+        return cls.wired(node, GBTRegression(loaded.layout, loaded.weights, num_features))
 
     def stored_model(self) -> StoredModel:
         model = self.model
         assert isinstance(model, GBTRegression)
-        trees = [
-            decision_tree_model(REGRESSION_TREE, tree.node_defs(), model.num_features)
-            for tree in model.ensemble.trees
-        ]
-        return ensemble_model(self.op_name, trees, model.weights, model.num_features)
+        return ensemble_of_layout(
+            self.op_name, REGRESSION_TREE, model.layout, model.weights, model.num_features
+        )

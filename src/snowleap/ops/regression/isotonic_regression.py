@@ -18,6 +18,7 @@ boundary finds the same one as on the JVM and NaN scores as the last prediction.
 from __future__ import annotations
 
 import struct
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,8 @@ from snowleap.bundle.values import Value
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
-from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
+from snowleap.ops.sparse import SparseRows, SparseVector
+from snowleap.ops.vectors import SCALARS, features_column, reader_of, shape_error, width_error
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
@@ -206,17 +208,22 @@ class IsotonicRegressionOp(Op):
         )
 
     def _feature_batch(self, frame: Frame) -> FloatArray:
-        values: FloatArray = np.asarray(frame[self.features_col], dtype=np.float64)
-        reader = reader_of(self)
-        if self.feature_index is None:
+        column, index, reader = self.features_col, self.feature_index, reader_of(self)
+        if index is None:
+            values: FloatArray = np.asarray(frame[column], dtype=np.float64)
             if values.ndim != 1:
-                raise shape_error(self.features_col, values.shape, SCALARS, reader)
+                raise shape_error(column, values.shape, SCALARS, reader)
             return values
-        if values.ndim != 2:
-            raise shape_error(self.features_col, values.shape, VECTORS, reader)
-        if values.shape[1] <= self.feature_index:
-            raise width_error(self.features_col, values.shape[1], self._too_narrow(), reader)
-        return values[:, self.feature_index]
+        vectors = features_column(frame, column, None, reader)
+        if vectors.shape[1] <= index:
+            raise width_error(column, vectors.shape[1], self._too_narrow(), reader)
+        if isinstance(vectors, SparseRows):
+            # NOTE: the one slot read from the stored values; the vectors stay sparse
+            slot = np.zeros(len(vectors), dtype=np.float64)
+            stored = vectors.indices == index
+            slot[vectors.row_of_each_value()[stored]] = vectors.values[stored]
+            return slot
+        return np.asarray(vectors[:, index], dtype=np.float64)
 
     def _too_narrow(self) -> str:
         return f"too narrow for the model's feature index {self.feature_index}"
@@ -226,21 +233,28 @@ class IsotonicRegressionOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
-        source, target, index = self.features_col, self.prediction_col, self.feature_index
+        source, target = self.features_col, self.prediction_col
         predict = self.model.predict_row_function()
-        reader = reader_of(self)
-        too_narrow = self._too_narrow()
 
         def score_scalar(row: Row) -> None:
             row[target] = predict(float(row[source]))
 
+        if self.feature_index is None:
+            return score_scalar
+        index, reader, too_narrow = self.feature_index, reader_of(self), self._too_narrow()
+
         def score_slot(row: Row) -> None:
             values = row[source]
-            if len(values) <= index:  # type: ignore[operator]
+            if len(values) <= index:
                 raise width_error(source, len(values), too_narrow, reader)
+            if values.__class__ is SparseVector:
+                position = bisect_left(values.indices, index)
+                stored = position < len(values.indices) and values.indices[position] == index
+                row[target] = predict(float(values.values[position]) if stored else 0.0)
+                return
             row[target] = predict(float(values[index]))
 
-        return score_scalar if index is None else score_slot
+        return score_slot
 
     def describe(self) -> dict[str, Any]:
         described = {**super().describe(), **self.model.describe()}

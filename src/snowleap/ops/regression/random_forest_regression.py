@@ -6,19 +6,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.bundle.store import StoredModel
-from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.regression.regressor import RegressorOp
 from snowleap.ops.regression.tree_regressor import TreeRegressor
-from snowleap.ops.tree.loading import num_features_of, read_ensemble
-from snowleap.ops.tree.storing import (
-    REGRESSION_TREE,
-    decision_tree_model,
-    ensemble_model,
-)
+from snowleap.ops.tree.loading import PREDICTION, num_features_of, read_ensemble
+from snowleap.ops.tree.storing import REGRESSION_TREE, ensemble_of_layout
 
 if TYPE_CHECKING:
     from snowleap.bundle.reader import NodeContext
     from snowleap.numeric import FloatArray
+    from snowleap.ops.tree.layout import TreeLayout
 
 
 class RandomForestRegression(TreeRegressor):
@@ -27,16 +23,18 @@ class RandomForestRegression(TreeRegressor):
     ``tree_weights`` are ignored, as in MLeap (Spark's forests weight every tree 1.0).
     """
 
+    def __init__(self, layout: TreeLayout, num_features: int) -> None:
+        super().__init__(layout, num_features, "sum")
+
     def predict_batch(self, features: FloatArray) -> FloatArray:
-        values = self.leaf_values_batch(features)
-        return sequential_sum_batch(values) / float(values.shape[1])
+        return self.scorer.batch(features)[:, 0] / float(self.layout.num_trees)
 
     def predict_row_function(self) -> Callable[[list[float]], float]:
-        leaves = self.leaf_values_row_function()
-        count = float(self.ensemble.num_trees)
+        total = self.scorer.row_function()
+        count = float(self.layout.num_trees)
 
         def predict(x: list[float]) -> float:
-            return sequential_sum(leaves(x)) / count
+            return total(x)[0] / count
 
         return predict
 
@@ -47,15 +45,14 @@ class RandomForestRegressionOp(RegressorOp):
     @classmethod
     def from_bundle(cls, node: NodeContext) -> RandomForestRegressionOp:
         num_features = num_features_of(node)
-        loaded = read_ensemble(node, "decision_tree_regression", num_features)
-        return cls.wired(node, RandomForestRegression(loaded.ensemble, num_features))
+        loaded = read_ensemble(node, "decision_tree_regression", num_features, PREDICTION)
+        return cls.wired(node, RandomForestRegression(loaded.layout, num_features))
 
     def stored_model(self) -> StoredModel:
         model = self.model
         assert isinstance(model, RandomForestRegression)
-        trees = [
-            decision_tree_model(REGRESSION_TREE, tree.node_defs(), model.num_features)
-            for tree in model.ensemble.trees
-        ]
         # NOTE: Spark weights every tree of a forest 1.0; MLeap and snowleap ignore the weights.
-        return ensemble_model(self.op_name, trees, [1.0] * len(trees), model.num_features)
+        weights = [1.0] * model.layout.num_trees
+        return ensemble_of_layout(
+            self.op_name, REGRESSION_TREE, model.layout, weights, model.num_features
+        )

@@ -2,7 +2,8 @@
 
 Mirrors MLeap's tree ops: a decision tree model writes ``tree.json`` / ``tree.pb`` beside its
 ``model`` file; a forest or boosted ensemble lists its trees' folder names in attribute ``trees``
-(weights in ``tree_weights``), each folder holding a decision tree model of its own.
+(weights in ``tree_weights``), each folder holding a decision tree model of its own. Every tree's
+nodes go straight from the file's decoder into one compact layout (``structure.LayoutBuilder``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dataclasses import dataclass
 
 from snowleap.bundle.reader import ModelContext
 from snowleap.errors import BundleError
-from snowleap.ops.tree.ensemble import FlatEnsemble
-from snowleap.ops.tree.structure import DecisionTree, build_tree
+from snowleap.ops.tree.layout import TreeLayout
+from snowleap.ops.tree.parsing import read_tree_into
+from snowleap.ops.tree.structure import LayoutBuilder
 
 # NOTE: Spark forests have tens to hundreds of trees; the bounds stop a hostile bundle.
 MAX_TREES = 10_000
@@ -23,8 +25,23 @@ MAX_ENSEMBLE_NODES = 1 << 23
 class LoadedEnsemble:
     """The trees of an ensemble model with their weights (as listed in ``tree_weights``)."""
 
-    ensemble: FlatEnsemble
+    layout: TreeLayout
     weights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class LeafShape:
+    """What every leaf of a model's trees holds: ``width`` values meaning ``meaning``."""
+
+    width: int
+    meaning: str
+
+
+PREDICTION = LeafShape(1, "prediction value")
+
+
+def class_counts(num_classes: int) -> LeafShape:
+    return LeafShape(num_classes, "class counts")
 
 
 def num_features_of(model: ModelContext) -> int:
@@ -35,17 +52,16 @@ def num_features_of(model: ModelContext) -> int:
     return count
 
 
-def read_tree(model: ModelContext, num_features: int) -> DecisionTree:
+def read_single_tree(model: ModelContext, num_features: int, leaves: LeafShape) -> TreeLayout:
     """The decision tree in ``model``'s folder (its ``tree`` file)."""
-    where = model.file_where(f"tree.{model.format.extension}")
-    return build_tree(model.read_tree("tree"), num_features, where)
+    builder = LayoutBuilder(num_features, leaves.width, leaves.meaning)
+    read_tree_into(model, builder)
+    return builder.layout()
 
 
-def read_single_tree(model: ModelContext, num_features: int) -> FlatEnsemble:
-    return FlatEnsemble([read_tree(model, num_features)])
-
-
-def read_ensemble(model: ModelContext, tree_op: str, num_features: int) -> LoadedEnsemble:
+def read_ensemble(
+    model: ModelContext, tree_op: str, num_features: int, leaves: LeafShape
+) -> LoadedEnsemble:
     """The trees listed in attribute ``trees``; each sub-model must be a ``tree_op`` model."""
     names = model.attributes.get_string_list("trees")
     weights = tuple(model.attributes.get_double_list("tree_weights"))
@@ -57,19 +73,16 @@ def read_ensemble(model: ModelContext, tree_op: str, num_features: int) -> Loade
         raise BundleError(
             f"{model.where}: {len(names)} trees but {len(weights)} values in 'tree_weights'"
         )
-    trees = []
-    total_nodes = 0
+    builder = LayoutBuilder(num_features, leaves.width, leaves.meaning)
     for name in names:
         sub_model = model.sub_model(name)
         if sub_model.op != tree_op:
             raise BundleError(
                 f"{sub_model.where}: tree model has op {sub_model.op!r}, expected {tree_op!r}"
             )
-        tree = read_tree(sub_model, num_features)
-        total_nodes += tree.size
-        if total_nodes > MAX_ENSEMBLE_NODES:
+        read_tree_into(sub_model, builder)
+        if builder.num_nodes > MAX_ENSEMBLE_NODES:
             raise BundleError(
                 f"{model.where}: the trees hold more than {MAX_ENSEMBLE_NODES} nodes in all"
             )
-        trees.append(tree)
-    return LoadedEnsemble(ensemble=FlatEnsemble(trees), weights=weights)
+    return LoadedEnsemble(layout=builder.layout(), weights=weights)

@@ -13,6 +13,7 @@ from snowleap.bundle import store as attr
 from snowleap.bundle.definitions import TreeNodeDef
 from snowleap.bundle.store import StoredModel
 from snowleap.bundle.values import Value
+from snowleap.ops.tree.layout import TreeLayout
 
 CLASSIFICATION_TREE = "decision_tree_classifier"
 REGRESSION_TREE = "decision_tree_regression"
@@ -57,3 +58,20 @@ def ensemble_model(
     if thresholds is not None:
         attributes["thresholds"] = attr.double_list(thresholds)
     return StoredModel(op, attributes, sub_models=dict(zip(names, trees, strict=True)))
+
+
+def ensemble_of_layout(
+    op: str,
+    tree_op: str,
+    layout: TreeLayout,
+    weights: Sequence[float],
+    num_features: int,
+    num_classes: int | None = None,
+    thresholds: Sequence[float] | None = None,
+) -> StoredModel:
+    """An ensemble model whose trees are ``layout``'s, each a ``tree_op`` model folder."""
+    trees = [
+        decision_tree_model(tree_op, layout.node_defs(tree), num_features, num_classes)
+        for tree in range(layout.num_trees)
+    ]
+    return ensemble_model(op, trees, weights, num_features, num_classes, thresholds)

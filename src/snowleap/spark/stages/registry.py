@@ -26,34 +26,46 @@ from snowleap.spark.stages.classification import (
     one_vs_rest,
     random_forest_classifier,
 )
-from snowleap.spark.stages.clustering import gaussian_mixture, k_means
+from snowleap.spark.stages.clustering import bisecting_k_means, gaussian_mixture, k_means
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
     chi_sq_selector,
+    count_vectorizer,
     dct,
     elementwise_product,
+    feature_hasher,
     feature_selector,
+    hashing_tf,
+    idf,
     imputer,
     index_to_string,
     interaction,
     lsh,
     max_abs_scaler,
     min_max_scaler,
+    ngram,
     normalizer,
     one_hot_encoder,
     pca,
     polynomial_expansion,
+    regex_tokenizer,
     robust_scaler,
     standard_scaler,
+    stopwords_remover,
     string_indexer,
+    tokenizer,
     vector_assembler,
     vector_indexer,
     vector_slicer,
+    word2vec,
 )
+from snowleap.spark.stages.recommendation import als
 from snowleap.spark.stages.regression import (
+    aft_survival_regression,
     decision_tree_regression,
     gbt_regression,
+    generalized_linear_regression,
     isotonic_regression,
     linear_regression,
     random_forest_regression,
@@ -62,17 +74,25 @@ from snowleap.spark.stages.regression import (
 StageNodes = Callable[[FittedStage, Columns], list[StoredNode]]
 
 _MODULES: tuple[ModuleType, ...] = (
+    aft_survival_regression,
+    als,
     binarizer,
+    bisecting_k_means,
     bucketizer,
     chi_sq_selector,
+    count_vectorizer,
     dct,
     decision_tree_classifier,
     decision_tree_regression,
     elementwise_product,
+    feature_hasher,
     feature_selector,
     gaussian_mixture,
     gbt_classifier,
     gbt_regression,
+    generalized_linear_regression,
+    hashing_tf,
+    idf,
     imputer,
     index_to_string,
     interaction,
@@ -86,6 +106,7 @@ _MODULES: tuple[ModuleType, ...] = (
     min_max_scaler,
     multi_layer_perceptron_classifier,
     naive_bayes,
+    ngram,
     normalizer,
     one_hot_encoder,
     one_vs_rest,
@@ -93,12 +114,16 @@ _MODULES: tuple[ModuleType, ...] = (
     polynomial_expansion,
     random_forest_classifier,
     random_forest_regression,
+    regex_tokenizer,
     robust_scaler,
     standard_scaler,
+    stopwords_remover,
     string_indexer,
+    tokenizer,
     vector_assembler,
     vector_indexer,
     vector_slicer,
+    word2vec,
 )
 
 STAGES: dict[str, StageNodes] = {
@@ -107,21 +132,7 @@ STAGES: dict[str, StageNodes] = {
 
 #: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
 AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.clustering.BisectingKMeansModel": "bisecting_k_means",
-    "org.apache.spark.ml.feature.CountVectorizerModel": "count_vectorizer",
-    "org.apache.spark.ml.feature.HashingTF": "hashing_term_frequency",
-    "org.apache.spark.ml.feature.IDFModel": "idf",
-    "org.apache.spark.ml.feature.Tokenizer": "tokenizer",
-    "org.apache.spark.ml.feature.RegexTokenizer": "regex_tokenizer",
-    "org.apache.spark.ml.feature.StopWordsRemover": "stopwords_remover",
-    "org.apache.spark.ml.feature.NGram": "ngram",
-    "org.apache.spark.ml.feature.FeatureHasher": "feature_hasher",
-    "org.apache.spark.ml.feature.Word2VecModel": "word_to_vector",
-    "org.apache.spark.ml.recommendation.ALSModel": "als",
-    "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel": (
-        "generalized_linear_regression"
-    ),
-    "org.apache.spark.ml.regression.AFTSurvivalRegressionModel": "aft_survival_regression",
+    "org.apache.spark.ml.clustering.LocalLDAModel": "lda_local_model_op",
 }
 
 

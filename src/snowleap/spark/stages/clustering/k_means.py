@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from snowleap.bundle.store import StoredNode, predictor_node
 from snowleap.ops.clustering import k_means as k_means_op
+from snowleap.ops.clustering.distances import DISTANCE_MEASURES, EUCLIDEAN
 from snowleap.spark.columns import INT, Columns
 from snowleap.spark.errors import SavedModelError, StageNotExportableError
 from snowleap.spark.saved import FittedStage
@@ -23,8 +24,8 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
         ) from None
     if not centers:
         raise SavedModelError(f"{stage.path}: {stage.description}: no cluster centers")
-    measure = str(stage.param("distanceMeasure", k_means_op.EUCLIDEAN))
-    if measure not in k_means_op.DISTANCE_MEASURES:
+    measure = str(stage.param("distanceMeasure", EUCLIDEAN))
+    if measure not in DISTANCE_MEASURES:
         raise StageNotExportableError(
             f"stage {stage.description}: distanceMeasure {measure!r} has no k_means form"
         )

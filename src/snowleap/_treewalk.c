@@ -1,0 +1,700 @@
+/*
+ * snowleap._treewalk: the compiled tree walker over snowleap's compact tree layout
+ * (snowleap/ops/tree/layout.py), and a decoder of canonical tree.pb files into that layout.
+ *
+ * Bit-identical to the pure-Python walkers (snowleap/ops/tree/walk.py, batch.py): the same
+ * comparisons (x <= threshold; category membership as a binary search for an equal value) and
+ * the same summation order (0.0, then tree after tree). Built with -ffp-contract=off and no
+ * fast-math, so no multiply-add is fused and no sum reordered. Standard CPython API only.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { COMBINE_FIRST = 0, COMBINE_SUM = 1, COMBINE_DOT = 2 };
+enum { VIEW_COUNT = 11 };
+/* Rows walked through one tree before the next tree: the block's outputs stay in cache. */
+enum { ROW_BLOCK = 256 };
+
+typedef struct {
+    PyObject_HEAD
+    Py_buffer views[VIEW_COUNT];
+    int held;
+    int num_features;
+    int width;
+    int combine;
+    Py_ssize_t trees, internal, leaves, sets, set_values_count;
+    const int *roots, *feature, *left, *right, *split_set, *set_start, *set_is_left;
+    const double *threshold, *set_values, *outputs, *weights;
+} Forest;
+
+static void forest_release(Forest *self) {
+    for (int i = 0; i < self->held; i++) PyBuffer_Release(&self->views[i]);
+    self->held = 0;
+}
+
+static void forest_dealloc(Forest *self) {
+    forest_release(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* A read-only view of a contiguous buffer of `itemsize`-byte items; its item count. */
+static Py_ssize_t hold(Forest *self, PyObject *source, Py_ssize_t itemsize, const char *what) {
+    Py_buffer *view = &self->views[self->held];
+    if (PyObject_GetBuffer(source, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    self->held++;
+    if (view->itemsize != itemsize) {
+        PyErr_Format(PyExc_TypeError, "%s: items of %zd bytes, expected %zd", what,
+                     view->itemsize, itemsize);
+        return -1;
+    }
+    return view->len / itemsize;
+}
+
+static int check_reference(const Forest *self, int reference, int parent) {
+    if (reference >= 0) return reference < self->internal && reference > parent;
+    return ~reference < self->leaves;
+}
+
+/* Everything a walk reads stays in bounds and every walk ends (children follow parents). */
+static int forest_validate(Forest *self) {
+    for (Py_ssize_t t = 0; t < self->trees; t++)
+        if (!check_reference(self, self->roots[t], -1)) goto bad;
+    for (Py_ssize_t i = 0; i < self->internal; i++) {
+        if (self->feature[i] < 0 || self->feature[i] >= self->num_features) goto bad;
+        if (!check_reference(self, self->left[i], (int)i)) goto bad;
+        if (!check_reference(self, self->right[i], (int)i)) goto bad;
+        if (self->split_set[i] < 0 || self->split_set[i] > self->sets) goto bad;
+    }
+    for (Py_ssize_t s = 0; s < self->sets; s++)
+        if (self->set_start[s] < 0 || self->set_start[s] > self->set_start[s + 1] ||
+            self->set_start[s + 1] > self->set_values_count)
+            goto bad;
+    return 0;
+bad:
+    PyErr_SetString(PyExc_ValueError, "the tree layout is inconsistent");
+    return -1;
+}
+
+static int forest_init(Forest *self, PyObject *args, PyObject *kwargs) {
+    PyObject *roots, *feature, *threshold, *left, *right, *split_set, *set_start, *set_values,
+        *set_is_left, *outputs, *weights;
+    int num_features, width, combine;
+    static char *names[] = {"num_features", "roots", "feature", "threshold", "left", "right",
+                            "split_set", "set_start", "set_values", "set_is_left", "outputs",
+                            "width", "combine", "weights", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOOOOOOOOiiO", names, &num_features,
+                                     &roots, &feature, &threshold, &left, &right, &split_set,
+                                     &set_start, &set_values, &set_is_left, &outputs, &width,
+                                     &combine, &weights))
+        return -1;
+    forest_release(self);
+    self->num_features = num_features;
+    self->width = width;
+    self->combine = combine;
+    Py_ssize_t n_feature, n_threshold, n_left, n_right, n_split, n_start, n_is_left, n_out,
+        n_weights;
+    if ((self->trees = hold(self, roots, sizeof(int), "roots")) < 0) return -1;
+    self->roots = self->views[self->held - 1].buf;
+    if ((n_feature = hold(self, feature, sizeof(int), "feature")) < 0) return -1;
+    self->feature = self->views[self->held - 1].buf;
+    if ((n_threshold = hold(self, threshold, sizeof(double), "threshold")) < 0) return -1;
+    self->threshold = self->views[self->held - 1].buf;
+    if ((n_left = hold(self, left, sizeof(int), "left")) < 0) return -1;
+    self->left = self->views[self->held - 1].buf;
+    if ((n_right = hold(self, right, sizeof(int), "right")) < 0) return -1;
+    self->right = self->views[self->held - 1].buf;
+    if ((n_split = hold(self, split_set, sizeof(int), "split_set")) < 0) return -1;
+    self->split_set = self->views[self->held - 1].buf;
+    if ((n_start = hold(self, set_start, sizeof(int), "set_start")) < 0) return -1;
+    self->set_start = self->views[self->held - 1].buf;
+    if ((self->set_values_count = hold(self, set_values, sizeof(double), "set_values")) < 0)
+        return -1;
+    self->set_values = self->views[self->held - 1].buf;
+    if ((n_is_left = hold(self, set_is_left, sizeof(int), "set_is_left")) < 0) return -1;
+    self->set_is_left = self->views[self->held - 1].buf;
+    if ((n_out = hold(self, outputs, sizeof(double), "outputs")) < 0) return -1;
+    self->outputs = self->views[self->held - 1].buf;
+    if ((n_weights = hold(self, weights, sizeof(double), "weights")) < 0) return -1;
+    self->weights = self->views[self->held - 1].buf;
+    self->internal = n_feature;
+    self->sets = n_is_left;
+    if (width < 1 || combine < COMBINE_FIRST || combine > COMBINE_DOT || self->trees < 1 ||
+        n_threshold != n_feature || n_left != n_feature || n_right != n_feature ||
+        n_split != n_feature || n_start != n_is_left + 1 || n_out % width != 0 ||
+        (combine == COMBINE_DOT && (width != 1 || n_weights != self->trees))) {
+        PyErr_SetString(PyExc_ValueError, "the tree layout's arrays do not fit together");
+        return -1;
+    }
+    self->leaves = n_out / width;
+    return forest_validate(self);
+}
+
+/* The leaf row `x` reaches from `node` (a tree's root reference): walk.py's `reach`. */
+static inline Py_ssize_t reach(const Forest *f, const double *x, int node) {
+    while (node >= 0) {
+        const double value = x[f->feature[node]];
+        const int slot = f->split_set[node];
+        int go_left;
+        if (slot == 0) {
+            go_left = value <= f->threshold[node];
+        } else {
+            const int set = slot - 1;
+            int low = f->set_start[set], high = f->set_start[set + 1];
+            const int stop = high;
+            while (low < high) {
+                const int middle = low + (high - low) / 2;
+                if (f->set_values[middle] < value)
+                    low = middle + 1;
+                else
+                    high = middle;
+            }
+            const int member = low < stop && f->set_values[low] == value;
+            go_left = member == (f->set_is_left[set] == 1);
+        }
+        node = go_left ? f->left[node] : f->right[node];
+    }
+    return ~(Py_ssize_t)node;
+}
+
+/* Rows [start, stop) of `x` (`stride` values a row) into `out` (`width` values a row). */
+static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, double *out,
+                      Py_ssize_t start, Py_ssize_t stop) {
+    const int width = f->width;
+    for (Py_ssize_t block = start; block < stop; block += ROW_BLOCK) {
+        const Py_ssize_t end = block + ROW_BLOCK < stop ? block + ROW_BLOCK : stop;
+        if (f->combine == COMBINE_FIRST) {
+            for (Py_ssize_t r = block; r < end; r++) {
+                const double *leaf = f->outputs + reach(f, x + r * stride, f->roots[0]) * width;
+                memcpy(out + r * width, leaf, sizeof(double) * (size_t)width);
+            }
+            continue;
+        }
+        for (Py_ssize_t r = block; r < end; r++)
+            for (int k = 0; k < width; k++) out[r * width + k] = 0.0;
+        for (Py_ssize_t t = 0; t < f->trees; t++) {
+            const int root = f->roots[t];
+            if (f->combine == COMBINE_DOT) {
+                const double weight = f->weights[t];
+                for (Py_ssize_t r = block; r < end; r++) {
+                    const double product = f->outputs[reach(f, x + r * stride, root)] * weight;
+                    out[r] += product;
+                }
+            } else {
+                for (Py_ssize_t r = block; r < end; r++) {
+                    const double *leaf = f->outputs + reach(f, x + r * stride, root) * width;
+                    double *total = out + r * width;
+                    for (int k = 0; k < width; k++) total[k] += leaf[k];
+                }
+            }
+        }
+    }
+}
+
+static PyObject *forest_row(Forest *self, PyObject *row) {
+    PyObject *items = PySequence_Fast(row, "a row's features must be a list or tuple");
+    if (items == NULL) return NULL;
+    const Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+    if (count < self->num_features) {
+        Py_DECREF(items);
+        return PyErr_Format(PyExc_IndexError, "the row has %zd features, the trees read %d",
+                            count, self->num_features);
+    }
+    double local[256];
+    double *x = count <= 256 ? local : PyMem_Malloc(sizeof(double) * (size_t)count);
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    PyObject *result = NULL;
+    if (x == NULL || totals == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    PyObject **values = PySequence_Fast_ITEMS(items);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = values[i];
+        x[i] = PyFloat_CheckExact(value) ? PyFloat_AS_DOUBLE(value) : PyFloat_AsDouble(value);
+        if (x[i] == -1.0 && PyErr_Occurred()) goto done;
+    }
+    walk_rows(self, x, 0, totals, 0, 1);
+    result = PyList_New(self->width);
+    if (result == NULL) goto done;
+    for (int k = 0; k < self->width; k++) {
+        PyObject *number = PyFloat_FromDouble(totals[k]);
+        if (number == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, k, number);
+    }
+done:
+    if (x != local) PyMem_Free(x);
+    if (totals != totals_local) PyMem_Free(totals);
+    Py_DECREF(items);
+    return result;
+}
+
+typedef struct {
+    const Forest *forest;
+    const double *x;
+    Py_ssize_t stride;
+    double *out;
+    Py_ssize_t start, stop;
+} Share;
+
+static void *walk_share(void *argument) {
+    const Share *share = argument;
+    walk_rows(share->forest, share->x, share->stride, share->out, share->start, share->stop);
+    return NULL;
+}
+
+static PyObject *forest_batch(Forest *self, PyObject *args) {
+    PyObject *features, *output;
+    Py_ssize_t rows, stride;
+    int threads;
+    if (!PyArg_ParseTuple(args, "OnnOi", &features, &rows, &stride, &output, &threads))
+        return NULL;
+    Py_buffer in, out;
+    if (PyObject_GetBuffer(features, &in, PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    if (PyObject_GetBuffer(output, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+        PyBuffer_Release(&in);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (rows < 0 || stride < self->num_features ||
+        in.len != (Py_ssize_t)sizeof(double) * rows * stride ||
+        out.len != (Py_ssize_t)sizeof(double) * rows * self->width) {
+        PyErr_SetString(PyExc_ValueError, "batch buffers do not fit the rows and the trees");
+        goto done;
+    }
+    Share shares[2] = {{self, in.buf, stride, out.buf, 0, rows}, {0}};
+    int started = 0;
+    Py_BEGIN_ALLOW_THREADS;
+    if (threads >= 2 && rows >= 2) {
+        pthread_t helper;
+        shares[1] = shares[0];
+        shares[0].stop = shares[1].start = rows / 2;
+        started = pthread_create(&helper, NULL, walk_share, &shares[1]) == 0;
+        walk_share(&shares[0]);
+        if (started)
+            pthread_join(helper, NULL);
+        else
+            walk_share(&shares[1]);
+    } else {
+        walk_share(&shares[0]);
+    }
+    Py_END_ALLOW_THREADS;
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&in);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static PyMethodDef forest_methods[] = {
+    {"row", (PyCFunction)forest_row, METH_O,
+     "row(features) -> the combined outputs of one row (a new list)"},
+    {"batch", (PyCFunction)forest_batch, METH_VARARGS,
+     "batch(features, rows, stride, out, threads): the combined outputs of every row into out"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ForestType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "snowleap._treewalk.Forest",
+    .tp_basicsize = sizeof(Forest),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The trees of one model over its compact layout's buffers.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)forest_init,
+    .tp_dealloc = (destructor)forest_dealloc,
+    .tp_methods = forest_methods,
+};
+
+/* vote_shares(counts, width, out): leaf.py's vote_shares, into `out`. */
+static PyObject *vote_shares(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *counts_object, *out_object;
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "OnO", &counts_object, &width, &out_object)) return NULL;
+    Py_buffer counts, out;
+    if (PyObject_GetBuffer(counts_object, &counts, PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    if (PyObject_GetBuffer(out_object, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+        PyBuffer_Release(&counts);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (width < 1 || counts.len != out.len || counts.len % ((Py_ssize_t)sizeof(double) * width)) {
+        PyErr_SetString(PyExc_ValueError, "vote_shares: buffers do not fit the width");
+    } else {
+        const double *in = counts.buf;
+        double *shares = out.buf;
+        const Py_ssize_t n = counts.len / (Py_ssize_t)sizeof(double);
+        for (Py_ssize_t start = 0; start < n; start += width) {
+            double total = 0.0;
+            for (Py_ssize_t k = 0; k < width; k++) total += in[start + k];
+            for (Py_ssize_t k = 0; k < width; k++)
+                shares[start + k] = total != 0.0 ? in[start + k] / total : 0.0;
+        }
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&counts);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* ---- tree.pb: canonical dtree.Node messages straight into the layout ---------------------- */
+
+typedef struct {
+    char *data;
+    Py_ssize_t size, capacity;
+} Blob;
+
+static int blob_add(Blob *blob, const void *item, Py_ssize_t size) {
+    if (blob->size + size > blob->capacity) {
+        Py_ssize_t capacity = blob->capacity ? blob->capacity * 2 : 1024;
+        while (capacity < blob->size + size) capacity *= 2;
+        char *grown = PyMem_Realloc(blob->data, (size_t)capacity);
+        if (grown == NULL) return -1;
+        blob->data = grown;
+        blob->capacity = capacity;
+    }
+    memcpy(blob->data + blob->size, item, (size_t)size);
+    blob->size += size;
+    return 0;
+}
+
+static int blob_int(Blob *blob, int value) { return blob_add(blob, &value, sizeof value); }
+static int blob_double(Blob *blob, double value) { return blob_add(blob, &value, sizeof value); }
+
+typedef struct {
+    const unsigned char *at, *end;
+} Cursor;
+
+/* A varint; 0 on a malformed or over-long one. */
+static int read_varint(Cursor *c, uint64_t *value) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (c->at >= c->end) return 0;
+        const unsigned char byte = *c->at++;
+        result |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80)) {
+            *value = result;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The next field's number and wire type; a length-delimited one's body in `body`. */
+static int read_field(Cursor *c, int *number, int *wire, Cursor *body) {
+    uint64_t key, length;
+    if (!read_varint(c, &key) || key >> 32) return 0;
+    *number = (int)(key >> 3);
+    *wire = (int)(key & 7);
+    if (*wire == 2) {
+        if (!read_varint(c, &length) || length > (uint64_t)(c->end - c->at)) return 0;
+        body->at = c->at;
+        body->end = c->at + length;
+        c->at += length;
+    }
+    return 1;
+}
+
+static double read_double(const unsigned char *at) {
+    uint64_t bits = 0;
+    for (int i = 7; i >= 0; i--) bits = (bits << 8) | at[i];
+    double value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+/* A packed repeated double's values into `blob`; their count, or -1. */
+static Py_ssize_t read_packed(Cursor body, Blob *blob) {
+    const Py_ssize_t length = body.end - body.at;
+    if (length % 8) return -1;
+    for (Py_ssize_t i = 0; i < length; i += 8)
+        if (blob_double(blob, read_double(body.at + i)) < 0) return -1;
+    return length / 8;
+}
+
+typedef struct {
+    int kind; /* 0 leaf, 1 continuous, 2 categorical */
+    uint64_t feature, is_left, num_categories;
+    double threshold;
+    Py_ssize_t values_from, values_count;
+} Decoded;
+
+/* One Split message; 0 unless canonical (each field once, known numbers and wire types). */
+static int decode_split(Cursor split, Decoded *node, Blob *written) {
+    int number, wire, seen = 0;
+    Cursor body, inner;
+    if (!read_field(&split, &number, &wire, &body) || wire != 2 || split.at != split.end)
+        return 0;
+    if (number == 2) {
+        node->kind = 1;
+        while (body.at < body.end) {
+            if (!read_field(&body, &number, &wire, &inner) || number > 8 ||
+                (seen & (1 << number)))
+                return 0;
+            seen |= 1 << number;
+            if (number == 1 && wire == 0) {
+                if (!read_varint(&body, &node->feature) || node->feature > INT32_MAX) return 0;
+            } else if (number == 2 && wire == 1 && body.end - body.at >= 8) {
+                node->threshold = read_double(body.at);
+                body.at += 8;
+            } else {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    if (number != 1) return 0;
+    node->kind = 2;
+    node->values_from = written->size / 8;
+    while (body.at < body.end) {
+        if (!read_field(&body, &number, &wire, &inner) || number > 8 || (seen & (1 << number)))
+            return 0;
+        seen |= 1 << number;
+        if (number == 4 && wire == 2) {
+            if ((node->values_count = read_packed(inner, written)) < 0) return 0;
+        } else if (wire == 0 && number >= 1 && number <= 3) {
+            uint64_t *target = number == 1 ? &node->feature
+                               : number == 2 ? &node->is_left
+                                             : &node->num_categories;
+            if (!read_varint(&body, target) || *target > INT32_MAX) return 0;
+            if (number == 2 && *target > 1) return 0;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One dtree.Node message; 0 unless canonical. Leaf values go to `leaves`. */
+static int decode_node(Cursor message, Decoded *node, Blob *leaves, Blob *written) {
+    int number, wire;
+    Cursor body, inner;
+    memset(node, 0, sizeof *node);
+    if (!read_field(&message, &number, &wire, &body) || wire != 2 || message.at != message.end)
+        return 0;
+    if (number == 2) {
+        node->kind = 0;
+        node->values_from = leaves->size / 8;
+        if (body.at == body.end) return 0;
+        if (!read_field(&body, &number, &wire, &inner) || number != 1 || wire != 2 ||
+            body.at != body.end)
+            return 0;
+        return (node->values_count = read_packed(inner, leaves)) > 0;
+    }
+    if (number != 1) return 0;
+    if (!read_field(&body, &number, &wire, &inner) || number != 1 || wire != 2 ||
+        body.at != body.end)
+        return 0;
+    return decode_split(inner, node, written);
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    Blob feature, threshold, left, right, split_set, set_start, set_values, set_is_left,
+        written_start, written_values, written_num, leaves;
+} Parts;
+
+static PyObject *parts_tuple(Parts *p, int root, int depth, Py_ssize_t count) {
+    Blob *blobs[] = {&p->feature,       &p->threshold,   &p->left,          &p->right,
+                     &p->split_set,     &p->set_start,   &p->set_values,    &p->set_is_left,
+                     &p->written_start, &p->written_values, &p->written_num, &p->leaves};
+    PyObject *result = PyTuple_New(15);
+    if (result == NULL) return NULL;
+    PyTuple_SET_ITEM(result, 0, PyLong_FromLong(root));
+    PyTuple_SET_ITEM(result, 1, PyLong_FromLong(depth));
+    PyTuple_SET_ITEM(result, 2, PyLong_FromSsize_t(count));
+    for (int i = 0; i < 12; i++) {
+        PyObject *bytes = PyBytes_FromStringAndSize(blobs[i]->data, blobs[i]->size);
+        if (bytes == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(result, 3 + i, bytes);
+    }
+    for (int i = 0; i < 3; i++)
+        if (PyTuple_GET_ITEM(result, i) == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+    return result;
+}
+
+enum { MAX_OPEN = 128 };
+
+/*
+ * parse_protobuf_tree(data, num_features, width, max_nodes, max_depth, internal_base,
+ *                     leaf_base, set_base, set_value_base, written_base)
+ * -> (root, depth, nodes, feature, threshold, left, right, split_set, set_start, set_values,
+ *     set_is_left, written_start, written_values, written_num_categories, leaf_values) as bytes
+ * of the layout's item types with global indices, or None where the file is not a canonical,
+ * valid tree (the Python decoder then reads it and words the error).
+ */
+static PyObject *parse_protobuf_tree(PyObject *Py_UNUSED(module), PyObject *args) {
+    Py_buffer data;
+    int num_features, width, max_nodes, max_depth, internal_base, leaf_base, set_base,
+        set_value_base, written_base;
+    if (!PyArg_ParseTuple(args, "y*iiiiiiiii", &data, &num_features, &width, &max_nodes,
+                          &max_depth, &internal_base, &leaf_base, &set_base, &set_value_base,
+                          &written_base))
+        return NULL;
+    Parts p;
+    memset(&p, 0, sizeof p);
+    Blob categories = {0};
+    PyObject *result = NULL;
+    int open[MAX_OPEN], open_depth[MAX_OPEN], right_pending[MAX_OPEN];
+    int open_count = 0, depth = 0, root = 0, internal = 0, leaves = 0, sets = 0;
+    Py_ssize_t set_values = 0, count = 0, written_count = 0;
+    int ok = max_depth < MAX_OPEN - 1;
+    const unsigned char *at = data.buf, *end = at + data.len;
+    while (ok && at < end) {
+        if (end - at < 4) {
+            ok = 0;
+            break;
+        }
+        const int64_t size =
+            ((int64_t)at[0] << 24) | ((int64_t)at[1] << 16) | ((int64_t)at[2] << 8) | at[3];
+        at += 4;
+        if (size > end - at || count >= max_nodes) {
+            ok = 0;
+            break;
+        }
+        Cursor message = {at, at + size};
+        at += size;
+        Decoded node;
+        categories.size = 0;
+        if (!decode_node(message, &node, &p.leaves, &categories)) {
+            ok = 0;
+            break;
+        }
+        int reference;
+        if (node.kind == 0) {
+            if (node.values_count != width) {
+                ok = 0;
+                break;
+            }
+            reference = ~(leaf_base + leaves++);
+        } else {
+            if (node.feature >= (uint64_t)num_features) {
+                ok = 0;
+                break;
+            }
+            reference = internal_base + internal++;
+        }
+        int node_depth = 0;
+        if (count == 0) {
+            root = reference;
+        } else {
+            if (open_count == 0) {
+                ok = 0;
+                break;
+            }
+            const int parent = open[open_count - 1] - internal_base;
+            node_depth = open_depth[open_count - 1] + 1;
+            int *slot = (int *)(right_pending[open_count - 1] ? p.right.data : p.left.data);
+            slot[parent] = reference;
+            if (right_pending[open_count - 1])
+                open_count--;
+            else
+                right_pending[open_count - 1] = 1;
+            if (node_depth > depth) depth = node_depth;
+            if (depth > max_depth) {
+                ok = 0;
+                break;
+            }
+        }
+        count++;
+        if (node.kind == 0) continue;
+        ok = blob_int(&p.feature, (int)node.feature) == 0 &&
+             blob_double(&p.threshold, node.kind == 1 ? node.threshold : 0.0) == 0 &&
+             blob_int(&p.left, 0) == 0 && blob_int(&p.right, 0) == 0 &&
+             blob_int(&p.split_set, node.kind == 1 ? 0 : set_base + ++sets) == 0;
+        if (ok && node.kind == 2) {
+            double *values = (double *)categories.data;
+            const Py_ssize_t n = node.values_count;
+            ok = blob_add(&p.written_values, values, n * 8) == 0;
+            written_count += n;
+            ok = ok && blob_int(&p.written_start, written_base + (int)written_count) == 0 &&
+                 blob_int(&p.written_num, (int)node.num_categories) == 0 &&
+                 blob_int(&p.set_is_left, (int)node.is_left) == 0;
+            Py_ssize_t kept = 0;
+            for (Py_ssize_t i = 0; i < n; i++)
+                if (!isnan(values[i])) values[kept++] = values[i];
+            qsort(values, (size_t)kept, sizeof(double), compare_doubles);
+            for (Py_ssize_t i = 0; ok && i < kept; i++)
+                if (i == 0 || values[i] != values[i - 1]) {
+                    ok = blob_double(&p.set_values, values[i]) == 0;
+                    set_values++;
+                }
+            ok = ok && blob_int(&p.set_start, set_value_base + (int)set_values) == 0;
+        }
+        if (ok) {
+            if (open_count >= MAX_OPEN) {
+                ok = 0;
+                break;
+            }
+            open[open_count] = reference;
+            open_depth[open_count] = node_depth;
+            right_pending[open_count] = 0;
+            open_count++;
+        }
+    }
+    if (ok && count > 0 && open_count == 0)
+        result = parts_tuple(&p, root, depth, count);
+    else if (!PyErr_Occurred())
+        result = Py_NewRef(Py_None);
+    Blob *blobs[] = {&p.feature,       &p.threshold,      &p.left,        &p.right,
+                     &p.split_set,     &p.set_start,      &p.set_values,  &p.set_is_left,
+                     &p.written_start, &p.written_values, &p.written_num, &p.leaves,
+                     &categories};
+    for (int i = 0; i < 13; i++) PyMem_Free(blobs[i]->data);
+    PyBuffer_Release(&data);
+    return result;
+}
+
+static PyMethodDef module_methods[] = {
+    {"vote_shares", vote_shares, METH_VARARGS,
+     "vote_shares(counts, width, out): each leaf's counts over their sum, into out"},
+    {"parse_protobuf_tree", parse_protobuf_tree, METH_VARARGS,
+     "A canonical tree.pb into the compact layout's parts, or None"},
+    {NULL, NULL, 0, NULL},
+};
+
+/* The Lambda layer builds this file as the top-level module snowleap_treewalk. */
+#ifndef TREEWALK_TOP_LEVEL
+#define TREEWALK_NAME "snowleap._treewalk"
+#define TREEWALK_INIT PyInit__treewalk
+#else
+#define TREEWALK_NAME "snowleap_treewalk"
+#define TREEWALK_INIT PyInit_snowleap_treewalk
+#endif
+
+static struct PyModuleDef treewalk_module = {
+    PyModuleDef_HEAD_INIT, TREEWALK_NAME,
+    "snowleap's compiled tree walker over the compact tree layout.", -1, module_methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC TREEWALK_INIT(void) {
+    if (PyType_Ready(&ForestType) < 0) return NULL;
+    PyObject *module = PyModule_Create(&treewalk_module);
+    if (module == NULL) return NULL;
+    Py_INCREF(&ForestType);
+    if (PyModule_AddObject(module, "Forest", (PyObject *)&ForestType) < 0) {
+        Py_DECREF(&ForestType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

@@ -1,0 +1,1 @@
+"""Recommendation ops: latent-factor models (``als``)."""

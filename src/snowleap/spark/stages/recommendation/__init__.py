@@ -1,0 +1,1 @@
+"""Spark recommendation models -> the recommendation ops."""
