@@ -52,6 +52,7 @@ from snowleap.serving.scoring import (
     CHAMPION,
     Variant,
     check_model_fits,
+    decision_threshold,
     score_events,
     session_model_problems,
 )
@@ -220,7 +221,7 @@ class ScoringService:
         )
         return {
             "model": self.model_identity(loaded),
-            "threshold": self.settings.threshold,
+            "threshold": decision_threshold(loaded.model, self.settings.threshold),
             "events_received": parsed.events_received,
             **report.as_dict(),
         }
@@ -307,7 +308,7 @@ class ScoringService:
             "loaded_at": loaded.loaded_at,
             "load_ms": round(loaded.load_ms, 3),
             "from_disk_cache": loaded.from_disk_cache,
-            "threshold": self.settings.threshold,
+            "threshold": decision_threshold(loaded.model, self.settings.threshold),
             "challenger": self.challenger_metadata(),
         }
 
