@@ -26,7 +26,24 @@ ALLOWED = {
         "writes the raw inputs' flags from the sample and true for columns a stage computes "
         "(it only widens what MLeap's runtime accepts: a non-null value passes a nullable slot)"
     ),
+    "order of word_to_vector's words": (
+        "MLeap writes the words in a Scala hash map's iteration order, snowleap sorts them; each "
+        "word keeps its own vector either way (compared as word -> vector pairs)"
+    ),
 }
+
+
+def _word_pairs(attributes: dict[str, Any]) -> dict[str, Any]:
+    """word_to_vector's attributes with its words, indices and vectors as sorted pairs."""
+    words = attributes.pop("words")[1].get("string", [])
+    indices = attributes.pop("indices", ("list", {"long": list(range(len(words)))}))[1]["long"]
+    flat = attributes.pop("word_vectors")[1].get("double", [])
+    size = len(flat) // max(len(words), 1)
+    attributes["word -> vector"] = sorted(
+        (word, tuple(flat[i * size : (i + 1) * size]))
+        for word, i in zip(words, indices, strict=True)
+    )
+    return attributes
 
 
 def _plain(value: Value) -> Any:
@@ -79,11 +96,10 @@ def _files(archive: BundleArchive) -> dict[str, Any]:
             parsed[name] = ("node", node.name, node.shape)
         elif base == f"model.{fmt.extension}":
             model = fmt.parse_model(data, name)
-            parsed[name] = (
-                "model",
-                model.op,
-                {k: _plain(v) for k, v in model.attributes.items()},
-            )
+            attributes = {k: _plain(v) for k, v in model.attributes.items()}
+            if model.op == "word_to_vector":
+                attributes = _word_pairs(attributes)
+            parsed[name] = ("model", model.op, attributes)
         elif parsed.get(name.rsplit("/", 1)[0] + f"/model.{fmt.extension}", ("",) * 2)[1] in (
             CLUSTER_TREE_OPS
         ):

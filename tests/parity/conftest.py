@@ -11,6 +11,7 @@ import pytest
 from tests.parity.data import ParityData, make_parity_data
 from tests.parity.mleap_runtime import MleapRuntime
 from tests.parity.parity import BOTH_WRITERS, FORMATS, assert_parity, spark_major
+from tests.parity.text_data import TextData, make_text_data
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +39,11 @@ def mleap_runtime() -> Iterator[MleapRuntime]:
 @pytest.fixture(scope="session")
 def data(spark: Any) -> ParityData:
     return make_parity_data(spark)
+
+
+@pytest.fixture(scope="session")
+def text_data(spark: Any) -> TextData:
+    return make_text_data(spark)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from snowleap.ops.sparse import SparseVector
 from snowleap.spark.compare import python_value
 from snowleap.spark.jvm import scala_object
 
@@ -93,6 +94,12 @@ def _to_mleap(value: Any, field_type: Any) -> Any:
     if isinstance(field_type, dict) and field_type.get("type") == "tensor":
         if value is None:
             return None
+        if isinstance(value, SparseVector):
+            return {
+                "indices": [[i] for i in value.indices],
+                "values": value.values,
+                "dimensions": [value.size],
+            }
         return {"values": list(value), "dimensions": [len(value)]}
     return value
 
@@ -101,9 +108,9 @@ def _from_mleap(value: Any) -> Any:
     if isinstance(value, dict) and "values" in value:
         size = value["dimensions"][0]
         if "indices" in value:
-            dense = [0.0] * size
-            for index, number in zip(value["indices"], value["values"], strict=True):
-                dense[index[0]] = number
-            return dense
+            # NOTE: kept sparse, as Spark's and snowleap's are (a hashed vector has 2^18 slots)
+            pairs = [(i[0], v) for i, v in zip(value["indices"], value["values"], strict=True)]
+            pairs.sort()
+            return SparseVector(size, [i for i, _ in pairs], [v for _, v in pairs])
         return list(value["values"])
     return value

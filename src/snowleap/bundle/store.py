@@ -113,6 +113,10 @@ def string(value: str) -> Value:
     return _scalar("string", str(value))
 
 
+def basic_type(name: BasicTypeName) -> Value:
+    return _scalar("basic_type", name)
+
+
 def data_shape(shape: DataShape) -> Value:
     return _scalar("data_shape", shape)
 

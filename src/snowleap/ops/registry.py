@@ -19,35 +19,47 @@ from snowleap.ops.classification.support_vector_machine import SupportVectorMach
 from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
+from snowleap.ops.ensemble.categorical_drilldown import CategoricalDrilldownOp
 from snowleap.ops.feature.binarizer import BinarizerOp
 from snowleap.ops.feature.bucketed_random_projection_lsh import BucketedRandomProjectionLshOp
 from snowleap.ops.feature.bucketizer import BucketizerOp
 from snowleap.ops.feature.chi_sq_selector import ChiSqSelectorOp
 from snowleap.ops.feature.coalesce import CoalesceOp
+from snowleap.ops.feature.count_vectorizer import CountVectorizerOp
 from snowleap.ops.feature.dct import DctOp
 from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
+from snowleap.ops.feature.feature_hasher import FeatureHasherOp
+from snowleap.ops.feature.hashing_term_frequency import HashingTermFrequencyOp
+from snowleap.ops.feature.idf import IdfOp
 from snowleap.ops.feature.imputer import ImputerOp
 from snowleap.ops.feature.interaction import InteractionOp
+from snowleap.ops.feature.map_entry_selector import MapEntrySelectorOp
 from snowleap.ops.feature.math_binary import MathBinaryOp
 from snowleap.ops.feature.math_unary import MathUnaryOp
 from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
 from snowleap.ops.feature.min_hash_lsh import MinHashLshOp
 from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
 from snowleap.ops.feature.multinomial_labeler import MultinomialLabelerOp
+from snowleap.ops.feature.ngram import NGramOp
 from snowleap.ops.feature.normalizer import NormalizerOp
 from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
 from snowleap.ops.feature.pca import PcaOp
 from snowleap.ops.feature.polynomial_expansion import PolynomialExpansionOp
 from snowleap.ops.feature.regex_indexer import RegexIndexerOp
+from snowleap.ops.feature.regex_tokenizer import RegexTokenizerOp
 from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
 from snowleap.ops.feature.sklearn_binarizer import SklearnBinarizerOp
 from snowleap.ops.feature.sklearn_polynomial_expansion import SklearnPolynomialExpansionOp
 from snowleap.ops.feature.standard_scaler import StandardScalerOp
+from snowleap.ops.feature.stopwords_remover import StopWordsRemoverOp
 from snowleap.ops.feature.string_indexer import StringIndexerOp
 from snowleap.ops.feature.string_map import StringMapOp
+from snowleap.ops.feature.tokenizer import TokenizerOp
 from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
 from snowleap.ops.feature.vector_indexer import VectorIndexerOp
 from snowleap.ops.feature.vector_slicer import VectorSlicerOp
+from snowleap.ops.feature.word_filter import WordFilterOp
+from snowleap.ops.feature.word_to_vector import WordToVectorOp
 from snowleap.ops.pipeline import PipelineOp
 from snowleap.ops.recommendation.als import ALSOp
 from snowleap.ops.regression.aft_survival_regression import AFTSurvivalRegressionOp
@@ -68,16 +80,21 @@ OPS: dict[str, type[Op]] = {
         BisectingKMeansOp,
         BucketedRandomProjectionLshOp,
         BucketizerOp,
+        CategoricalDrilldownOp,
         ChiSqSelectorOp,
         CoalesceOp,
+        CountVectorizerOp,
         DctOp,
         DecisionTreeClassifierOp,
         DecisionTreeRegressionOp,
         ElementwiseProductOp,
+        FeatureHasherOp,
         GaussianMixtureOp,
         GBTClassifierOp,
         GBTRegressionOp,
         GeneralizedLinearRegressionOp,
+        HashingTermFrequencyOp,
+        IdfOp,
         ImputerOp,
         InteractionOp,
         IsotonicRegressionOp,
@@ -85,14 +102,16 @@ OPS: dict[str, type[Op]] = {
         LinearRegressionOp,
         LinearSVCOp,
         LogisticRegressionOp,
+        MapEntrySelectorOp,
         MathBinaryOp,
         MathUnaryOp,
         MaxAbsScalerOp,
         MinHashLshOp,
         MinMaxScalerOp,
-        MultinomialLabelerOp,
         MultiLayerPerceptronClassifierOp,
+        MultinomialLabelerOp,
         NaiveBayesOp,
+        NGramOp,
         NormalizerOp,
         OneHotEncoderOp,
         OneVsRestOp,
@@ -102,16 +121,21 @@ OPS: dict[str, type[Op]] = {
         RandomForestClassifierOp,
         RandomForestRegressionOp,
         RegexIndexerOp,
+        RegexTokenizerOp,
         ReverseStringIndexerOp,
         SklearnBinarizerOp,
         SklearnPolynomialExpansionOp,
         StandardScalerOp,
+        StopWordsRemoverOp,
         StringIndexerOp,
         StringMapOp,
         SupportVectorMachineOp,
+        TokenizerOp,
         VectorAssemblerOp,
         VectorIndexerOp,
         VectorSlicerOp,
+        WordFilterOp,
+        WordToVectorOp,
     )
 }
 

@@ -31,9 +31,13 @@ class Column:
     width: int | None = None
     nullable: bool = True
     nominal: tuple[int | None, ...] | None = None
+    #: an array of ``base`` values (tokens: an array of strings)
+    is_list: bool = False
 
     def data_shape(self) -> DataShape:
         """The Bundle.ML data shape MLeap records for this column."""
+        if self.is_list:
+            return DataShape("list", self.nullable)
         if self.vector:
             dims = (self.width,) if self.width is not None else (-1,)
             return DataShape("tensor", self.nullable, dims)
@@ -50,6 +54,8 @@ class Column:
 
 DOUBLE = Column()
 STRING = Column(base="string")
+#: Spark's ``array<string>`` of tokens
+TOKENS = Column(base="string", is_list=True)
 #: Spark's ``IntegerType`` of a cluster index (never null)
 INT = Column(base="int", nullable=False)
 
@@ -110,7 +116,12 @@ def dataframe_column_types(df: Any) -> dict[str, Column]:
     known: dict[str, Column] = {}
     first: Any = None
     for field in df.schema.fields:
-        if isinstance(field.dataType, VectorUDT):
+        if field.dataType.typeName() == "array":
+            element = field.dataType.elementType.typeName()
+            known[field.name] = Column(
+                base=_BASES.get(element, element), is_list=True, nullable=field.nullable
+            )
+        elif isinstance(field.dataType, VectorUDT):
             width = _attribute_width(field.metadata)
             if width is None:
                 # NOTE: MLeap does the same (TypeConverters.getVectorSize): the first row.

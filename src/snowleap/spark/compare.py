@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from snowleap.ops.sparse import SparseVector
+
 #: Relative tolerance for numbers (the promise: Spark's numbers to 9 significant digits).
 REL_TOL = 1e-9
 #: NOTE: results that cancel to about zero (a centred value, a dot product summing to ~0) keep
@@ -21,10 +23,15 @@ ABS_TOL = 1e-12
 
 
 def python_value(value: Any) -> Any:
-    """A scored value as plain Python: vectors (Spark ``Vector``, numpy rows) become lists."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    """A scored value as plain Python: dense vectors (Spark's, numpy rows) become lists, sparse
+    ones ``SparseVector`` (never expanded: a hashed vector has 2^18 slots)."""
+    if value is None or isinstance(value, (str, bool, int, float, SparseVector)):
         return value
-    if hasattr(value, "toArray"):  # a pyspark.ml.linalg Vector, dense or sparse
+    if hasattr(value, "indices") and hasattr(value, "toArray"):  # pyspark's SparseVector
+        return SparseVector(
+            int(value.size), [int(i) for i in value.indices], [float(x) for x in value.values]
+        )
+    if hasattr(value, "toArray"):  # a pyspark.ml.linalg DenseVector
         return [float(x) for x in value.toArray()]
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -36,6 +43,8 @@ def python_value(value: Any) -> Any:
             # list, as MLeap's (tables, 1) tensor and snowleap's vector hold the same numbers.
             return [float(x) for v in value for x in v.toArray()]
         return [python_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: python_value(v) for k, v in value.items()}
     return value
 
 
@@ -56,8 +65,38 @@ def _numbers_agree(expected: float, actual: float, rel_tol: float) -> bool:
     return math.isclose(expected, actual, rel_tol=rel_tol, abs_tol=ABS_TOL)
 
 
+def _non_zeros(vector: Any) -> tuple[int, dict[int, float]] | None:
+    """A vector's width and non-zero slots (``None`` if it is no vector)."""
+    if isinstance(vector, SparseVector):
+        pairs = zip(vector.indices, vector.values, strict=True)
+        return vector.size, {i: v for i, v in pairs if v != 0.0}
+    if isinstance(vector, list) and all(isinstance(v, (int, float)) for v in vector):
+        return len(vector), {i: v for i, v in enumerate(vector) if v != 0.0}
+    return None
+
+
 def values_agree(expected: Any, actual: Any, rel_tol: float = REL_TOL) -> bool:
-    """Whether two plain Python values agree (see the module docstring for the rules)."""
+    """Whether two plain Python values agree (see the module docstring for the rules).
+
+    A sparse vector agrees with a vector of the same width holding the same non-zero slots (the
+    same indices: a hashed slot must be the very same) with agreeing values.
+    """
+    if isinstance(expected, SparseVector) or isinstance(actual, SparseVector):
+        left, right = _non_zeros(expected), _non_zeros(actual)
+        return (
+            left is not None
+            and right is not None
+            and left[0] == right[0]
+            and left[1].keys() == right[1].keys()
+            and all(values_agree(left[1][i], right[1][i], rel_tol) for i in left[1])
+        )
+    if isinstance(expected, dict) or isinstance(actual, dict):
+        return (
+            isinstance(expected, dict)
+            and isinstance(actual, dict)
+            and expected.keys() == actual.keys()
+            and all(values_agree(expected[k], actual[k], rel_tol) for k in expected)
+        )
     if isinstance(expected, str) or isinstance(actual, str):
         return bool(expected == actual)
     if isinstance(expected, list) or isinstance(actual, list):
