@@ -14,8 +14,10 @@ SAM := $(SAM_VENV)/bin/sam
 LAYER_DIR := layers/build
 LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
 LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
+NUMPY_ZIP_X86 := $(LAYER_DIR)/numpy-layer-x86_64.zip
+TRACING_ZIP_X86 := $(LAYER_DIR)/tracing-layer-x86_64.zip
 LAYER_INPUTS := layers/build_layer.py layers/tree_walker.py src/snowleap/_treewalk.c \
-	layers/requirements.txt layers/requirements-nodeps.txt
+	layers/requirements.txt
 EVENT ?= events/score.json
 PORT ?= 3000
 
@@ -114,7 +116,7 @@ $(BENCH_TREES_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[bench-trees]'
 	touch $@
 
-bench-runtime: $(STAMP) $(BENCH_TREES_STAMP) $(SPARK_STAMP) ## Time the runtime alone on every reference/fixture bundle (runtime.*), KMeans/GMM/MLP beside MLeap's JVM (model_ops.*), tree ensembles beside MLeap's JVM and ONNX Runtime with the 1M-node forest (trees.*), a text classifier beside MLeap's JVM and ONNX Runtime (text_pipeline.*)
+bench-runtime: $(STAMP) $(BENCH_TREES_STAMP) $(SPARK_STAMP) ## Time the runtime alone on every reference/fixture bundle (runtime.*), KMeans/GMM/MLP/ALS beside MLeap's JVM (model_ops.*), tree ensembles beside MLeap's JVM and ONNX Runtime with the 1M-node forest (trees.*), a text classifier beside MLeap's JVM and ONNX Runtime (text_pipeline.*)
 	$(PY) -m benchmarks.runtime_bench
 	$(PY) -m benchmarks.model_ops
 	$(PY) -m benchmarks.tree_runtime
@@ -154,12 +156,27 @@ $(ZIG_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[layer]'
 	touch $@
 
+# NOTE: layer-<arch>.zip is the dependencies layer (every function: Powertools and snowleap's tree
+# walker); numpy-layer-<arch>.zip and tracing-layer-<arch>.zip are the optional ones (template
+# parameters NumpyLayer, TraceSubsegments).
 $(LAYER_DIR)/layer-%.zip: $(LAYER_INPUTS) | $(STAMP) $(ZIG_STAMP)
-	$(PY) layers/build_layer.py --arch $* --out $(LAYER_DIR)/$* --zip $@
+	$(PY) layers/build_layer.py --layer dependencies --arch $* --out $(LAYER_DIR)/$* --zip $@
 
-layer: $(STAMP) $(ZIG_STAMP) ## Build the dependency layer zips (arm64, x86_64, each with the tree walker) and print their sizes
-	$(PY) layers/build_layer.py --arch arm64 --out $(LAYER_DIR)/arm64 --zip $(LAYER_ZIP_ARM)
-	$(PY) layers/build_layer.py --arch x86_64 --out $(LAYER_DIR)/x86_64 --zip $(LAYER_ZIP_X86)
+$(LAYER_DIR)/numpy-layer-%.zip: layers/build_layer.py layers/requirements-numpy.txt | $(STAMP) $(ZIG_STAMP)
+	$(PY) layers/build_layer.py --layer numpy --arch $* --out $(LAYER_DIR)/numpy-$* --zip $@
+
+$(LAYER_DIR)/tracing-layer-%.zip: layers/build_layer.py layers/requirements-tracing.txt | $(STAMP) $(ZIG_STAMP)
+	$(PY) layers/build_layer.py --layer tracing --arch $* --out $(LAYER_DIR)/tracing-$* --zip $@
+
+layer: $(STAMP) $(ZIG_STAMP) ## Build the layer zips (dependencies with the tree walker, numpy, tracing; arm64, x86_64) and print their sizes
+	for arch in arm64 x86_64; do \
+		$(PY) layers/build_layer.py --layer dependencies --arch $$arch --out $(LAYER_DIR)/$$arch \
+			--zip $(LAYER_DIR)/layer-$$arch.zip && \
+		$(PY) layers/build_layer.py --layer numpy --arch $$arch --out $(LAYER_DIR)/numpy-$$arch \
+			--zip $(LAYER_DIR)/numpy-layer-$$arch.zip && \
+		$(PY) layers/build_layer.py --layer tracing --arch $$arch --out $(LAYER_DIR)/tracing-$$arch \
+			--zip $(LAYER_DIR)/tracing-layer-$$arch.zip || exit 1; \
+	done
 
 invoke: $(STAMP) ## Invoke the handler in-process with EVENT (default events/score.json)
 	$(PY) handler/local.py invoke $(EVENT)
@@ -186,7 +203,7 @@ $(RUNTIME_STAMP): layers/lambda_runtime.py layers/runtime-interface.txt layers/r
 	touch $@
 
 .PHONY: rie invoke-rie serve-rie
-rie: $(RIE) $(RUNTIME_STAMP) $(LAYER_ZIP_X86) ## Install the emulator (Go) and the runtime's packages (pip), build the layer
+rie: $(RIE) $(RUNTIME_STAMP) $(LAYER_ZIP_X86) $(NUMPY_ZIP_X86) $(TRACING_ZIP_X86) ## Install the emulator (Go) and the runtime's packages (pip), build the layer
 
 invoke-rie: $(STAMP) rie ## Invoke the function under the emulator with EVENT, as Lambda lays it out
 	$(PY) handler/rie.py invoke $(EVENT)

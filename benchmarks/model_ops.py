@@ -1,26 +1,31 @@
-"""KMeans, Gaussian mixture and MLP: snowleap's runtime beside MLeap's JVM runtime, same bundles.
+"""KMeans, Gaussian mixture, MLP and ALS: snowleap's runtime beside MLeap's JVM runtime, same
+bundles.
 
 Each model is built from seeded parameters (no Spark: the bundles are what snowleap's writer
-writes for such a fitted stage, and what MLeap's runtime loads), written once as a JSON bundle,
-and scored by both runtimes on the same rows: ``BENCH_ROWS`` distinct rows, checked value by
-value (MLeap's outputs against snowleap's, rel 1e-9) before any timing is used. Timed: one row
-(snowleap ``transform_row`` from a dict of Python values; MLeap a ``RowTransformer`` inside the
-JVM, after a JIT warm-up) and a batch of ``--rows`` rows (snowleap ``transform`` on numpy
-columns; MLeap ``Transformer.transform`` on a LeapFrame). Results:
-``benchmarks/results/model_ops.{json,md}``; run by ``make bench-runtime``.
+writes for such a fitted stage, and what MLeap's runtime loads), written once as a bundle (JSON;
+the ALS model of 100,000 users, 5,000 items and rank 10 as protobuf, its rows known pairs and,
+one in 20, an unknown user: a cold start), and scored by both runtimes on the same rows:
+``BENCH_ROWS`` distinct rows, checked value by value (MLeap's outputs against snowleap's, rel
+1e-9) before any timing is used. Timed: one row (snowleap ``transform_row`` from a dict of
+Python values; MLeap a ``RowTransformer`` inside the JVM, after a JIT warm-up) and a batch of
+``--rows`` rows (snowleap ``transform`` on numpy columns; MLeap ``Transformer.transform`` on a
+LeapFrame). snowleap's bundle load time and the container objects a load keeps are recorded
+too. Results: ``benchmarks/results/model_ops.{json,md}``; run by ``make bench-runtime``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -30,12 +35,17 @@ from benchmarks.contenders import mleap_jvm
 from benchmarks.runtime_bench import RESULTS_DIR, machine, time_transform, time_transform_row
 from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.bundle.writer import write_bundle
+from snowleap.leapframe import write_leapframe
 from snowleap.ops.classification import multi_layer_perceptron_classifier as mlp_op
 from snowleap.ops.clustering import gaussian_mixture as gaussian_mixture_op
 from snowleap.ops.clustering import k_means as k_means_op
+from snowleap.ops.recommendation import als as als_op
 
 BENCH_ROWS = 1000
 FEATURES = 10
+ALS_USERS, ALS_ITEMS, ALS_RANK = 100_000, 5_000, 10
+
+Columns = dict[str, np.ndarray[Any, Any]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,21 @@ class ModelCase:
     title: str
     model: Callable[[np.random.Generator], StoredModel]
     outputs: tuple[tuple[str, str], ...]
+    #: the node around the model (default: ``features`` in, ``outputs`` out)
+    node: Callable[[ModelCase, np.random.Generator], StoredNode] | None = None
+    #: ``BENCH_ROWS`` input rows (default: ``features`` vectors)
+    rows: Callable[[np.random.Generator], Columns] | None = None
+    fmt: Literal["json", "protobuf"] = "json"
+
+    def stored_node(self, rng: np.random.Generator) -> StoredNode:
+        if self.node is not None:
+            return self.node(self, rng)
+        return predictor_node(self.name, "features", list(self.outputs), self.model(rng))
+
+    def input_rows(self, rng: np.random.Generator) -> Columns:
+        if self.rows is not None:
+            return self.rows(rng)
+        return {"features": rng.normal(0.0, 3.0, size=(BENCH_ROWS, FEATURES))}
 
 
 def _k_means(rng: np.random.Generator) -> StoredModel:
@@ -67,6 +92,24 @@ def _mlp(rng: np.random.Generator) -> StoredModel:
     return mlp_op.stored_model(sizes, rng.normal(0.0, 0.4, size=count).tolist(), None)
 
 
+def _als_node(case: ModelCase, rng: np.random.Generator) -> StoredNode:
+    """100,000 users and 5,000 items, ids shuffled (Spark saves its tables unsorted)."""
+
+    def table(count: int) -> tuple[list[int], list[list[float]]]:
+        ids = rng.permutation(count).tolist()
+        return ids, rng.normal(0.0, 0.5, size=(count, ALS_RANK)).astype(np.float32).tolist()
+
+    columns = ("user", "item", "prediction")
+    return als_op.stored(case.name, columns, ALS_RANK, table(ALS_USERS), table(ALS_ITEMS))
+
+
+def _als_rows(rng: np.random.Generator) -> Columns:
+    users = rng.integers(0, ALS_USERS, size=BENCH_ROWS)
+    users[rng.random(BENCH_ROWS) < 0.05] += ALS_USERS  # a cold start: no factors
+    users[0] %= ALS_USERS  # the timed single row is a known pair
+    return {"user": users, "item": rng.integers(0, ALS_ITEMS, size=BENCH_ROWS)}
+
+
 CASES = (
     ModelCase("k_means", "KMeans (8 clusters)", _k_means, (("prediction", "cluster"),)),
     ModelCase(
@@ -81,14 +124,16 @@ CASES = (
         _mlp,
         (("raw_prediction", "raw"), ("probability", "probability"), ("prediction", "prediction")),
     ),
+    ModelCase(
+        "als",
+        f"ALS ({ALS_USERS:,} users, {ALS_ITEMS:,} items, rank {ALS_RANK})",
+        lambda rng: StoredModel("als", {}),
+        (("prediction", "prediction"),),
+        node=_als_node,
+        rows=_als_rows,
+        fmt="protobuf",
+    ),
 )
-
-
-def leapframe(features: np.ndarray[Any, Any]) -> dict[str, Any]:
-    """The rows as a LeapFrame JSON document of one tensor column (what MLeap's program reads)."""
-    field = {"type": "tensor", "base": "double", "dimensions": [FEATURES]}
-    rows = [[{"values": row, "dimensions": [FEATURES]}] for row in features.tolist()]
-    return {"schema": {"fields": [{"name": "features", "type": field}]}, "rows": rows}
 
 
 def mleap_side(bundle: Path, frame: Path, outputs: Sequence[str], rows: int) -> dict[str, Any]:
@@ -114,23 +159,30 @@ def mleap_side(bundle: Path, frame: Path, outputs: Sequence[str], rows: int) -> 
 
 def bench(case: ModelCase, folder: Path, rows: int) -> dict[str, Any]:
     rng = np.random.default_rng(20261202)
-    node: StoredNode = predictor_node(case.name, "features", list(case.outputs), case.model(rng))
-    bundle = write_bundle(node, folder / f"{case.name}.zip", "json")
-    features = rng.normal(0.0, 3.0, size=(BENCH_ROWS, FEATURES))
+    bundle = write_bundle(case.stored_node(rng), folder / f"{case.name}.zip", case.fmt)
+    inputs = case.input_rows(rng)
     frame = folder / f"{case.name}.frame.json"
-    frame.write_text(json.dumps(leapframe(features)))
+    frame.write_text(json.dumps(write_leapframe(inputs, list(inputs))))
 
+    gc.collect()
+    objects_before = len(gc.get_objects())
+    started = time.perf_counter()
     model = snowleap.load(bundle)
+    load_ms = (time.perf_counter() - started) * 1000
+    gc.collect()
     outputs = [column for _, column in case.outputs]
-    scored = model.transform({"features": features})
+    scored = model.transform(dict(inputs))
     mine = {name: np.asarray(scored[name]).tolist() for name in outputs}
-    batch = np.resize(features, (rows, FEATURES))
+    batch = {name: np.resize(column, (rows, *column.shape[1:])) for name, column in inputs.items()}
+    first_row = {name: column[0].tolist() for name, column in inputs.items()}
     result: dict[str, Any] = {
         "name": case.name,
         "title": case.title,
         "snowleap": {
-            "row": asdict(time_transform_row(model, {"features": features[0].tolist()})),
-            "batch": asdict(time_transform(model, {"features": batch}, repeats=3)),
+            "load_ms": load_ms,
+            "objects_kept_by_load": len(gc.get_objects()) - objects_before,
+            "row": asdict(time_transform_row(model, first_row)),
+            "batch": asdict(time_transform(model, batch, repeats=3)),
         },
     }
     jvm = mleap_side(bundle, frame, outputs, rows)
@@ -146,7 +198,7 @@ def bench(case: ModelCase, folder: Path, rows: int) -> dict[str, Any]:
 def markdown(report: dict[str, Any]) -> str:
     info = report["machine"]
     lines = [
-        "# Clustering and MLP: snowleap vs MLeap's JVM runtime (same bundles)",
+        "# Clustering, MLP and ALS: snowleap vs MLeap's JVM runtime (same bundles)",
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, load {info['load_average_1_5_15']}; "
         f"Python {info['python']}, numpy {info['numpy']} ({info['commit']}).",
@@ -171,6 +223,14 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {case['title']} | {row_us:.2f} | {jvm_row:.2f} | {jvm_row / row_us:.2f} | "
             f"{batch_rate:,.0f} | {jvm_batch:,.0f} | {batch_rate / jvm_batch:.2f} |"
+        )
+    lines.append("")
+    for case in report["models"]:
+        mine, jvm = case["snowleap"], case["mleap_jvm"]
+        theirs = f" (MLeap's JVM runtime: {jvm['load_ms']:,.0f} ms)" if "load_ms" in jvm else ""
+        lines.append(
+            f"- {case['title']}: snowleap loads the bundle in {mine['load_ms']:,.0f} ms{theirs} "
+            f"and keeps {mine['objects_kept_by_load']:,} container objects (lists, dicts...)."
         )
     return "\n".join(lines) + "\n"
 

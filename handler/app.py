@@ -9,7 +9,8 @@ Everything the function does lives in ``snowleap.serving``.
 Tracing: with the template's ``Tracing: Active`` Lambda itself records each invocation's segment
 in X-Ray, no SDK needed. The X-Ray SDK (which Powertools' ``Tracer`` imports, and botocore with
 it: about 40% of a cold start) is loaded only when ``TRACE_SUBSEGMENTS=true`` asks for
-subsegments (the handler's and each route's, responses left out).
+subsegments (the handler's and each route's, responses left out); it ships in a layer of its own,
+attached by the same template parameter.
 
 SnapStart (template parameter ``SnapStart``): the model is loaded before the snapshot, and after a
 restore the service draws a salt of its own, reseeds ``random``, opens a new S3 client and checks
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib.util
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -42,7 +44,13 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
 from api_events import event_problem, is_http_api, is_rest_api
-from snowleap.serving import ModelUnavailableError, RequestError, ScoringService, ServingSettings
+from snowleap.serving import (
+    ConfigurationError,
+    ModelUnavailableError,
+    RequestError,
+    ScoringService,
+    ServingSettings,
+)
 from telemetry import PowertoolsObserver, count_server_error, logger, metrics
 
 # NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
@@ -58,6 +66,13 @@ def subsegment_tracer(environ: Mapping[str, str]) -> Tracer | None:
     """Powertools' ``Tracer`` if ``TRACE_SUBSEGMENTS`` is ``true``, else ``None`` (no X-Ray SDK)."""
     if environ.get("TRACE_SUBSEGMENTS", "").strip().lower() != "true":
         return None
+    if importlib.util.find_spec("aws_xray_sdk") is None:
+        # NOTE: the template attaches the tracing layer with the same parameter; a hand-made
+        # deployment may not.
+        raise ConfigurationError(
+            "TRACE_SUBSEGMENTS=true needs the X-Ray SDK: attach the tracing layer "
+            "(template parameter TraceSubsegments=true)"
+        )
     from aws_lambda_powertools import Tracer
 
     return Tracer()

@@ -6,7 +6,8 @@ request an API Gateway event sent through the emulator. ``make invoke-rie`` / ``
 install the emulator (Go) and the runtime's packages (pip) first, and build what is run:
 
 * ``var/task``: the function package as ``sam build`` makes it (``handler/Makefile``);
-* ``opt/python``: the x86_64 layer from ``make layer``, unzipped;
+* ``opt/python``: the x86_64 layers from ``make layer``, unzipped (dependencies; numpy unless
+  ``NUMPY_LAYER=false``; the X-Ray SDK with ``TRACE_SUBSEGMENTS=true``, as the template does);
 * ``var/runtime``: ``awslambdaric`` (and ``snapshot_restore_py``), ``var/sdk``: boto3 and botocore,
   as the python3.13 runtime keeps them (``layers/lambda_runtime.py``).
 
@@ -41,6 +42,8 @@ TOOLS = ROOT / ".tools"
 RIE = TOOLS / "aws-lambda-rie"
 LAMBDA_RUNTIME = TOOLS / "lambda-python3.13"
 LAYER_ZIP = ROOT / "layers" / "build" / "layer-x86_64.zip"
+NUMPY_LAYER_ZIP = ROOT / "layers" / "build" / "numpy-layer-x86_64.zip"
+TRACING_LAYER_ZIP = ROOT / "layers" / "build" / "tracing-layer-x86_64.zip"
 BUILD = ROOT / "build" / "rie"
 INVOCATIONS = "/2015-03-31/functions/function/invocations"
 # NOTE: what template.yaml's Globals and the function's Environment set, with the defaults of its
@@ -101,25 +104,44 @@ def build_function(target: Path) -> Path:
 def unpack_layer(layer_zip: Path, target: Path) -> Path:
     """The layer zip unpacked into ``target`` (``target/python`` is what Lambda puts on the path);
     unpacked again only when the zip changed."""
+    return unpack_layers((layer_zip,), target)
+
+
+def unpack_layers(layer_zips: tuple[Path, ...], target: Path) -> Path:
+    """The layer zips unpacked into one ``target``, in order, as Lambda extracts a function's
+    layers into ``/opt``; unpacked again only when one of them changed."""
     stamp = target / ".unpacked-from"
-    signature = f"{layer_zip.resolve()} {layer_zip.stat().st_mtime_ns} {layer_zip.stat().st_size}"
+    signature = "\n".join(
+        f"{z.resolve()} {z.stat().st_mtime_ns} {z.stat().st_size}" for z in layer_zips
+    )
     if not (stamp.is_file() and stamp.read_text() == signature):
         if target.exists():
             subprocess.run(["rm", "-rf", str(target)], check=True)
-        with zipfile.ZipFile(layer_zip) as archive:
-            archive.extractall(target)
+        for layer_zip in layer_zips:
+            with zipfile.ZipFile(layer_zip) as archive:
+                archive.extractall(target)
         stamp.write_text(signature)
     return target / "python"
 
 
-def score_function(root: Path = BUILD, layer_zip: Path = LAYER_ZIP) -> FunctionLayout:
-    """This checkout's function and x86_64 layer, laid out under ``root``."""
+def score_function(
+    root: Path = BUILD, layer_zip: Path = LAYER_ZIP, *, numpy: bool = True, tracing: bool = False
+) -> FunctionLayout:
+    """This checkout's function and x86_64 layers, laid out under ``root``.
+
+    As the template attaches them: the dependencies layer always, the numpy layer unless
+    ``NumpyLayer=false`` (``numpy``), the X-Ray SDK's only with ``TraceSubsegments=true``
+    (``tracing``), extracted into one ``opt`` as Lambda does.
+    """
     if not LAMBDA_RUNTIME.is_dir() or not RIE.is_file():
         raise SystemExit("the emulator or the runtime is missing: run `make invoke-rie` once")
-    if not layer_zip.is_file():
-        raise SystemExit(f"{layer_zip} is missing: run `make layer`")
+    zips = (layer_zip, *([NUMPY_LAYER_ZIP] if numpy else []),
+            *([TRACING_LAYER_ZIP] if tracing else []))  # fmt: skip
+    for archive in zips:
+        if not archive.is_file():
+            raise SystemExit(f"{archive} is missing: run `make layer`")
     task = build_function(root / "var" / "task")
-    return FunctionLayout(task=task, layers=(unpack_layer(layer_zip, root / "opt"),))
+    return FunctionLayout(task=task, layers=(unpack_layers(zips, root / "opt"),))
 
 
 def _free_port() -> int:
@@ -266,7 +288,10 @@ def _settings_env(model_uri: str | None) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running(model_uri: str | None) -> Iterator[Emulator]:
-    with Emulator(score_function(), env=_settings_env(model_uri)) as emulator:
+    tracing = os.environ.get("TRACE_SUBSEGMENTS", "").strip().lower() == "true"
+    numpy = os.environ.get("NUMPY_LAYER", "true").strip().lower() != "false"
+    env = _settings_env(model_uri) | ({"TRACE_SUBSEGMENTS": "true"} if tracing else {})
+    with Emulator(score_function(numpy=numpy, tracing=tracing), env=env) as emulator:
         yield emulator
 
 

@@ -1,12 +1,19 @@
-"""Build the function's dependency layer for the Lambda platform, without Docker.
+"""Build the function's layers for the Lambda platform, without Docker.
 
-``python build_layer.py --arch arm64 --out build/arm64`` installs ``requirements*.txt`` for
+``python build_layer.py --arch arm64 --out build/arm64`` installs one layer's requirements for
 CPython 3.13 on manylinux (wheels only), trims what a Lambda never imports (tests, type stubs,
 headers, numpy's f2py, caches), strips native symbol tables when a strip tool understands the
-architecture, compiles snowleap's tree walker for the architecture (``tree_walker.py``: zig cc
-for arm64) and checks its ELF header and symbols, precompiles ``.pyc`` files with
+architecture, compiles snowleap's tree walker for the architecture into the dependencies layer
+(``tree_walker.py``: zig cc for arm64) and checks its ELF header and symbols, precompiles
+``.pyc`` files with
 ``--invalidation-mode unchecked-hash`` (so Python never stats the sources to validate them), zips
 ``python/`` and prints the sizes against Lambda's limits.
+
+Three layers (``--layer``), so that a function carries only what its routes import:
+``dependencies`` (Powertools: every function), ``numpy`` (batch math: ``/transform`` and
+``/invocations``; the template's ``NumpyLayer`` parameter) and ``tracing`` (the X-Ray SDK, only
+for ``TraceSubsegments=true``; installed with ``--no-deps``: it requires botocore, which the
+runtime already provides, and wrapt is its only other dependency).
 """
 
 from __future__ import annotations
@@ -30,6 +37,12 @@ PLATFORMS = {
     "arm64": ["manylinux_2_28_aarch64", "manylinux2014_aarch64"],
 }
 ELF_MACHINE = {"x86_64": 62, "arm64": 183}
+# layer -> (requirements file, installed without dependencies)
+LAYERS: dict[str, tuple[str, bool]] = {
+    "dependencies": ("requirements.txt", False),
+    "numpy": ("requirements-numpy.txt", False),
+    "tracing": ("requirements-tracing.txt", True),
+}
 ZIPPED_LIMIT = 50 * 1024 * 1024
 UNZIPPED_LIMIT = 262_144_000
 TRIM_DIRS = {"tests", "test", "__pycache__", "include", "f2py", "_pyinstaller"}
@@ -60,15 +73,16 @@ NOT_PRECOMPILED = (
 )
 
 
-def install(target: Path, arch: str, pip_python: str) -> None:
+def install(target: Path, arch: str, pip_python: str, layer: str = "dependencies") -> None:
     platform_args = [arg for p in PLATFORMS[arch] for arg in ("--platform", p)]
-    common = [
-        pip_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--target", str(target), "--python-version", PYTHON_VERSION, "--implementation", "cp",
-        "--only-binary=:all:", *platform_args,
-    ]  # fmt: skip
-    subprocess.run([*common, "-r", str(HERE / "requirements.txt")], check=True)
-    subprocess.run([*common, "--no-deps", "-r", str(HERE / "requirements-nodeps.txt")], check=True)
+    requirements, no_deps = LAYERS[layer]
+    subprocess.run(
+        [pip_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--target", str(target), "--python-version", PYTHON_VERSION, "--implementation", "cp",
+         "--only-binary=:all:", *platform_args, *(["--no-deps"] if no_deps else []),
+         "-r", str(HERE / requirements)],
+        check=True,
+    )  # fmt: skip
 
 
 def trim(root: Path) -> int:
@@ -208,6 +222,7 @@ def _runs_python313(python: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", choices=sorted(PLATFORMS), default="arm64")
+    parser.add_argument("--layer", choices=sorted(LAYERS), default="dependencies")
     parser.add_argument("--out", type=Path, required=True, help="folder to build python/ in")
     parser.add_argument("--zip", type=Path, help="also write the layer zip here")
     parser.add_argument(
@@ -229,16 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     if python_dir.exists():
         shutil.rmtree(python_dir)
     python_dir.mkdir(parents=True)
-    install(python_dir, args.arch, sys.executable)
+    install(python_dir, args.arch, sys.executable, args.layer)
     installed = _size(python_dir)
     freed = trim(python_dir)
     stripped = strip_symbols(python_dir, args.arch) if args.strip else "not stripped"
     python313 = find_python313()
-    print(f"layer {args.arch}: {tree_walker(python_dir, args.arch, python313)}")
+    if args.layer == "dependencies":
+        print(f"layer {args.arch}: {tree_walker(python_dir, args.arch, python313)}")
     compiled = precompile(python_dir, python313, sourceless=True)
     unzipped = _size(python_dir)
-    print(f"layer {args.arch}: installed {_mb(installed)}, trimmed {_mb(freed)}; {stripped}; "
-          f"{compiled}")  # fmt: skip
+    print(f"layer {args.layer} {args.arch}: installed {_mb(installed)}, trimmed {_mb(freed)}; "
+          f"{stripped}; {compiled}")  # fmt: skip
     print(f"  unzipped: {unzipped:>11,} bytes ({_mb(unzipped)}) of Lambda's {UNZIPPED_LIMIT:,} "
           f"for function + layers ({100 * unzipped / UNZIPPED_LIMIT:.0f}%)")  # fmt: skip
     if args.zip is not None:

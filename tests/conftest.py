@@ -142,6 +142,8 @@ class Node:
     outputs: Mapping[str, str]
     tree: list[dict[str, Any]] | None = None
     sub_trees: SubTrees | None = None
+    #: model files in sub-folders (sub-folder -> ``(op, attributes)``): a drilldown's models
+    sub_models: Mapping[str, tuple[str, Mapping[str, Any]]] | None = None
 
 
 def write_bundle(folder: Path, nodes: Sequence[Node]) -> Path:
@@ -164,6 +166,11 @@ def _write_node_files(folder: Path, name: str, node: Node) -> None:
         write_tree(folder, node.tree)
     for sub_folder, (sub_op, sub_attributes, tree) in (node.sub_trees or {}).items():
         write_tree(folder / sub_folder, tree)
+        (folder / sub_folder / "model.json").write_text(
+            json.dumps({"op": sub_op, "attributes": dict(sub_attributes)})
+        )
+    for sub_folder, (sub_op, sub_attributes) in (node.sub_models or {}).items():
+        (folder / sub_folder).mkdir(parents=True, exist_ok=True)
         (folder / sub_folder / "model.json").write_text(
             json.dumps({"op": sub_op, "attributes": dict(sub_attributes)})
         )

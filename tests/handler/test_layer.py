@@ -24,6 +24,7 @@ from demo_bundle import demo_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYER_ZIP = ROOT / "layers" / "build" / "layer-x86_64.zip"
+NUMPY_LAYER_ZIP = ROOT / "layers" / "build" / "numpy-layer-x86_64.zip"
 DEFAULT_BUNDLE = ROOT / "bundles" / "snowleap-default.zip"
 
 RUNNER = """
@@ -62,11 +63,13 @@ def python313() -> str:
 
 
 def test_the_handler_scores_from_the_unpacked_layer(tmp_path: Path, python313: str) -> None:
-    # GIVEN the x86_64 layer built by `make layer` (make test builds it first), unpacked
-    assert LAYER_ZIP.is_file(), f"{LAYER_ZIP} is missing: run `make layer`"
+    # GIVEN the x86_64 layers built by `make layer` (make test builds them first), the
+    #   dependencies and the numpy layer (the template's default), unpacked into one /opt
     opt = tmp_path / "opt"
-    with zipfile.ZipFile(LAYER_ZIP) as archive:
-        archive.extractall(opt)
+    for layer_zip in (LAYER_ZIP, NUMPY_LAYER_ZIP):
+        assert layer_zip.is_file(), f"{layer_zip} is missing: run `make layer`"
+        with zipfile.ZipFile(layer_zip) as archive:
+            archive.extractall(opt)
     unzipped = sum(p.stat().st_size for p in opt.rglob("*") if p.is_file())
     assert unzipped < 50 * 1024 * 1024 < UNZIPPED_LIMIT
     # AND the function package exactly as `sam build` makes it (handler/Makefile)

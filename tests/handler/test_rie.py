@@ -18,7 +18,9 @@ from tests.handler.conftest import EVENTS, load_event
 
 @pytest.fixture(scope="module")
 def layout() -> rie.FunctionLayout:
-    return rie.score_function()
+    # NOTE: the tracing layer too, as TraceSubsegments=true attaches it, for the subsegment test;
+    # the import-path test then shows that being on the path loads nothing.
+    return rie.score_function(tracing=True)
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,70 @@ def test_support_vector_machine(
     golden_parity(mleap_runtime, node, svm_rows(), tmp_path)
 
 
+def drilldown_rows() -> list[dict[str, Any]]:
+    rng = np.random.default_rng(11)
+    labels = ["mobile", "desktop", "tablet"]
+    return [
+        {"device": labels[int(rng.integers(0, 3))], "features": rng.normal(0, 3, 3).tolist()}
+        for _ in range(300)
+    ]
+
+
+def test_categorical_drilldown(mleap_runtime: MleapRuntime, tmp_path: Path) -> None:
+    # GIVEN a drilldown of three linear regressions, one per device label, in MLeap's format
+    labels = ["mobile", "desktop", "tablet"]
+    models = {
+        f"model{i}": (
+            "linear_regression",
+            {"coefficients": double_tensor(c), "intercept": {"double": b}},
+        )
+        for i, (c, b) in enumerate(
+            [([2.0, -1.0, 0.5], 0.5), ([0.0, 10.0, -0.25], -3.0), ([1e-3, 1.0, 1.0], 100.0)]
+        )
+    }
+    node = Node(
+        "categorical_drilldown",
+        {"labels": {"type": "list", "string": labels}},
+        {"label": "device", "drilldown.features": "features"},
+        {"drilldown.prediction": "price"},
+        sub_models=models,
+    )
+    rows = drilldown_rows()
+    folder = write_bundle(tmp_path / "drilldown", [node])
+    for fmt, path in {
+        "json": zipped(folder, tmp_path / "drilldown-json.zip"),
+        "protobuf": zipped(to_protobuf_bundle(folder, tmp_path / "pb"), tmp_path / "pb.zip"),
+    }.items():
+        # THEN MLeap 0.16's own runtime cannot load it: its loader casts each sub-model's model
+        # (here a LinearRegressionModel) to a Transformer. So MLeap referees each label's model
+        # as a bundle of its own instead, on that label's rows.
+        with pytest.raises(Exception, match=r"ClassCastException"):
+            mleap_runtime.load(path)
+        model = snowleap.load(path)
+        batch_frame = model.transform(
+            {
+                "device": np.array([r["device"] for r in rows], dtype=object),
+                "features": np.array([r["features"] for r in rows]),
+            }
+        )
+        batch = batch_frame["price"].tolist()
+        single = [(model.transform_row(dict(r)) or {}).get("price") for r in rows]
+        assert batch == single, f"[{fmt}] transform and transform_row differ"
+        for i, label in enumerate(labels):
+            alone = Node(*models[f"model{i}"], {"features": "features"}, {"prediction": "price"})
+            sub_folder = write_bundle(tmp_path / f"{fmt}-model{i}", [alone])
+            sub_path = zipped(sub_folder, tmp_path / f"{fmt}-model{i}.zip")
+            mine = [(index, r) for index, r in enumerate(rows) if r["device"] == label]
+            mleap = mleap_runtime.transform(
+                mleap_runtime.load(sub_path), [r for _, r in mine], ROW_ID
+            )
+            want = [{ROW_ID: n, "price": row["price"]} for n, row in enumerate(mleap)]
+            got = [{ROW_ID: n, "price": batch[index]} for n, (index, _) in enumerate(mine)]
+            assert mine, f"no row of label {label!r}"
+            found = row_differences(want, got, [ROW_ID, "price"], ("mleap", "snowleap"))
+            assert found == [], f"[{fmt}] label {label!r}: " + "; ".join(found)
+
+
 # -- MLeap's extension feature ops (MLeap's Scala source defines their format and math) ------
 
 # NOTE: MLeap's JSON LeapFrames (how its runtime's outputs reach the test) write an infinite

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from snowleap.bundle import store as attr
 from tests.parity.data import ParityData
 
 Parity = Callable[..., dict[str, Any]]
@@ -134,7 +135,14 @@ def test_generalized_linear_regression_tweedie(
     if (variance_power, link_power) == (1.0, 0.0):
         # NOTE: MLeap 0.16's writer writes family "tweedie", which its runtime cannot load;
         # snowleap writes this pair by name (Poisson, log), so MLeap's runtime referees it.
-        parity(fitted, data.clean, writers=SNOWLEAP_ONLY)
+        models = parity(fitted, data.clean, writers=SNOWLEAP_ONLY)
+        (glm,) = [
+            op
+            for op in models["json"].root.leaves()
+            if op.op_name == "generalized_linear_regression"
+        ]
+        assert glm.store().model.attributes["family"] == attr.string("poisson")
+        assert "variance_power" not in glm.store().model.attributes
         return
     parity(
         fitted,

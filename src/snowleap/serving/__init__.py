@@ -4,7 +4,12 @@ Nothing here depends on AWS Lambda or Powertools; ``handler/app.py`` adapts it t
 """
 
 from snowleap.serving.cache import LoadedModel, ModelCache, RefreshOutcome, RefreshResult
-from snowleap.serving.errors import ModelSourceError, ModelUnavailableError, RequestError
+from snowleap.serving.errors import (
+    ConfigurationError,
+    ModelSourceError,
+    ModelUnavailableError,
+    RequestError,
+)
 from snowleap.serving.rollout import CHALLENGER, RolloutSummary, SessionOutcome, bucket_of
 from snowleap.serving.scoring import (
     CHAMPION,
@@ -21,6 +26,7 @@ __all__ = [
     "CHALLENGER",
     "CHAMPION",
     "ChallengerSettings",
+    "ConfigurationError",
     "FileModelSource",
     "LoadedModel",
     "ModelCache",

@@ -8,7 +8,9 @@ request ends up scored or rejected with its reason, never lost.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ from snowleap.model import Model
 from snowleap.numeric import np
 from snowleap.ops.base import ColumnType, Frame
 from snowleap.ops.sparse import SparseRows, object_column, vector_batch
+from snowleap.serving.errors import RequestError
 
 SKIPPED = "the model skipped this row (one of its ops drops invalid rows: handle_invalid 'skip')"
 REFUSED = (
@@ -46,6 +49,18 @@ class ScoredRows:
     def accounted(self) -> bool:
         every = sorted([*self.indices, *(r.index for r in self.rejected)])
         return every == list(range(self.received))
+
+
+def require_batch_math(route: str) -> None:
+    """``RequestError`` 501 when numpy cannot be imported: the row routes read and score rows as
+    numpy columns, and a function deployed without its numpy layer (``NumpyLayer=false``: the
+    Snowplow routes never import numpy) cannot serve them."""
+    if "numpy" not in sys.modules and importlib.util.find_spec("numpy") is None:
+        raise RequestError(
+            501,
+            f"{route} needs numpy, and this function is deployed without the numpy layer: "
+            "deploy it with NumpyLayer=true (POST /score needs no numpy)",
+        )
 
 
 def score_rows(model: Model, rows: InputRows) -> ScoredRows:

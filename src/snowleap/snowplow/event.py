@@ -10,6 +10,7 @@ everything personal stops here.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +42,10 @@ TIME_FIELDS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+_assign = object.__setattr__
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Event:
     """One event, reduced to what session features may use.
 
@@ -84,6 +88,34 @@ class Event:
     visit_number: int | None
     domain_sessionid: str | None = field(default=None, repr=False)
 
+    # NOTE: written out rather than generated: a frozen dataclass's own __init__ assigns each
+    # field through a global lookup, which made building the record a third of parsing an event.
+    def __init__(
+        self,
+        event: str,
+        event_name: str,
+        timestamp: datetime,
+        platform: str,
+        page_path: str | None,
+        medium: str,
+        commerce_action: str | None,
+        scroll_y_max: int | None,
+        device_class: str,
+        visit_number: int | None,
+        domain_sessionid: str | None = None,
+    ) -> None:
+        _assign(self, "event", event)
+        _assign(self, "event_name", event_name)
+        _assign(self, "timestamp", timestamp)
+        _assign(self, "platform", platform)
+        _assign(self, "page_path", page_path)
+        _assign(self, "medium", medium)
+        _assign(self, "commerce_action", commerce_action)
+        _assign(self, "scroll_y_max", scroll_y_max)
+        _assign(self, "device_class", device_class)
+        _assign(self, "visit_number", visit_number)
+        _assign(self, "domain_sessionid", domain_sessionid)
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
@@ -109,8 +141,23 @@ def _name_of(event: str) -> str:
 UrlParts = tuple[str | None, str | None, str]
 
 
+# NOTE: most page URLs are this plain: http(s), a host of letters, digits, dots and dashes (no
+# port, no user), printable ASCII throughout. For them the match gives exactly urlsplit's host,
+# path and query (a fragment is split off first, then the query) at a fraction of its cost;
+# anything else goes through urlsplit.
+_PLAIN_URL: Final[re.Pattern[str]] = re.compile(
+    r"https?://([A-Za-z0-9.-]+)(/[^?#]*)?(?:\?([^#]*))?(?:#.*)?", re.ASCII | re.DOTALL
+)
+
+
 def _split_url(url: str, name: str) -> UrlParts:
     """Host, path and query of a URL; the query is for campaign tags only, then dropped."""
+    # NOTE: urlsplit strips surrounding spaces and drops tabs and newlines; such URLs take its way.
+    if url.isascii() and url.isprintable() and url[-1] != " ":
+        plain = _PLAIN_URL.fullmatch(url)
+        if plain is not None:
+            host, path, query = plain.groups()
+            return host.lower(), path or "/", query or ""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -133,6 +180,7 @@ class EventBuilder:
         self._mediums: dict[tuple[str | None, bool, str | None, str | None, str | None], str] = {}
         self._devices: dict[tuple[Any, Any, Any, Any], str] = {}
         self._paths: dict[str, str] = {}
+        self._contexts: dict[tuple[Any, ...], tuple[str, str | None, str, str]] = {}
 
     def _url(self, url: str | None, name: str) -> UrlParts:
         if not url:
@@ -141,6 +189,61 @@ class EventBuilder:
         if parts is None:
             parts = self._urls[(url, name)] = _split_url(url, name)
         return parts
+
+    def _context(
+        self,
+        page_url: str | None,
+        page_referrer: str | None,
+        page_urlquery: str | None,
+        page_urlhost: str | None,
+        page_urlpath: str | None,
+        mkt_medium: str | None,
+        mkt_clickid: str | None,
+        refr_medium: str | None,
+        refr_urlhost: str | None,
+        dvce_type: str | None,
+        dvce_ismobile: bool | None,
+        br_type: str | None,
+        useragent: str | None,
+        platform: str | None,
+    ) -> tuple[str, str | None, str, str]:
+        """Platform, safe page path, traffic medium and device class from the fields they depend
+        on (``_CONTEXT_FIELDS``, in that order)."""
+        url_host, url_path, url_query = self._url(page_url, "page_url")
+        refr_host = self._url(page_referrer, "page_referrer")[0]
+        has_click_id = bool(mkt_clickid)
+        if not mkt_medium:
+            query = page_urlquery or url_query
+            campaign = self._campaigns.get(query)
+            if campaign is None:
+                campaign = self._campaigns[query] = campaign_from_query(query)
+            mkt_medium = campaign[0]
+            has_click_id = has_click_id or campaign[1]
+        medium_key = (mkt_medium, has_click_id, refr_medium, refr_urlhost or refr_host,
+                      page_urlhost or url_host)  # fmt: skip
+        medium = self._mediums.get(medium_key)
+        if medium is None:
+            medium = self._mediums[medium_key] = traffic_medium(
+                mkt_medium=medium_key[0],
+                has_click_id=medium_key[1],
+                refr_medium=medium_key[2],
+                refr_host=medium_key[3],
+                page_host=medium_key[4],
+            )
+        device_key = (dvce_type, dvce_ismobile, br_type, useragent)
+        device = self._devices.get(device_key)
+        if device is None:
+            device = self._devices[device_key] = device_class(
+                dvce_type=dvce_type, dvce_ismobile=dvce_ismobile, br_type=br_type,
+                user_agent=useragent,
+            )  # fmt: skip
+        page_path = page_urlpath or url_path
+        if page_path:
+            path = self._paths.get(page_path)
+            if path is None:
+                path = self._paths[page_path] = safe_path(page_path)
+            page_path = path
+        return platform_class(platform), page_path or None, medium, device
 
     def build(self, fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
         """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
@@ -158,62 +261,34 @@ class EventBuilder:
         if not timestamp:
             raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
 
-        url_host, url_path, url_query = self._url(get("page_url"), "page_url")
-        refr_host = self._url(get("page_referrer"), "page_referrer")[0]
-        mkt_medium = get("mkt_medium")
-        has_click_id = bool(get("mkt_clickid"))
-        if not mkt_medium:
-            query = get("page_urlquery") or url_query
-            campaign = self._campaigns.get(query)
-            if campaign is None:
-                campaign = self._campaigns[query] = campaign_from_query(query)
-            mkt_medium = campaign[0]
-            has_click_id = has_click_id or campaign[1]
-        medium_key = (
-            mkt_medium, has_click_id, get("refr_medium"), get("refr_urlhost") or refr_host,
-            get("page_urlhost") or url_host,
-        )  # fmt: skip
-        medium = self._mediums.get(medium_key)
-        if medium is None:
-            medium = self._mediums[medium_key] = traffic_medium(
-                mkt_medium=medium_key[0],
-                has_click_id=medium_key[1],
-                refr_medium=medium_key[2],
-                refr_host=medium_key[3],
-                page_host=medium_key[4],
-            )
-        device_key = (get("dvce_type"), get("dvce_ismobile"), get("br_type"), get("useragent"))
-        device = self._devices.get(device_key)
-        if device is None:
-            device = self._devices[device_key] = device_class(
-                dvce_type=device_key[0],
-                dvce_ismobile=device_key[1],
-                br_type=device_key[2],
-                user_agent=device_key[3],
-            )
-        page_path = get("page_urlpath") or url_path
-        if page_path:
-            path = self._paths.get(page_path)
-            if path is None:
-                path = self._paths[page_path] = safe_path(page_path)
-            page_path = path
-
+        context_key = (*map(get, _CONTEXT_FIELDS),)
+        context = self._contexts.get(context_key)
+        if context is None:
+            context = self._contexts[context_key] = self._context(*context_key)
+        platform, page_path, medium, device = context
         return Event(
-            event=event,
-            event_name=get("event_name") or (unstruct.name if unstruct else _name_of(event)),
-            timestamp=timestamp,
-            platform=platform_class(get("platform")),
-            page_path=page_path or None,
-            medium=medium,
-            commerce_action=commerce_action(event, get("se_action"), unstruct),
-            scroll_y_max=get("pp_yoffset_max"),
-            device_class=device,
-            visit_number=get("domain_sessionidx"),
-            domain_sessionid=get("domain_sessionid") or None,
+            event,
+            get("event_name") or (unstruct.name if unstruct else _name_of(event)),
+            timestamp,
+            platform,
+            page_path,
+            medium,
+            commerce_action(event, get("se_action"), unstruct),
+            get("pp_yoffset_max"),
+            device,
+            get("domain_sessionidx"),
+            get("domain_sessionid") or None,
         )
 
 
 _NO_URL: Final[UrlParts] = (None, None, "")
+# NOTE: what the platform, path, medium and device of an event depend on, in the order of
+# ``EventBuilder._context``'s parameters: events of one page share all of them.
+_CONTEXT_FIELDS: Final[tuple[str, ...]] = (
+    "page_url", "page_referrer", "page_urlquery", "page_urlhost", "page_urlpath", "mkt_medium",
+    "mkt_clickid", "refr_medium", "refr_urlhost", "dvce_type", "dvce_ismobile", "br_type",
+    "useragent", "platform",
+)  # fmt: skip
 
 
 def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:

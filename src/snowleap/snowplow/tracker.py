@@ -211,7 +211,8 @@ def _parse_events(items: list[Any], source: str) -> ParseResult:
 
 
 def _parameters_fields(params: Any) -> CanonicalFields:
-    if not isinstance(params, Mapping):
+    # NOTE: JSON gives dicts; the ABC check (a Python-level call) only for anything else.
+    if params.__class__ is not dict and not isinstance(params, Mapping):
         raise EventError(f"expected a JSON object of parameters, got {type(params).__name__}")
     return _canonical(params)
 

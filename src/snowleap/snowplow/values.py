@@ -127,6 +127,12 @@ def check_epoch_millis(field: str, text: str) -> int:
 
 def parse_epoch_millis(field: str, text: str) -> datetime:
     """The time of epoch milliseconds (``check_epoch_millis``), timezone-aware UTC."""
+    # NOTE: the check's usual outcome inline (every tracker event has a dtm); the rest, and every
+    # error message, are check_epoch_millis's.
+    if text.isdecimal() and len(text) <= _EPOCH_MILLIS_DIGITS:
+        millis = int(text)
+        if millis <= _MAX_EPOCH_MILLIS:
+            return EPOCH + timedelta(0, millis // 1000, millis % 1000 * 1000)
     millis = check_epoch_millis(field, text)
     return EPOCH + timedelta(0, millis // 1000, millis % 1000 * 1000)
 

@@ -1,0 +1,1 @@
+"""Ensemble ops: models that route rows to other models (``categorical_drilldown``)."""
