@@ -126,11 +126,15 @@ bench-runtime: $(STAMP) $(BENCH_TREES_STAMP) $(SPARK_STAMP) ## Time the runtime 
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
 	$(PY) -m benchmarks.numpy_rule
 
+.PHONY: bench-spark-score
+bench-spark-score: $(SPARK_STAMP) ## snowleap.spark.score vs PipelineModel.transform, 1M rows, local[2] (benchmarks/results/spark_score.*)
+	$(PY) -m benchmarks.spark_score
+
 .PHONY: bench-shadow
 bench-shadow: $(STAMP) ## A challenger's cost per POST /score: champion only vs split vs shadow (benchmarks/results/shadow.*)
 	$(PY) -m benchmarks.shadow
 
-bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime bench-shadow ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
+bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime bench-shadow bench-spark-score ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 .PHONY: protobuf-fixtures
@@ -212,7 +216,7 @@ serve-rie: $(STAMP) rie ## Serve the API on http://127.0.0.1:$(PORT), each reque
 	$(PY) handler/rie.py serve --port $(PORT)
 
 # `make data` / `make train`: the default model from synthetic Snowplow events (README, "Training")
-SESSIONS ?= 100000
+SESSIONS ?= 20000
 TRAINING_STAMP := $(VENV)/.training-installed
 
 $(TRAINING_STAMP): $(SPARK_STAMP) pyproject.toml
@@ -225,6 +229,16 @@ data: $(STAMP) ## Generate seeded Snowplow enriched events of a web shop into da
 
 train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundle + report into bundles/
 	$(PY) training/train.py --input data/events --out bundles/snowleap-default.zip --report bundles/report
+
+# A real Spark standalone cluster (master + two workers on 127.0.0.1, from pyspark's spark-class):
+# snowleap.spark.score and training/train.py through spark-submit (tests/cluster, a few minutes).
+.PHONY: test-cluster
+test-cluster: $(TRAINING_STAMP) ## score() and train.py via spark-submit on a standalone cluster (master + 2 workers, 127.0.0.1)
+	# NOTE: a basetemp of its own: pytest prunes the shared /tmp/pytest-of-$$USER of other runs
+	mkdir -p build
+	SNOWLEAP_CLUSTER_TESTS=1 $(PY) -m pytest -q -p no:cacheprovider --basetemp=build/test-cluster tests/cluster
+
+test: test-cluster
 
 # NOTE: Lambda runs Python 3.12/3.13 while the project's tools run on 3.11, so the runtime's and the
 # Snowplow layer's unit tests run on 3.13 too (the layer test covers the handler on 3.13).

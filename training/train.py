@@ -21,17 +21,34 @@ import argparse
 import json
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from snowleap.serving.scoring import CALIBRATED_COLUMN, DECISION_COLUMN
 from snowleap.snowplow import FEATURE_SCHEMA
 from snowleap.snowplow.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
-from snowleap.spark.session_features import BUCKET, LABEL, session_rows
+from snowleap.spark.session_features import BUCKET, LABEL, PREFIX_LENGTH, session_rows
+
+# NOTE: run as a script (python training/train.py, spark-submit), the repository root is not on
+# the path; the metrics module beside this file is imported as training.evaluation either way.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from training.evaluation import (
+    best_f1_threshold,
+    calibration_table,
+    roc_auc,
+    roc_points,
+    summary,
+)
 
 LOG = logging.getLogger("snowleap.training")
 SALT_ENV = "SNOWLEAP_SESSION_SALT"
-CALIBRATION_BINS = 10
+#: prefixes a training session is cut at (events before its purchase), besides the whole session:
+#: the same lengths for buyers and non-buyers, so a cut says nothing about the label
+TRAIN_PREFIXES = (1, 2, 3, 5, 8, 13, 21, 34)
+#: the prefix lengths the report gives held-out metrics for
+REPORT_PREFIXES = (1, 3, 5, 10)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -49,6 +66,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--trees", type=int, default=30, help="forest size / boosting rounds")
     parser.add_argument("--max-depth", type=int, default=6)
     parser.add_argument("--test-percent", type=int, default=20, help="held-out sessions, percent")
+    parser.add_argument(
+        "--calibration-percent",
+        type=int,
+        default=15,
+        help="sessions (percent) that fit the isotonic calibration and choose the threshold",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--salt",
@@ -107,44 +130,6 @@ def build_pipeline(args: argparse.Namespace) -> Any:
     return Pipeline(stages=[*indexers, encoder, assembler, classifier])
 
 
-def roc_points(scores: list[float], labels: list[float]) -> tuple[list[float], list[float]]:
-    """False and true positive rates at every distinct score threshold, high to low."""
-    pairs = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])
-    positives = sum(labels)
-    negatives = len(labels) - positives
-    fpr, tpr = [0.0], [0.0]
-    tp = fp = 0.0
-    for i, (score, label) in enumerate(pairs):
-        tp += label
-        fp += 1.0 - label
-        if i + 1 == len(pairs) or pairs[i + 1][0] != score:
-            fpr.append(fp / negatives)
-            tpr.append(tp / positives)
-    return fpr, tpr
-
-
-def calibration_table(scores: list[float], labels: list[float]) -> list[dict[str, float]]:
-    """Held-out sessions in equal-width bins of predicted buy probability: predicted vs observed."""
-    table = []
-    for b in range(CALIBRATION_BINS):
-        low, high = b / CALIBRATION_BINS, (b + 1) / CALIBRATION_BINS
-        members = [
-            (s, y)
-            for s, y in zip(scores, labels, strict=True)
-            if low <= s < high or (b == CALIBRATION_BINS - 1 and s == 1.0)
-        ]
-        if members:
-            table.append(
-                {
-                    "bin": f"[{low:.1f}, {high:.1f})",
-                    "sessions": float(len(members)),
-                    "mean_predicted": sum(s for s, _ in members) / len(members),
-                    "observed_buy_rate": sum(y for _, y in members) / len(members),
-                }
-            )
-    return table
-
-
 def write_roc_png(path: Path, fpr: list[float], tpr: list[float], auc: float, title: str) -> None:
     import matplotlib
 
@@ -163,20 +148,79 @@ def write_roc_png(path: Path, fpr: list[float], tpr: list[float], auc: float, ti
     plt.close(figure)
 
 
+def prefix_rows(spark: Any, args: argparse.Namespace) -> Any:
+    """Every session's whole row and its prefix rows (``session_rows`` with prefixes), cached."""
+    lengths = sorted({*TRAIN_PREFIXES, *REPORT_PREFIXES})
+    lines = spark.read.text(args.input)
+    return session_rows(lines, args.format, args.salt, prefixes=lengths).cache()
+
+
+def calibrated_model(args: argparse.Namespace, train: Any, calibration: Any) -> tuple[Any, float]:
+    """Forest pipeline fit on ``train``; isotonic calibration and the threshold from
+    ``calibration``; one PipelineModel of all three (what the bundle holds)."""
+    from pyspark.ml import PipelineModel
+    from pyspark.ml.feature import Binarizer
+    from pyspark.ml.regression import IsotonicRegression
+
+    forest = build_pipeline(args).fit(train)
+    scored = forest.transform(calibration)
+    isotonic = IsotonicRegression(
+        featuresCol="probability", featureIndex=1, labelCol=LABEL, predictionCol=CALIBRATED_COLUMN
+    ).fit(scored)
+    calibrated = isotonic.transform(scored).select(CALIBRATED_COLUMN, LABEL)
+    collected = sorted((float(r[0]), float(r[1])) for r in calibrated.collect())
+    threshold = best_f1_threshold([p for p, _ in collected], [y for _, y in collected])
+    decision = Binarizer(inputCol=CALIBRATED_COLUMN, outputCol=DECISION_COLUMN, threshold=threshold)
+    stages = [*forest.stages, isotonic, decision]
+    return PipelineModel(stages=stages), threshold
+
+
+def held_out_metrics(model: Any, test: Any, threshold: float) -> dict[str, Any]:
+    """Metrics of the calibrated model on held-out rows: by prefix length, whole sessions, all."""
+    from pyspark.ml.functions import vector_to_array
+    from pyspark.sql import functions as sf
+
+    scored = model.transform(test).select(
+        vector_to_array("probability")[1].alias("raw"),
+        sf.col(CALIBRATED_COLUMN),
+        sf.col(LABEL),
+        sf.col(PREFIX_LENGTH),
+        (sf.col(PREFIX_LENGTH) == sf.col("n_used")).alias("whole"),
+    )
+    rows = sorted(tuple(r) for r in scored.collect())
+
+    def summarise(keep: Any) -> dict[str, float]:
+        chosen = [r for r in rows if keep(r)]
+        raw, calibrated, labels = ([r[i] for r in chosen] for i in range(3))
+        return summary(raw, calibrated, labels, threshold)
+
+    train_like = set(TRAIN_PREFIXES)
+    return {
+        "by_prefix_length": {
+            str(length): summarise(lambda r, n=length: r[3] == n) for length in REPORT_PREFIXES
+        },
+        "whole_sessions": summarise(lambda r: r[4]),
+        "all_prefixes": summarise(lambda r: r[4] or r[3] in train_like),
+        "calibration": calibration_table(
+            [r[1] for r in rows if r[4]], [r[2] for r in rows if r[4]]
+        ),
+        "whole_session_scores": ([r[0] for r in rows if r[4]], [r[2] for r in rows if r[4]]),
+    }
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = parse_args(argv)
     timings: dict[str, float] = {}
     began = time.perf_counter()
     spark = spark_for(args)
-    from pyspark.ml.evaluation import BinaryClassificationEvaluator
-    from pyspark.ml.functions import vector_to_array
     from pyspark.sql import functions as sf
 
     from snowleap.spark import export_bundle
 
-    rows = session_rows(spark.read.text(args.input), args.format, args.salt).cache()
-    totals = rows.agg(
+    rows = prefix_rows(spark, args)
+    whole = rows.where(sf.col(PREFIX_LENGTH) == sf.col("n_used"))
+    totals = whole.agg(
         sf.count("*").alias("groups"),
         sf.sum("n_parsed").alias("events"),
         sf.sum("n_rejected").alias("rejected"),
@@ -189,29 +233,30 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ).first()
     rejections = [
         r.first_rejection
-        for r in rows.where(sf.col("first_rejection").isNotNull()).limit(5).collect()
+        for r in whole.where(sf.col("first_rejection").isNotNull()).limit(5).collect()
     ]
     timings["features_s"] = time.perf_counter() - began
     LOG.info("session rows: %s", totals.asDict())
 
     usable = rows.where(sf.col("session_key").isNotNull() & (sf.col("n_used") > 0))
-    train = usable.where(sf.col(BUCKET) >= args.test_percent).cache()
-    test = usable.where(sf.col(BUCKET) < args.test_percent).cache()
+    # NOTE: training and calibration rows are the prefixes a scorer meets (and the whole session);
+    # the report's extra lengths (10) are held-out rows only.
+    train_like = sf.col(PREFIX_LENGTH).isin(*TRAIN_PREFIXES) | (
+        sf.col(PREFIX_LENGTH) == sf.col("n_used")
+    )
+    bucket = sf.col(BUCKET)
+    first_train = args.test_percent + args.calibration_percent
+    test = usable.where(bucket < args.test_percent)
+    calibration = usable.where((bucket >= args.test_percent) & (bucket < first_train) & train_like)
+    train = usable.where((bucket >= first_train) & train_like).cache()
 
     began = time.perf_counter()
-    model = build_pipeline(args).fit(train)
+    model, threshold = calibrated_model(args, train, calibration)
     timings["fit_s"] = time.perf_counter() - began
 
     began = time.perf_counter()
-    scored = model.transform(test).select(
-        LABEL, "rawPrediction", vector_to_array("probability")[1].alias("p_buy")
-    )
-    evaluate = BinaryClassificationEvaluator(labelCol=LABEL, rawPredictionCol="rawPrediction")
-    roc_auc = evaluate.setMetricName("areaUnderROC").evaluate(scored)
-    pr_auc = evaluate.setMetricName("areaUnderPR").evaluate(scored)
-    held_out = scored.select("p_buy", LABEL).collect()
-    scores = [float(r.p_buy) for r in held_out]
-    labels = [float(r[LABEL]) for r in held_out]
+    evaluated = held_out_metrics(model, test, threshold)
+    scores, labels = evaluated.pop("whole_session_scores")
     timings["evaluate_s"] = time.perf_counter() - began
 
     began = time.perf_counter()
@@ -221,28 +266,42 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     model.write().overwrite().save(args.spark_model)
     timings["export_s"] = time.perf_counter() - began
 
-    classifier = model.stages[-1]
-    assembled = model.stages[-2].getInputCols()
-    importances = classifier.featureImportances.toArray().tolist()
+    forest = model.stages[-3]
+    assembled = model.stages[-4].getInputCols()
+    importances = forest.featureImportances.toArray().tolist()
+    counts = {k: int(v or 0) for k, v in totals.asDict().items()}
     metrics: dict[str, Any] = {
         "input": args.input,
         "format": args.format,
         "model": args.model,
+        "spark_master": spark.sparkContext.master,
         "params": {
             "trees": args.trees,
             "max_depth": args.max_depth,
             "seed": args.seed,
             "test_percent": args.test_percent,
+            "calibration_percent": args.calibration_percent,
+            "train_prefix_lengths": list(TRAIN_PREFIXES),
         },
         "counts": {
-            **{k: int(v or 0) for k, v in totals.asDict().items()},
-            "train_sessions": train.count(),
-            "test_sessions": len(labels),
-            "test_buy_rate": sum(labels) / len(labels),
+            **counts,
+            "train_rows": train.count(),
+            "train_sessions": train.select("session_key").distinct().count(),
+            "test_sessions": int(evaluated["whole_sessions"]["sessions"]),
             "first_rejections": rejections,
         },
-        "held_out": {"roc_auc": roc_auc, "pr_auc": pr_auc},
-        "calibration": calibration_table(scores, labels),
+        "threshold": {
+            "value": threshold,
+            "chosen_by": "best F1 of calibrated_probability > threshold on calibration sessions",
+        },
+        "held_out": {
+            "roc_auc": evaluated["whole_sessions"]["roc_auc"],
+            "pr_auc": evaluated["whole_sessions"]["pr_auc"],
+        },
+        "by_prefix_length": evaluated["by_prefix_length"],
+        "whole_sessions": evaluated["whole_sessions"],
+        "all_prefixes": evaluated["all_prefixes"],
+        "calibration": evaluated["calibration"],
         "feature_columns": list(FEATURE_SCHEMA),
         "assembled_inputs": assembled,
         "feature_importances_by_assembled_slot": importances,
@@ -254,8 +313,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args.report.mkdir(parents=True, exist_ok=True)
     (args.report / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
     fpr, tpr = roc_points(scores, labels)
-    write_roc_png(args.report / "roc.png", fpr, tpr, roc_auc, f"held-out sessions ({args.model})")
-    LOG.info("held-out ROC AUC %.4f, PR AUC %.4f; bundle %s", roc_auc, pr_auc, args.out)
+    title = f"held-out whole sessions ({args.model}, before calibration)"
+    write_roc_png(args.report / "roc.png", fpr, tpr, roc_auc(scores, labels), title)
+    for length, figures in evaluated["by_prefix_length"].items():
+        LOG.info("after %s events: %s", length, figures)
+    LOG.info("threshold %.4f; bundle %s", threshold, args.out)
     return metrics
 
 

@@ -30,6 +30,11 @@ typedef struct {
     Py_ssize_t trees, internal, leaves, sets, set_values_count;
     const int *roots, *feature, *left, *right, *split_set, *set_start, *set_is_left;
     const double *threshold, *set_values, *outputs, *weights;
+    /* Sets of small whole numbers (category indexes) also as bitsets: bit k of set s is
+     * bits[bit_start[s] + k / 64]; bit_limit[s] is one past its largest member, 0 for a set
+     * searched instead. Same answers as the search: a value is a member iff it equals one. */
+    uint64_t *bits;
+    int *bit_start, *bit_limit;
 } Forest;
 
 static void forest_release(Forest *self) {
@@ -37,7 +42,50 @@ static void forest_release(Forest *self) {
     self->held = 0;
 }
 
+static void forest_free_bits(Forest *self) {
+    PyMem_Free(self->bits);
+    PyMem_Free(self->bit_start);
+    PyMem_Free(self->bit_limit);
+    self->bits = NULL;
+    self->bit_start = self->bit_limit = NULL;
+}
+
+enum { MAX_BITSET = 4096 };
+
+static int forest_build_bits(Forest *self) {
+    forest_free_bits(self);
+    const Py_ssize_t sets = self->sets;
+    self->bit_start = PyMem_Calloc((size_t)sets + 1, sizeof(int));
+    self->bit_limit = PyMem_Calloc((size_t)sets + 1, sizeof(int));
+    if (self->bit_start == NULL || self->bit_limit == NULL) return -1;
+    Py_ssize_t words = 0;
+    for (Py_ssize_t s = 0; s < sets; s++) {
+        int limit = 0;
+        for (int i = self->set_start[s]; i < self->set_start[s + 1]; i++) {
+            const double v = self->set_values[i];
+            if (!(v >= 0.0 && v < MAX_BITSET && v == (double)(int)v)) {
+                limit = 0;
+                break;
+            }
+            if ((int)v + 1 > limit) limit = (int)v + 1;
+        }
+        self->bit_start[s] = (int)words;
+        self->bit_limit[s] = limit;
+        words += (limit + 63) / 64;
+    }
+    self->bits = PyMem_Calloc((size_t)words + 1, sizeof(uint64_t));
+    if (self->bits == NULL) return -1;
+    for (Py_ssize_t s = 0; s < sets; s++)
+        if (self->bit_limit[s] > 0)
+            for (int i = self->set_start[s]; i < self->set_start[s + 1]; i++) {
+                const int k = (int)self->set_values[i];
+                self->bits[self->bit_start[s] + k / 64] |= (uint64_t)1 << (k % 64);
+            }
+    return 0;
+}
+
 static void forest_dealloc(Forest *self) {
+    forest_free_bits(self);
     forest_release(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -131,19 +179,30 @@ static int forest_init(Forest *self, PyObject *args, PyObject *kwargs) {
         return -1;
     }
     self->leaves = n_out / width;
-    return forest_validate(self);
+    if (forest_validate(self) < 0) return -1;
+    if (forest_build_bits(self) < 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
 }
 
-/* The leaf row `x` reaches from `node` (a tree's root reference): walk.py's `reach`. */
-static inline Py_ssize_t reach(const Forest *f, const double *x, int node) {
-    while (node >= 0) {
-        const double value = x[f->feature[node]];
-        const int slot = f->split_set[node];
-        int go_left;
-        if (slot == 0) {
-            go_left = value <= f->threshold[node];
+/* The child row `x` moves to from internal node `node`: one split, walk.py's `reach` step. */
+static inline int step(const Forest *f, const double *x, int node) {
+    const double value = x[f->feature[node]];
+    const int slot = f->split_set[node];
+    int go_left;
+    if (slot == 0) {
+        go_left = value <= f->threshold[node];
+    } else {
+        const int set = slot - 1;
+        int member;
+        const int limit = f->bit_limit[set];
+        if (limit > 0) {
+            /* NOTE: NaN fails the range test; -0.0 is 0; a fraction is no whole number. */
+            member = value >= 0.0 && value < (double)limit && value == (double)(int)value &&
+                     ((f->bits[f->bit_start[set] + (int)value / 64] >> ((int)value % 64)) & 1);
         } else {
-            const int set = slot - 1;
             int low = f->set_start[set], high = f->set_start[set + 1];
             const int stop = high;
             while (low < high) {
@@ -153,40 +212,71 @@ static inline Py_ssize_t reach(const Forest *f, const double *x, int node) {
                 else
                     high = middle;
             }
-            const int member = low < stop && f->set_values[low] == value;
-            go_left = member == (f->set_is_left[set] == 1);
+            member = low < stop && f->set_values[low] == value;
         }
-        node = go_left ? f->left[node] : f->right[node];
+        go_left = member == (f->set_is_left[set] == 1);
     }
+    return go_left ? f->left[node] : f->right[node];
+}
+
+/* The leaf row `x` reaches from `node` (a tree's root reference). */
+static inline Py_ssize_t reach(const Forest *f, const double *x, int node) {
+    while (node >= 0) node = step(f, x, node);
     return ~(Py_ssize_t)node;
+}
+
+enum { LANES = 8 };
+
+/* The leaves rows [block, end) reach from `root`, LANES rows walked side by side: their
+ * independent loads and compares overlap in the CPU instead of waiting on one another. */
+static void reach_block(const Forest *f, const double *x, Py_ssize_t stride, int root,
+                        Py_ssize_t block, Py_ssize_t end, Py_ssize_t *leaves) {
+    Py_ssize_t r = block;
+    for (; r + LANES <= end; r += LANES) {
+        int node[LANES];
+        for (int j = 0; j < LANES; j++) node[j] = root;
+        int open = root >= 0;
+        while (open) {
+            open = 0;
+            for (int j = 0; j < LANES; j++)
+                if (node[j] >= 0) {
+                    node[j] = step(f, x + (r + j) * stride, node[j]);
+                    open |= node[j] >= 0;
+                }
+        }
+        for (int j = 0; j < LANES; j++) leaves[r - block + j] = ~(Py_ssize_t)node[j];
+    }
+    for (; r < end; r++) leaves[r - block] = reach(f, x + r * stride, root);
 }
 
 /* Rows [start, stop) of `x` (`stride` values a row) into `out` (`width` values a row). */
 static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, double *out,
                       Py_ssize_t start, Py_ssize_t stop) {
     const int width = f->width;
+    Py_ssize_t leaves[ROW_BLOCK];
     for (Py_ssize_t block = start; block < stop; block += ROW_BLOCK) {
         const Py_ssize_t end = block + ROW_BLOCK < stop ? block + ROW_BLOCK : stop;
         if (f->combine == COMBINE_FIRST) {
-            for (Py_ssize_t r = block; r < end; r++) {
-                const double *leaf = f->outputs + reach(f, x + r * stride, f->roots[0]) * width;
-                memcpy(out + r * width, leaf, sizeof(double) * (size_t)width);
-            }
+            reach_block(f, x, stride, f->roots[0], block, end, leaves);
+            for (Py_ssize_t r = block; r < end; r++)
+                memcpy(out + r * width, f->outputs + leaves[r - block] * width,
+                       sizeof(double) * (size_t)width);
             continue;
         }
         for (Py_ssize_t r = block; r < end; r++)
             for (int k = 0; k < width; k++) out[r * width + k] = 0.0;
+        /* NOTE: tree after tree onto each row's totals: walk.py's order of additions. */
         for (Py_ssize_t t = 0; t < f->trees; t++) {
-            const int root = f->roots[t];
+            reach_block(f, x, stride, f->roots[t], block, end, leaves);
             if (f->combine == COMBINE_DOT) {
                 const double weight = f->weights[t];
                 for (Py_ssize_t r = block; r < end; r++) {
-                    const double product = f->outputs[reach(f, x + r * stride, root)] * weight;
+                    const double product = f->outputs[leaves[r - block]] * weight;
                     out[r] += product;
                 }
             } else {
                 for (Py_ssize_t r = block; r < end; r++) {
-                    const double *leaf = f->outputs + reach(f, x + r * stride, root) * width;
+                    const double *leaf = f->outputs + leaves[r - block] * width;
                     double *total = out + r * width;
                     for (int k = 0; k < width; k++) total[k] += leaf[k];
                 }

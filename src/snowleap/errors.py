@@ -35,7 +35,20 @@ class SnowleapError(Exception):
 
 
 class BundleError(SnowleapError, ValueError):
-    """A bundle could not be read (a file, an attribute, a node), or makes no sense."""
+    """A bundle could not be read (a file, an attribute, a node), or makes no sense.
+
+    The message is cut at ``bundle.limits.MAX_MESSAGE_LENGTH`` characters: it may quote what a
+    hostile bundle holds, and it goes to logs and to ``GET /health``.
+    """
+
+    def __init__(self, message: str = "") -> None:
+        if len(message) > _MAX_MESSAGE_LENGTH:
+            message = f"{message[:_MAX_MESSAGE_LENGTH]}... ({len(message)} characters in all)"
+        super().__init__(message)
+
+
+# NOTE: bundle.limits.MAX_MESSAGE_LENGTH; not imported from there, errors import nothing.
+_MAX_MESSAGE_LENGTH = 2000
 
 
 class UnknownOpError(BundleError):

@@ -65,7 +65,7 @@ def test_folder_without_bundle_json_is_named(tmp_path: Path) -> None:
             b'{"op": "pipeline", "attributes": []}',
             r"root/model\.json: 'attributes' should be",
         ),
-        ("root/model.json", b"[" * 100_000, r"root/model\.json: JSON nests too deeply"),
+        ("root/model.json", b"[" * 100_000, r"root/model\.json: JSON nested deeper than 64 levels"),
         ("root/node.json", b'{"name": "p"}', r"root/node\.json: 'shape' should be an object"),
         ("root/node.json", b'{"name": 3, "shape": {}}', r"root/node\.json: 'name' should be"),
         (

@@ -68,3 +68,38 @@ def test_events_without_a_session_id_are_rejected_not_pooled() -> None:
     assert session.events == [0, 2]
     assert [r.index for r in report.rejected] == [1, 3]
     assert all("no domain_sessionid" in r.reason for r in report.rejected)
+
+
+def test_the_default_bundle_brings_its_calibration_and_threshold() -> None:
+    import json
+    from pathlib import Path
+
+    from snowleap.serving.scoring import (
+        CALIBRATED_COLUMN,
+        bundled_threshold,
+        buy_probability,
+        decision_threshold,
+    )
+
+    root = Path(__file__).resolve().parents[2]
+    model = snowleap.load(root / "bundles" / "snowleap-default.zip")
+    report = json.loads((root / "bundles" / "report" / "metrics.json").read_text())
+    # GIVEN the committed default bundle, trained with calibration and a held-out threshold
+    assert "isotonic_regression" in model.ops and CALIBRATED_COLUMN in model.output_schema
+    assert bundled_threshold(model) == report["threshold"]["value"]
+    # THEN SCORE_THRESHOLD wins when set, the bundle's threshold otherwise
+    assert decision_threshold(model, 0.7) == 0.7
+    assert decision_threshold(model, None) == report["threshold"]["value"]
+    assert decision_threshold(snowleap.load(demo_bundle()), None) == 0.5
+    # AND the served probability is the calibrated one, not the forest's probability[1]
+    items = [enriched("page_view", second, "/p/3") for second in range(0, 50, 10)]
+    parsed = parse_enriched_json(items)
+    row = model.transform_row(session_features([e for _, e in parsed.events]).row)
+    assert row is not None
+    assert buy_probability(row) == row[CALIBRATED_COLUMN]
+    (session,) = score_events(model, parsed, salt="s", threshold=None).sessions
+    assert session.probability == row[CALIBRATED_COLUMN]
+    expected = "buy" if row[CALIBRATED_COLUMN] >= report["threshold"]["value"] else "defer"
+    assert session.segment == expected
+    (forced,) = score_events(model, parsed, salt="s", threshold=0.0).sessions
+    assert forced.segment == "buy"

@@ -81,4 +81,6 @@ def test_als_cold_start_drop(parity: Parity, ratings: tuple[Any, Any]) -> None:
         writers=SNOWLEAP_ONLY,
         no_mleap_runtime="MLeap 0.16's als scores cold starts NaN; it cannot drop them",
     )
-    assert models["protobuf"].transform_row({"user": 10_000, "item": 1}) is None
+    # NOTE: any format the run checked (Spark 4 checks JSON only)
+    model = next(iter(models.values()))
+    assert model.transform_row({"user": 10_000, "item": 1}) is None

@@ -178,3 +178,27 @@ def test_is_purchase() -> None:
     assert is_purchase(_event("page_view", 0, "/checkout/complete"))
     assert not is_purchase(_event("page_view", 0, "/checkout"))
     assert not is_purchase(_event("struct", 0, action="add_to_basket"))
+
+
+def test_prefix_features_are_the_session_as_it_stood_after_k_events() -> None:
+    from snowleap.snowplow.features import prefix_features
+
+    # GIVEN five events sent out of order, a purchase fourth in time, one event after it
+    events = [
+        _event("page_view", 20, "/basket"),
+        _event("page_view", 0, "/"),
+        _event("page_view", 10, "/p/7"),
+        _event("transaction", 30, action="purchase"),
+        _event("page_view", 40, "/checkout/confirmation"),
+    ]
+    prefixes = prefix_features(events, (3, 1, 2, 10, 1))
+    # THEN each length up to the events before the purchase, ascending, no duplicates
+    assert [length for length, _ in prefixes] == [1, 2, 3]
+    in_time_order = [events[1], events[2], events[0]]
+    for length, row in prefixes:
+        # the row of the first k events in time order is what serving computes on them alone
+        assert row == session_features(in_time_order[:length]).row
+    assert prefixes[0][1]["n_product_views"] == 0.0
+    assert prefixes[1][1]["n_product_views"] == 1.0
+    assert prefixes[2][1]["n_basket_views"] == 1.0
+    assert prefixes[2][1] == session_features(events).row  # the whole session, purchase cut

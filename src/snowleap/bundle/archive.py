@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from snowleap.bundle import limits
 from snowleap.errors import BundleError
 
 # NOTE: real bundles are kilobytes to tens of megabytes; these bounds only stop hostile input.
@@ -23,8 +24,8 @@ from snowleap.errors import BundleError
 # refused because zipfile inflates each of their chunks without an output bound, so a lying
 # header could make one small read allocate gigabytes.
 _COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
-MAX_ENTRY_BYTES = 256 * 1024 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_ENTRY_BYTES = limits.MAX_FILE_BYTES
+MAX_TOTAL_BYTES = limits.MAX_DECOMPRESSED_BYTES
 MAX_COMPRESSION_RATIO = 200
 # NOTE: the JSON of a hashed text model (2^18 IDF weights or coefficients, mostly zero) is a
 # few megabytes that deflate squeezes about 270:1; the ratio only judges entries bigger than any
@@ -106,7 +107,8 @@ class ZipArchive:
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
                 raise BundleError(
-                    f"{description}: archive unpacks to more than {MAX_TOTAL_BYTES} bytes"
+                    f"{description}: archive unpacks to more than {MAX_TOTAL_BYTES} bytes "
+                    "(SNOWLEAP_MAX_DECOMPRESSED_BYTES)"
                 )
             entries[path] = info
         self._prefix = _bundle_prefix(entries.keys(), description)
@@ -125,7 +127,7 @@ class ZipArchive:
         if info.file_size > MAX_ENTRY_BYTES:
             raise BundleError(
                 f"{self.description}: entry {path!r} unpacks to {info.file_size} bytes "
-                f"(limit {MAX_ENTRY_BYTES})"
+                f"(limit {MAX_ENTRY_BYTES}, SNOWLEAP_MAX_FILE_BYTES)"
             )
         if info.file_size > _RATIO_APPLIES_ABOVE and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1

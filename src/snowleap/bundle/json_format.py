@@ -14,6 +14,8 @@ import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from snowleap import bounded_json
+from snowleap.bundle import limits
 from snowleap.bundle.definitions import (
     ClusterNodeDef,
     ModelDef,
@@ -31,10 +33,14 @@ from snowleap.bundle.values import (
     DataShape,
     Tensor,
     Value,
+    check_count,
+    check_name,
+    check_string,
+    check_tensor_size,
     checked_tensor,
     to_float32,
 )
-from snowleap.errors import BundleError
+from snowleap.errors import BundleError, JsonLimitError
 
 _INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
 
@@ -55,6 +61,7 @@ class JsonFormat:
         name = doc.get("name")
         if not isinstance(name, str):
             raise BundleError(f"{where}: 'name' should be a string, got {name!r}")
+        check_name(name, "'name'", where)
         shape = doc.get("shape")
         if not isinstance(shape, dict):
             raise BundleError(f"{where}: 'shape' should be an object")
@@ -92,6 +99,10 @@ def _documents(data: bytes, where: str) -> list[tuple[int, Any]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BundleError(f"{where}: not UTF-8 text ({exc})") from None
+    if text.count("\n") >= limits.MAX_TREE_NODES:
+        raise BundleError(
+            f"{where}: more than {limits.MAX_TREE_NODES} tree nodes (SNOWLEAP_MAX_TREE_NODES)"
+        )
     numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     try:
         # NOTE: the whole file as one JSON array: one call into the C decoder instead of one
@@ -120,6 +131,23 @@ def load_json_object(data: bytes, where: str) -> dict[str, Any]:
 
 
 def _load_object(data: bytes, where: str) -> dict[str, Any]:
+    # NOTE: bounds first: a file's values (at most its commas + 1), depth and number lengths are
+    # known from its bytes, before json.loads allocates an object per value.
+    if data.count(b",") >= limits.MAX_FILE_VALUES:
+        raise BundleError(
+            f"{where}: more than {limits.MAX_FILE_VALUES} values in one file "
+            "(SNOWLEAP_MAX_FILE_VALUES)"
+        )
+    try:
+        bounded_json.check_bounds(
+            data.decode("utf-8", "surrogatepass"),
+            max_depth=bounded_json.MAX_JSON_DEPTH,
+            max_digits=limits.MAX_INTEGER_DIGITS,
+        )
+    except JsonLimitError as exc:
+        raise BundleError(f"{where}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{where}: not valid JSON ({exc})") from None
     try:
         doc = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -137,9 +165,12 @@ def _parse_model(doc: Any, where: str, depth: int) -> ModelDef:
     op = doc.get("op")
     if not isinstance(op, str) or not op:
         raise BundleError(f"{where}: 'op' should be a non-empty string, got {op!r}")
+    check_name(op, "'op'", where)
     raw_attributes = doc.get("attributes", {})
     if not isinstance(raw_attributes, dict):
         raise BundleError(f"{where}: 'attributes' should be an object")
+    for name in raw_attributes:
+        check_name(name, "an attribute name", where)
     values = {
         name: _parse_value(raw, f"{where}: attribute {name!r}", depth)
         for name, raw in raw_attributes.items()
@@ -170,6 +201,8 @@ def _parse_sockets(raw: Any, where: str) -> tuple[Socket, ...]:
             or not isinstance(item.get("name"), str)
         ):
             raise BundleError(f"{where}[{i}] should be an object with string 'port' and 'name'")
+        check_name(item["port"], f"[{i}].port", where)
+        check_name(item["name"], f"[{i}].name", where)
         sockets.append(Socket(port=item["port"], name=item["name"]))
     return tuple(sockets)
 
@@ -212,6 +245,7 @@ def _parse_list_fields(raw: dict[str, Any], where: str, depth: int) -> dict[str,
             continue
         if not isinstance(items, list):
             raise BundleError(f"{where}: list field {key!r} should be a JSON array")
+        check_count(len(items), where)
         if key in BASIC_TYPES:
             fields[key] = [_basic(key, item, f"{where}[{i}]") for i, item in enumerate(items)]
         elif key == "tensor":
@@ -250,6 +284,7 @@ def _basic(type_name: str, item: Any, where: str) -> Any:
             return math.nan
     elif type_name == "string":
         if isinstance(item, str):
+            check_string(item, where)
             return item
     elif type_name == "byte_string" and isinstance(item, str):
         try:
@@ -285,6 +320,7 @@ def _parse_tensor(raw: Any, where: str) -> Tensor:
             items = raw[base]
             if not isinstance(items, list):
                 raise BundleError(f"{where}: tensor {base} values should be a JSON array")
+            check_tensor_size(len(items), dimensions, where)
             values = tuple(_basic(base, item, f"{where}[{i}]") for i, item in enumerate(items))
             if base == "float":
                 # NOTE: a float tensor holds float32 values, as MLeap reads them (Java's toFloat).

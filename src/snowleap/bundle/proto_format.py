@@ -20,6 +20,7 @@ import struct
 from collections.abc import Callable
 from typing import Any, Literal
 
+from snowleap.bundle import limits
 from snowleap.bundle.definitions import (
     ClusterNodeDef,
     ModelDef,
@@ -54,6 +55,7 @@ from snowleap.bundle.values import (
     DataShape,
     Tensor,
     Value,
+    check_name,
     checked_tensor,
 )
 from snowleap.errors import BundleError
@@ -104,6 +106,10 @@ def _framed(data: bytes, where: str, known: frozenset[int]) -> list[Message]:
     messages: list[Message] = []
     pos = 0
     while pos < len(buffer):
+        if len(messages) >= limits.MAX_TREE_NODES:
+            raise BundleError(
+                f"{where}: more than {limits.MAX_TREE_NODES} tree nodes (SNOWLEAP_MAX_TREE_NODES)"
+            )
         if len(buffer) - pos < 4:
             raise BundleError(
                 f"{where}: tree node {len(messages)} at byte {pos}: truncated size prefix"
@@ -138,6 +144,7 @@ def _model(message: Message, depth: int) -> ModelDef:
     op = message.string(ModelFields.OP, "op")
     if not op:
         raise message.fail("'op' should be a non-empty string, got ''")
+    check_name(op, "'op'", message.where)
     attributes = message.message(ModelFields.ATTRIBUTES, "attributes", AttributesFields.KNOWN)
     values: dict[str, Value] = {}
     entries = (

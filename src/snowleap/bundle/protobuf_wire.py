@@ -14,6 +14,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from snowleap.bundle import limits
 from snowleap.errors import BundleError
 
 VARINT, FIXED64, LENGTH_DELIMITED, FIXED32 = 0, 1, 2, 5
@@ -156,6 +157,12 @@ class Message:
         ]
 
     def strings(self, number: int, what: str) -> list[str]:
+        found = self.fields.get(number, ())
+        if len(found) > limits.MAX_LABELS:
+            raise self.fail(
+                f"field {what}: {len(found)} strings, more than {limits.MAX_LABELS} "
+                "(SNOWLEAP_MAX_LABELS)"
+            )
         return [
             _utf8(self.buffer, self._checked(o, LENGTH_DELIMITED, what), self, what)
             for o in self.fields.get(number, ())
@@ -255,7 +262,15 @@ def _decode_into(message: Message, start: int, end: int) -> None:
     fields = message.fields
     known = message.known
     pos = start
+    # NOTE: a field costs an object; a file of tiny fields must not cost gigabytes.
+    budget = limits.MAX_FILE_VALUES
     while pos < end:
+        budget -= 1
+        if budget < 0:
+            raise message.fail(
+                f"more than {limits.MAX_FILE_VALUES} fields in one message "
+                "(SNOWLEAP_MAX_FILE_VALUES)"
+            )
         offset = pos
         # NOTE: most keys, small values and lengths are one byte; reading those inline
         # halves the time of a big forest's tree files.
@@ -304,6 +319,11 @@ def _decode_into(message: Message, start: int, end: int) -> None:
 
 def _utf8(buffer: bytes, found: WireField, message: Message, what: str) -> str:
     start, end = found.value
+    if end - start > 4 * limits.MAX_STRING_LENGTH:
+        raise message.fail(
+            f"field {what} at byte {found.offset}: a string of {end - start} bytes, more than "
+            f"{limits.MAX_STRING_LENGTH} characters can take (SNOWLEAP_MAX_STRING_LENGTH)"
+        )
     try:
         return buffer[start:end].decode("utf-8")
     except UnicodeDecodeError:

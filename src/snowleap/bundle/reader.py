@@ -24,7 +24,7 @@ from snowleap.bundle.definitions import (
 )
 from snowleap.bundle.json_format import JsonFormat, load_json_object
 from snowleap.bundle.proto_format import ProtoFormat
-from snowleap.bundle.values import Attributes
+from snowleap.bundle.values import Attributes, check_name
 from snowleap.errors import BundleError
 
 # NOTE: pipelines nest a few levels in practice; the bound stops a hostile bundle recursing.
@@ -197,6 +197,7 @@ def read_bundle_info(archive: BundleArchive) -> BundleInfo:
         value = doc.get(key, "")
         if not isinstance(value, str):
             raise BundleError(f"{where}: {key!r} should be a string, got {value!r}")
+        check_name(value, repr(key), where)
         fields[key] = value
     if fields["format"] not in _FORMATS:
         raise BundleError(

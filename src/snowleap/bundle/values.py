@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from snowleap.bundle import limits
 from snowleap.errors import BundleError
 
 BasicTypeName = Literal[
@@ -97,6 +98,42 @@ class Tensor:
     base: BasicTypeName
     dimensions: tuple[int, ...]
     values: tuple[Any, ...]
+
+
+def check_name(name: str, what: str, where: str) -> None:
+    """``BundleError`` when a name of the bundle (op, node, port, attribute) is absurdly long."""
+    if len(name) > limits.MAX_NAME_LENGTH:
+        raise BundleError(
+            f"{where}: {what} is {len(name)} characters long, more than "
+            f"{limits.MAX_NAME_LENGTH} (SNOWLEAP_MAX_NAME_LENGTH)"
+        )
+
+
+def check_string(text: str, where: str) -> None:
+    if len(text) > limits.MAX_STRING_LENGTH:
+        raise BundleError(
+            f"{where}: a string of {len(text)} characters, more than "
+            f"{limits.MAX_STRING_LENGTH} (SNOWLEAP_MAX_STRING_LENGTH)"
+        )
+
+
+def check_count(count: int, where: str) -> None:
+    """``BundleError`` when a list attribute (a string indexer's labels...) is too long."""
+    if count > limits.MAX_LABELS:
+        raise BundleError(
+            f"{where}: a list of {count} values, more than {limits.MAX_LABELS} "
+            "(SNOWLEAP_MAX_LABELS)"
+        )
+
+
+def check_tensor_size(count: int, dimensions: tuple[int, ...], where: str) -> None:
+    """``BundleError`` when a tensor holds or declares more elements than allowed."""
+    declared = math.prod(d for d in dimensions if d >= 0) if dimensions else count
+    if max(count, declared) > limits.MAX_TENSOR_ELEMENTS:
+        raise BundleError(
+            f"{where}: a tensor of {max(count, declared)} elements, more than "
+            f"{limits.MAX_TENSOR_ELEMENTS} (SNOWLEAP_MAX_TENSOR_ELEMENTS)"
+        )
 
 
 def checked_tensor(

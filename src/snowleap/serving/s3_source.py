@@ -5,13 +5,14 @@ from __future__ import annotations
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from snowleap.bundle import limits
 from snowleap.serving.errors import ModelSourceError
 from snowleap.serving.settings import S3ClientSettings
 from snowleap.serving.source import FetchedBundle, ModelVersion, S3Client, sha256_hex
 
 # NOTE: a bundle is a model, not a data set; anything far larger is a wrong object, and reading it
 # whole into a 512 MB function would fail later and less clearly.
-MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+MAX_BUNDLE_BYTES = limits.MAX_BUNDLE_BYTES
 
 
 def client_config(settings: S3ClientSettings) -> Config:
@@ -50,7 +51,7 @@ class S3ModelSource:
             if size > MAX_BUNDLE_BYTES:
                 raise ModelSourceError(
                     f"{self.uri}: object is {size} bytes, more than a bundle can be "
-                    f"({MAX_BUNDLE_BYTES})"
+                    f"({MAX_BUNDLE_BYTES}, SNOWLEAP_MAX_BUNDLE_BYTES)"
                 )
             data = response["Body"].read()
         except ClientError as exc:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from snowleap.errors import BundleError
 from snowleap.model import Model
+from snowleap.serving.model_check import check_model_scores
 from snowleap.snowplow import (
     FEATURE_SCHEMA,
     ParseResult,
@@ -24,6 +25,13 @@ from snowleap.snowplow import (
 
 PROBABILITY_COLUMN = "probability"
 BUY_INDEX = 1
+#: a calibrated purchase probability (a double), when the bundle has one: it is served instead
+#: of ``probability[1]`` (training/train.py: Spark's isotonic regression on held-out scores)
+CALIBRATED_COLUMN = "calibrated_probability"
+#: the bundle's decision, ``calibrated_probability > threshold`` (a Binarizer): where the
+#: threshold chosen on held-out sessions is stored with the model
+DECISION_COLUMN = "buy_decision"
+DEFAULT_THRESHOLD = 0.5
 CHAMPION = "champion"
 
 
@@ -129,6 +137,9 @@ def check_model_fits(model: Model) -> None:
     problems = session_model_problems(model)
     if problems:
         raise BundleError(f"model does not fit the session features: {'; '.join(problems)}")
+    # NOTE: a session made of no event: zeros and "unknown", the row POST /score builds.
+    check_model_scores(model, session_features([]).row)
+    check_model_scores(model)
 
 
 def session_model_problems(model: Model) -> list[str]:
@@ -147,12 +158,38 @@ def session_model_problems(model: Model) -> list[str]:
     return problems
 
 
+def bundled_threshold(model: Model) -> float | None:
+    """The decision threshold stored in a session bundle (the threshold of the binarizer that
+    writes ``buy_decision``), or ``None`` if the bundle has none."""
+    for op in model.root.leaves():
+        if op.op_name == "binarizer" and any(f.name == DECISION_COLUMN for f in op.outputs):
+            threshold = getattr(op, "threshold", None)
+            if isinstance(threshold, (int, float)):
+                return float(threshold)
+    return None
+
+
+def decision_threshold(model: Model, configured: float | None) -> float:
+    """The threshold a session reaches to be "buy": ``SCORE_THRESHOLD`` when set, else the
+    bundle's own, else 0.5."""
+    if configured is not None:
+        return configured
+    bundled = bundled_threshold(model)
+    return DEFAULT_THRESHOLD if bundled is None else bundled
+
+
 def score_events(
-    model: Model | SessionRouter, parsed: ParseResult, *, salt: str, threshold: float
+    model: Model | SessionRouter,
+    parsed: ParseResult,
+    *,
+    salt: str,
+    threshold: float | None,
 ) -> ScoreReport:
     """Score every session of ``parsed``; report each event as used, excluded or rejected.
 
     ``model`` is one model for every session, or a ``SessionRouter`` choosing one per session.
+    ``threshold`` (``None``: each model's own, see ``decision_threshold``) splits "buy" from
+    "defer".
 
     Example
     -------
@@ -163,6 +200,7 @@ def score_events(
     """
     router = _OnlyModel(model) if isinstance(model, Model) else model
     report = ScoreReport(rejected=list(parsed.rejected))
+    thresholds: dict[int, float] = {}
     grouped = group_sessions(parsed.events, salt)
     for key, members in grouped.items():
         features = session_features([event for _, event in members])
@@ -174,8 +212,11 @@ def score_events(
             reason = "the model skipped this session (one of its ops drops invalid rows)"
             report.rejected.extend(Rejected(i, reason) for i in indices)
             continue
-        probability = _buy_probability(scored[PROBABILITY_COLUMN])
-        segment = "buy" if probability is not None and probability >= threshold else "defer"
+        probability = buy_probability(scored)
+        bar = thresholds.get(id(variant.model))
+        if bar is None:
+            bar = thresholds[id(variant.model)] = decision_threshold(variant.model, threshold)
+        segment = "buy" if probability is not None and probability >= bar else "defer"
         score = SessionScore(
             key, probability, segment, used, excluded, variant.name, variant.version
         )
@@ -203,12 +244,13 @@ def _first_to_score(
 
 
 def buy_probability(scored: Mapping[str, Any]) -> float | None:
-    """The purchase probability of a scored session row (``None`` where the model cannot tell)."""
-    return _buy_probability(scored[PROBABILITY_COLUMN])
-
-
-def _buy_probability(value: Any) -> float | None:
-    probability = float(value[BUY_INDEX])
+    """The purchase probability of a scored session row (``None`` where the model cannot tell):
+    its calibrated probability if the bundle has one, else ``probability[1]``."""
+    calibrated = scored.get(CALIBRATED_COLUMN)
+    if calibrated is not None:
+        probability = float(calibrated)
+    else:
+        probability = float(scored[PROBABILITY_COLUMN][BUY_INDEX])
     # NOTE: JSON has no NaN; a model that cannot tell says so with null, segment "defer".
     return None if math.isnan(probability) else probability
 

@@ -31,6 +31,7 @@ from snowleap.serving.cache import (
     RefreshResult,
 )
 from snowleap.serving.errors import ModelUnavailableError, RequestError
+from snowleap.serving.model_check import check_model_scores
 from snowleap.serving.refresh_worker import RefreshWorker
 from snowleap.serving.request_body import parse_score_body, read_json_body
 from snowleap.serving.rollout import CHALLENGER, RolloutRouter, RolloutSummary
@@ -51,6 +52,7 @@ from snowleap.serving.scoring import (
     CHAMPION,
     Variant,
     check_model_fits,
+    decision_threshold,
     score_events,
     session_model_problems,
 )
@@ -219,7 +221,7 @@ class ScoringService:
         )
         return {
             "model": self.model_identity(loaded),
-            "threshold": self.settings.threshold,
+            "threshold": decision_threshold(loaded.model, self.settings.threshold),
             "events_received": parsed.events_received,
             **report.as_dict(),
         }
@@ -306,7 +308,7 @@ class ScoringService:
             "loaded_at": loaded.loaded_at,
             "load_ms": round(loaded.load_ms, 3),
             "from_disk_cache": loaded.from_disk_cache,
-            "threshold": self.settings.threshold,
+            "threshold": decision_threshold(loaded.model, self.settings.threshold),
             "challenger": self.challenger_metadata(),
         }
 
@@ -390,8 +392,8 @@ class ScoringService:
 
 def model_check(settings: ServingSettings) -> ModelCheck | None:
     """What a bundle must pass before it serves: with ``MODEL_KIND=session``, fitting the session
-    features; with ``auto``, only loading."""
-    return check_model_fits if settings.model_kind == "session" else None
+    features; with ``auto``, scoring a synthetic row (``check_model_scores``)."""
+    return check_model_fits if settings.model_kind == "session" else check_model_scores
 
 
 @contextmanager

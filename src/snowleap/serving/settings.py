@@ -59,7 +59,8 @@ class ServingSettings:
 
     model_uri: str
     refresh_seconds: float = 60.0
-    threshold: float = 0.5
+    #: ``None``: each bundle's own decision threshold (0.5 for a bundle without one)
+    threshold: float | None = None
     max_body_bytes: int = 1024 * 1024
     session_salt: str = ""
     cache_dir: Path | None = Path("/tmp/snowleap-models")
@@ -85,8 +86,8 @@ class ServingSettings:
         ... # doctest: +ELLIPSIS
         ServingSettings(model_uri='m.zip', refresh_seconds=60.0, threshold=0.7, ...)
         """
-        threshold = _number(environ, "SCORE_THRESHOLD", 0.5)
-        if not 0.0 <= threshold <= 1.0:
+        threshold = _optional_number(environ, "SCORE_THRESHOLD")
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ConfigurationError(f"SCORE_THRESHOLD={threshold}: must be between 0 and 1")
         refresh = _number(environ, "MODEL_REFRESH_SECONDS", 60.0)
         max_body = int(_number(environ, "MAX_BODY_BYTES", 1024 * 1024))
@@ -118,6 +119,11 @@ class ServingSettings:
             load_wait_seconds=load_wait,
             refresh_wait_seconds=refresh_wait,
         )
+
+
+def _optional_number(environ: Mapping[str, str], name: str) -> float | None:
+    raw = environ.get(name)
+    return None if raw is None or not raw.strip() else _number(environ, name, 0.0)
 
 
 @dataclass(frozen=True)

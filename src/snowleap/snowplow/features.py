@@ -7,7 +7,7 @@ count, and no feature says whether the purchase happened: the label cannot leak 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final, Literal
@@ -169,28 +169,61 @@ def session_features(events: Sequence[Event]) -> SessionFeatures:
     >>> features.row["n_product_views"], features.row["start_weekday"], features.used
     (1.0, 3.0, 1)
     """
+    kinds: dict[str | None, str | None] = {}
+    order, cut = _time_order_and_cut(events, kinds)
+    used = [events[position] for position in order[:cut]]
+    return SessionFeatures(
+        row=_row(used, kinds),
+        used=len(used),
+        excluded=len(order) - cut,
+        excluded_at=tuple(sorted(order[cut:])),
+    )
+
+
+def prefix_features(
+    events: Sequence[Event], lengths: Iterable[int]
+) -> list[tuple[int, dict[str, float | str]]]:
+    """The feature rows of a session as it stood after each of ``lengths`` events.
+
+    Events are time-ordered and cut at the first purchase as in ``session_features``; a length
+    beyond the events before the purchase is left out. What a scorer sees mid-session, after the
+    k-th event: training on these rows teaches the model the situations it is asked about.
+
+    Example
+    -------
+    >>> [length for length, _ in prefix_features(events, (1, 3, 5))]   # doctest: +SKIP
+    [1, 3]
+    """
+    kinds: dict[str | None, str | None] = {}
+    order, cut = _time_order_and_cut(events, kinds)
+    used = [events[position] for position in order[:cut]]
+    wanted = sorted({length for length in lengths if 0 < length <= len(used)})
+    return [(length, _row(used[:length], kinds)) for length in wanted]
+
+
+def _time_order_and_cut(
+    events: Sequence[Event], kinds: dict[str | None, str | None]
+) -> tuple[list[int], int]:
+    """Positions of ``events`` in time order, and how many come before the first purchase."""
     stamps = [event.timestamp for event in events]
     order = sorted(range(len(events)), key=stamps.__getitem__)
     # NOTE: events at the same instant are ordered by the full _time_order key; a session without
     # such ties (the usual case) is ordered by time alone, which gives the same order.
     if any(stamps[a] == stamps[b] for a, b in pairwise(order)):
         order = sorted(range(len(events)), key=lambda position: _time_order(events[position]))
-    kinds: dict[str | None, str | None] = {}
     cut = next(
         (i for i, position in enumerate(order) if _is_purchase(events[position], kinds)),
         len(order),
     )
-    used = [events[position] for position in order[:cut]]
+    return order, cut
+
+
+def _row(used: list[Event], kinds: dict[str | None, str | None]) -> dict[str, float | str]:
     row: dict[str, float | str] = dict.fromkeys(NUMERIC_FEATURES, 0.0)
     row.update(dict.fromkeys(CATEGORICAL_FEATURES, UNKNOWN))
     if used:
         _fill(row, used, kinds)
-    return SessionFeatures(
-        row=row,
-        used=len(used),
-        excluded=len(order) - cut,
-        excluded_at=tuple(sorted(order[cut:])),
-    )
+    return row
 
 
 def _page_kind(path: str | None, kinds: dict[str | None, str | None]) -> str | None:
