@@ -169,3 +169,37 @@ IDENTITY_CASE = OpCase(
         "c": [0.5, 0.25, 0.125],
     },
 )
+
+
+def test_a_sparse_input_gives_a_sparse_output_on_both_paths(tmp_path, score_both) -> None:
+    from snowleap.ops.sparse import SparseRows, SparseVector
+    from tests.conftest import Node, OpCase
+
+    shapes = {
+        "type": "list",
+        "data_shape": [
+            {
+                "base": "tensor",
+                "isNullable": True,
+                "tensorShape": {"dimensions": [{"size": 1 << 18, "name": ""}]},
+            },
+            {"base": "scalar", "isNullable": True},
+        ],
+    }
+    node = Node(
+        "vector_assembler",
+        {"input_shapes": shapes},
+        {"input0": "tf", "input1": "x"},
+        {"output": "features"},
+    )
+    model = OpCase((node,), {}).load(tmp_path / "b")
+    columns = {
+        "tf": [SparseVector(1 << 18, [3, 70000], [2.0, 1.0]), SparseVector(1 << 18, [], [])],
+        "x": [0.0, float("nan")],
+    }
+    out = score_both(model, columns)
+    assert isinstance(out["features"], SparseRows)
+    # the scalar's slot comes after the 2^18 hashed slots; a zero is not stored, NaN is
+    assert out["features"][0] == SparseVector((1 << 18) + 1, [3, 70000], [2.0, 1.0])
+    nan_row = out["features"][1]
+    assert nan_row.indices == [1 << 18] and nan_row.values[0] != nan_row.values[0]

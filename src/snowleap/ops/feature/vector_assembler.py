@@ -2,7 +2,10 @@
 ``VectorAssemblerModel``.
 
 ``input_shapes`` gives each input's shape (ports ``input0``..``inputN``): a scalar adds one slot,
-a tensor of size ``n`` adds ``n``. A vector of another width raises naming the column.
+a tensor of size ``n`` adds ``n``. A vector of another width raises naming the column. When an
+input is sparse (a hashed text feature), the output is sparse too, on both paths: the stored
+slots of the sparse inputs and the non-zero values of the others (Spark compresses its output
+the same way; the values are equal).
 
 Missing values: MLeap throws on a null input but passes NaN through. snowleap's frames hold a
 missing number as NaN (``None`` becomes NaN on the way in), so a missing scalar is assembled as
@@ -26,7 +29,7 @@ from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
-from snowleap.ops.sparse import SparseVector, dense_batch
+from snowleap.ops.sparse import SparseRows, SparseVector
 from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
 
 if TYPE_CHECKING:
@@ -49,7 +52,6 @@ class AssemblerInput:
 
     def piece(self, values: FloatArray, reader: str) -> FloatArray:
         """This input's block of the assembled batch, as a 2-D array."""
-        values = dense_batch(values, self.column, reader)
         if values.ndim == 1 and self.kind != "vector":
             return values.reshape(-1, 1)
         if values.ndim == 2 and self.kind != "scalar":
@@ -121,7 +123,13 @@ class VectorAssemblerOp(Op):
 
     def transform(self, frame: Frame) -> Frame:
         reader = reader_of(self)
-        pieces = [spec.piece(frame[spec.column], reader) for spec in self.assembled]
+        columns = [frame[spec.column] for spec in self.assembled]
+        if any(isinstance(column, SparseRows) for column in columns):
+            frame[self.output_col] = _assemble_sparse_batch(self.assembled, columns, reader)
+            return frame
+        pieces = [
+            spec.piece(column, reader) for spec, column in zip(self.assembled, columns, strict=True)
+        ]
         frame[self.output_col] = np.concatenate(pieces, axis=1).astype(np.float64, copy=False)
         return frame
 
@@ -136,16 +144,19 @@ class VectorAssemblerOp(Op):
 
             return assemble_scalars
         reader = reader_of(self)
+        specs = self.assembled
+        vector_columns = [spec.column for spec in specs if spec.kind != "scalar"]
 
         def assemble(row: Row) -> None:
+            if any(row[c].__class__ is SparseVector for c in vector_columns):
+                row[target] = _assemble_sparse_row(specs, row, reader)
+                return
             assembled: list[float] = []
             for scalars, spec in pieces:
                 if scalars is not None:
                     assembled += scalars(row)
                     continue
                 value = row[spec.column]
-                if value.__class__ is SparseVector:
-                    value = value.to_dense()
                 kind = spec.kind
                 if kind == "scalar" or (kind == "any" and value.__class__ is not list):
                     assembled.append(value)
@@ -164,6 +175,68 @@ class VectorAssemblerOp(Op):
         else:
             shapes = [_shape_of(i) for i in self.assembled]
         return stored(self.name, [i.column for i in self.assembled], self.output_col, shapes)
+
+
+def _assemble_sparse_row(specs: list[AssemblerInput], row: Row, reader: str) -> SparseVector:
+    """One row assembled sparse (an input is sparse): the inputs' stored slots, and the non-zero
+    values (NaN included) of the dense ones, each input's slots after the previous ones."""
+    offset = 0
+    indices: list[int] = []
+    values: list[float] = []
+    for spec in specs:
+        value = row[spec.column]
+        if value.__class__ is SparseVector:
+            if spec.width is not None and value.size != spec.width:
+                raise width_error(spec.column, value.size, spec.width, reader)
+            indices += [offset + i for i in value.indices]
+            values += value.values
+            offset += value.size
+            continue
+        dense = [value] if spec.kind == "scalar" or value.__class__ is not list else value
+        if spec.kind == "vector" and spec.width is not None and len(dense) != spec.width:
+            raise width_error(spec.column, len(dense), spec.width, reader)
+        for i, x in enumerate(dense):
+            if x != 0.0:
+                indices.append(offset + i)
+                values.append(x)
+        offset += len(dense)
+    return SparseVector(offset, indices, values)
+
+
+def _assemble_sparse_batch(
+    specs: list[AssemblerInput], columns: list[Any], reader: str
+) -> SparseRows:
+    """``_assemble_sparse_row`` over a batch: the same slots and values, as ``SparseRows``."""
+    rows_of: list[Any] = []
+    slots_of: list[Any] = []
+    values_of: list[Any] = []
+    offset = 0
+    count = len(columns[0])
+    for spec, column in zip(specs, columns, strict=True):
+        if isinstance(column, SparseRows):
+            if spec.width is not None and column.size != spec.width:
+                raise width_error(spec.column, column.size, spec.width, reader)
+            rows, slots, values, width = (
+                column.row_of_each_value(),
+                column.indices,
+                column.values,
+                column.size,
+            )
+        else:
+            piece = spec.piece(column, reader)
+            rows, slots = np.nonzero(piece != 0.0)
+            values, width = piece[rows, slots], piece.shape[1]
+        rows_of.append(rows)
+        slots_of.append(slots + offset)
+        values_of.append(np.asarray(values, dtype=np.float64))
+        offset += width
+    rows, slots = np.concatenate(rows_of), np.concatenate(slots_of)
+    order = np.lexsort((slots, rows))
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=count), out=indptr[1:])
+    return SparseRows(
+        offset, indptr, slots[order].astype(np.int64), np.concatenate(values_of)[order]
+    )
 
 
 ScalarRun = Callable[[Row], tuple[Any, ...]]

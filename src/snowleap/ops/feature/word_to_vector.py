@@ -126,11 +126,13 @@ def stored(
     word_vectors: list[list[float]],
     kernel: str,
 ) -> StoredNode:
-    """The ``word_to_vector`` node MLeap writes: words, their indices, the flat vectors."""
+    """The ``word_to_vector`` node MLeap writes: words, their indices, the flat vectors; the
+    kernel only when it is not the default (MLeap's writer of a Spark stage writes none)."""
     attributes = {
         "words": attr.string_list(words),
         "indices": attr.long_list(list(range(len(words)))),
         "word_vectors": attr.double_list([v for row in word_vectors for v in row]),
-        "kernel": attr.string(kernel),
     }
+    if kernel != "default":
+        attributes["kernel"] = attr.string(kernel)
     return simple_node(name, "word_to_vector", input_col, output_col, attributes)
