@@ -321,7 +321,8 @@ def test_min_hash_lsh_mleap_overflows(mleap_runtime: Any, data: ParityData, tmp_
     scored = mleap_runtime.transform(mleap_runtime.load(bundle), rows, "row_id")
     overflowed = 0
     for row, mleap_row in zip(rows, scored, strict=True):
-        features = [*python_value(row["sparse"]), row["x3"]]
+        # NOTE: toArray, not python_value: pyspark 4 hands back the SparseVector itself
+        features = [*row["sparse"].toArray().tolist(), row["x3"]]
         present = [i for i, v in enumerate(features) if v != 0.0]
         expected = [
             float(min(java_rem(int32(int32((1 + i) * a) + b), HASH_PRIME) for i in present))
