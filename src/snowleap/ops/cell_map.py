@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from snowleap.errors import InputError
+from snowleap.errors import InputError, SnowleapError
 from snowleap.ops.base import ColumnType, Field, Frame, Op, Row, RowStep
 from snowleap.ops.sparse import object_column, vector_batch
 from snowleap.ops.vectors import reader_of
@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 CellFunction = Callable[[Any], Any]
 
 
-class CellError(Exception):
-    """A cell an op cannot map; the message says why without quoting the value."""
+class CellError(SnowleapError):
+    """A cell an op cannot map; the message says why without quoting the value.
+
+    Internal: the op always re-raises it as an ``InputError`` naming the column and row.
+    """
 
 
 class CellMapOp(Op):
