@@ -21,7 +21,15 @@ def main(out: Path, port: int) -> None:
     from pyspark.sql import SparkSession
     from pyspark.sql.connect.session import SparkSession as ConnectSession
 
+    from snowleap.ops.sparse import SparseVector
     from snowleap.spark.compare import python_value
+
+    def dense(value: object) -> list[float]:
+        # NOTE: python_value keeps Spark's sparse one-hot vectors sparse; JSON holds them dense
+        # (a few slots each), and the comparison reads a dense list against a sparse vector.
+        if isinstance(value, SparseVector):
+            return value.to_dense()
+        raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
     # NOTE: the server runs in a local Spark (its Connect plugin) bound to 127.0.0.1 on the
     # given port (remote("local") would listen on all interfaces, port 15002); the client then
@@ -57,7 +65,9 @@ def main(out: Path, port: int) -> None:
         model.write().save(str(out / "model"))
         scored = model.transform(df).collect()
         out.joinpath("scored.json").write_text(
-            json.dumps([{k: python_value(v) for k, v in r.asDict().items()} for r in scored])
+            json.dumps(
+                [{k: python_value(v) for k, v in r.asDict().items()} for r in scored], default=dense
+            )
         )
     finally:
         spark.stop()
