@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -30,7 +29,6 @@ from typing import Any, Literal
 import numpy as np
 
 import snowleap
-from benchmarks.checks import EXACT_TOL, compare
 from benchmarks.contenders import mleap_jvm
 from benchmarks.runtime_bench import RESULTS_DIR, machine, time_transform, time_transform_row
 from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
@@ -136,27 +134,6 @@ CASES = (
 )
 
 
-def mleap_side(bundle: Path, frame: Path, outputs: Sequence[str], rows: int) -> dict[str, Any]:
-    """MLeap's JVM runtime on the bundle (``benchmarks/jvm``'s program): outputs and timings."""
-    reason = mleap_jvm.available()
-    if reason is not None:
-        return {"status": "unavailable", "reason": reason}
-    args = [str(bundle), str(frame), ",".join(outputs), "20000", f"1,{rows}", "1.0"]
-    done = subprocess.run(
-        ["java", "-cp", mleap_jvm.classpath(), mleap_jvm.MAIN_CLASS, *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        tail = " | ".join(done.stderr.strip().splitlines()[-6:])
-        return {"status": "unavailable", "reason": f"MLeap JVM run failed: {tail}"[:800]}
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    report["status"] = "ok"
-    return report
-
-
 def bench(case: ModelCase, folder: Path, rows: int) -> dict[str, Any]:
     rng = np.random.default_rng(20261202)
     bundle = write_bundle(case.stored_node(rng), folder / f"{case.name}.zip", case.fmt)
@@ -185,13 +162,7 @@ def bench(case: ModelCase, folder: Path, rows: int) -> dict[str, Any]:
             "batch": asdict(time_transform(model, batch, repeats=3)),
         },
     }
-    jvm = mleap_side(bundle, frame, outputs, rows)
-    if jvm["status"] == "ok":
-        check = compare(mine, jvm.pop("outputs"), EXACT_TOL)
-        jvm["check"] = check
-        if check["mismatched_rows"]:
-            jvm = {"status": "wrong", "check": check}
-    result["mleap_jvm"] = jvm
+    result["mleap_jvm"] = mleap_jvm.refereed(bundle, frame, mine, rows)
     return result
 
 

@@ -32,8 +32,7 @@ from typing import Any
 import numpy as np
 
 import snowleap
-from benchmarks.checks import EXACT_TOL, compare
-from benchmarks.model_ops import mleap_side
+from benchmarks.contenders import mleap_jvm
 from benchmarks.runtime_bench import RESULTS_DIR, machine, time_transform, time_transform_row
 from snowleap.ops.sparse import SparseRows
 
@@ -197,15 +196,9 @@ def bench(folder: Path, rows: int) -> dict[str, Any]:
         )
     )
     outputs = ["probability", "prediction"]
-    jvm = mleap_side(spark2_hash, frame, outputs, rows)
-    if jvm["status"] == "ok":
-        scored = snowleap.load(spark2_hash).transform({"text": texts})
-        mine = {name: np.asarray(scored[name]).tolist() for name in outputs}
-        check = compare(mine, jvm.pop("outputs"), EXACT_TOL)
-        jvm["check"] = check
-        if check["mismatched_rows"]:
-            jvm = {"status": "wrong", "check": check}
-    result["mleap_jvm"] = jvm
+    scored = snowleap.load(spark2_hash).transform({"text": texts})
+    mine = {name: np.asarray(scored[name]).tolist() for name in outputs}
+    result["mleap_jvm"] = mleap_jvm.refereed(spark2_hash, frame, mine, rows)
     return result
 
 

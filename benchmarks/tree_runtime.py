@@ -34,8 +34,7 @@ import numpy as np
 
 import snowleap
 from benchmarks import large_forest
-from benchmarks.checks import EXACT_TOL, compare
-from benchmarks.model_ops import mleap_side
+from benchmarks.contenders import mleap_jvm
 from benchmarks.onnx_trees import onnx_forest
 from benchmarks.runtime_bench import (
     RESULTS_DIR,
@@ -84,12 +83,7 @@ def row_section(title: str, case: Case, outputs: list[str], folder: Path) -> dic
     frame.write_text(json.dumps(write_leapframe(columns, names, model.input_schema)))
     scored = model.transform(dict(columns))
     mine = {name: np.asarray(scored[name]).tolist() for name in outputs}
-    jvm = mleap_side(case.bundle, frame, outputs, 1)
-    if jvm["status"] == "ok":
-        jvm["check"] = compare(mine, jvm.pop("outputs"), EXACT_TOL)
-        if jvm["check"]["mismatched_rows"]:
-            jvm = {"status": "wrong", "check": jvm["check"]}
-    result["mleap_jvm"] = jvm
+    result["mleap_jvm"] = mleap_jvm.refereed(case.bundle, frame, mine, 1)
     return result
 
 
