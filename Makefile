@@ -134,7 +134,11 @@ bench-spark-score: $(SPARK_STAMP) ## snowleap.spark.score vs PipelineModel.trans
 bench-shadow: $(STAMP) ## A challenger's cost per POST /score: champion only vs split vs shadow (benchmarks/results/shadow.*)
 	$(PY) -m benchmarks.shadow
 
-bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime bench-shadow bench-spark-score ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
+.PHONY: bench-snowplow-parse
+bench-snowplow-parse: $(STAMP) ## One 30-event session in-process (POST /score and its parse + features) vs the baseline commit, same run (benchmarks/results/snowplow_parse.*)
+	$(PY) -m benchmarks.snowplow_parse
+
+bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime bench-shadow bench-spark-score bench-snowplow-parse ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 .PHONY: protobuf-fixtures

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmarks.snowplow_parse import report_lines
+
 LABELS = {
     "snowleap": "snowleap (this checkout)",
     "snowleap-baseline": "snowleap at the baseline commit",
@@ -59,23 +61,9 @@ def rie_table(rie: dict[str, Any]) -> list[str]:
     return lines
 
 
-def parse_lines(parse: dict[str, Any]) -> list[str]:
-    if parse.get("status") != "ok":
-        return [f"- Snowplow parse + features: not measured ({parse.get('reason', 'not run')})."]
-    medians = parse["median_us"]
-    return [
-        f"- Snowplow parse + session features of one {parse['events_in_session']}-event tracker "
-        f"session, in-process (CPU time, median of {parse['rounds']} alternating processes): "
-        f"{medians['snowleap']:.0f} µs against {medians['baseline']:.0f} µs at the baseline "
-        f"commit {parse['baseline_commit']} (x{parse['ratio']:.2f}); results "
-        f"{'identical' if parse['identical_results'] else '**DIFFERENT**'} on "
-        f"{parse['documents_compared']} tracker bodies (the session and ../shared's fixtures)."
-    ]
-
-
 def lambda_lines(results: dict[str, Any]) -> list[str]:
     return [
         *rie_table(results.get("lambda_rie", {})),
         "",
-        *parse_lines(results.get("snowplow_parse", {})),
+        *report_lines(results.get("snowplow_parse", {})),
     ]

@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from snowleap.snowplow import FEATURE_SCHEMA, Event, session_features
 from snowleap.snowplow.features import is_purchase, page_kind
@@ -202,3 +204,66 @@ def test_prefix_features_are_the_session_as_it_stood_after_k_events() -> None:
     assert prefixes[1][1]["n_product_views"] == 1.0
     assert prefixes[2][1]["n_basket_views"] == 1.0
     assert prefixes[2][1] == session_features(events).row  # the whole session, purchase cut
+
+
+# --- the fast ordering and cut against a straightforward reference ------------------------------
+
+_KINDS = ("page_view", "page_ping", "struct", "transaction")
+_PATHS = (None, "/", "/p/1", "/p/2", "/c/shoes", "/cart", "/checkout", "/checkout/thank-you")
+_ACTIONS = (None, None, "product_view", "add_to_basket", "purchase")
+
+
+def _reference_features(events: list[Event]) -> tuple[list[Event], int]:
+    """What ``session_features`` promises, written plainly: sort by the full documented key
+    (time, then event type rank, then content), cut at the first ``is_purchase``."""
+    rank = {"page_view": 0, "page_ping": 1, "struct": 2, "transaction": 5}
+
+    def key(event: Event) -> tuple[object, ...]:
+        return (event.timestamp, rank[event.event], event.event_name, event.page_path or "",
+                event.commerce_action or "",
+                -1 if event.scroll_y_max is None else event.scroll_y_max, event.medium,
+                event.device_class, event.platform, event.visit_number or 0)  # fmt: skip
+
+    ordered = sorted(events, key=key)
+    cut = next((i for i, e in enumerate(ordered) if is_purchase(e)), len(ordered))
+    return ordered[:cut], len(ordered) - cut
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_KINDS),
+            st.integers(min_value=0, max_value=12),  # few distinct seconds: ties are common
+            st.sampled_from(_PATHS),
+            st.sampled_from(_ACTIONS),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=900)),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_session_features_equal_the_reference_order_and_cut(
+    specs: list[tuple[str, int, str | None, str | None, int | None]],
+) -> None:
+    events = [
+        _event(kind, second, path, action=action, scroll=scroll)
+        for kind, second, path, action, scroll in specs
+    ]
+    used, excluded = _reference_features(events)
+    features = session_features(events)
+    assert (features.used, features.excluded) == (len(used), excluded)
+    reversed_features = session_features(events[::-1])
+    assert (reversed_features.row, reversed_features.used) == (features.row, features.used)
+    expected_pages = len({e.page_path for e in used if e.event == "page_view"})
+    assert features.row["n_distinct_pages"] == float(expected_pages)
+    assert features.row["n_events"] == float(len(used))
+    if used:
+        assert features.row["duration_s"] == (used[-1].timestamp - used[0].timestamp).seconds
+        assert features.row["max_scroll_px"] == float(
+            max((e.scroll_y_max for e in used if e.scroll_y_max is not None), default=0)
+        )
+    excluded_events = [events[i] for i in features.excluded_at]
+    assert sorted(map(id, excluded_events)) == sorted(
+        id(e) for e in events if all(e is not u for u in used)
+    )

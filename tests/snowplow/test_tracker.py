@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from snowleap.snowplow import (
     PayloadError,
@@ -19,6 +21,7 @@ from snowleap.snowplow import (
     session_key,
     tracker,
 )
+from snowleap.snowplow.errors import EventError
 from snowleap.snowplow.features import is_purchase
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4"
@@ -227,3 +230,64 @@ def test_fixture_events_conform_to_payload_data(bodies: list[str], snowplow_dir:
             assert set(event) <= set(items["properties"])
             assert all(isinstance(value, str) for value in event.values())
             assert set(items["required"]) <= set(event)
+
+
+# --- the one-pass fast path against the protocol-order reading -----------------------------------
+
+_CX = base64.urlsafe_b64encode(
+    json.dumps(
+        {"schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0", "data": []}
+    ).encode()
+).decode()
+_UE = json.dumps(
+    {
+        "schema": "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0",
+        "data": {"schema": "iglu:com.acme/add_to_cart/jsonschema/1-0-0", "data": {"sku": "a"}},
+    }
+)
+_VALUES: dict[str, list[Any]] = {
+    "e": ["pv", "pp", "se", "ue", "tr", "xx", ""],
+    "p": ["web", "mob", ""],
+    "tv": ["js-3", ""],
+    "dtm": ["1709542800000", "17095428000001234", "abc", ""],
+    "stm": ["1709542800500", "-1"],
+    "ttm": ["1709542799000", "1e3"],
+    "vid": ["3", "+4", "x"],
+    "pp_may": ["120", "12.5"],
+    "tr_tt": ["9.99", "nan", "inf", "lots"],
+    "url": ["https://shop.example.com/p/1?utm_medium=email", "not a url", ""],
+    "refr": ["https://www.google.com/"],
+    "sid": ["abc"],
+    "se_ac": ["add-to-basket"],
+    "cx": [_CX, "!!!"],
+    "ue_pr": [_UE, "{"],
+    "page": ["Jane's basket"],
+    "jane@example.org": ["x"],
+}
+
+
+@st.composite
+def _tracker_parameters(draw: st.DrawFn) -> dict[str, Any]:
+    keys = draw(st.lists(st.sampled_from(sorted(_VALUES)), unique=True, max_size=12))
+    params: dict[str, Any] = {}
+    for key in keys:
+        value = draw(st.sampled_from([*_VALUES[key], 7, None, ["x"]]) if draw(st.booleans())
+                     else st.sampled_from(_VALUES[key]))  # fmt: skip
+        params[key] = value
+    return params
+
+
+def _outcome(read: Any, params: dict[str, Any]) -> Any:
+    try:
+        return read(params)
+    except EventError as exc:
+        return ("rejected", str(exc))
+
+
+@settings(max_examples=300, deadline=None)
+@given(params=_tracker_parameters())
+def test_fast_canonical_equals_the_protocol_order_reading(params: dict[str, Any]) -> None:
+    expected = _outcome(tracker._checked_canonical, params)
+    assert _outcome(tracker._canonical, params) == expected
+    # the parameters' order never changes the result, nor which problem is named first
+    assert _outcome(tracker._canonical, dict(reversed(params.items()))) == expected

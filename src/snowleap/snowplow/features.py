@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Final, Literal
 
 from snowleap.snowplow.event import Event
@@ -206,16 +205,17 @@ def _time_order_and_cut(
 ) -> tuple[list[int], int]:
     """Positions of ``events`` in time order, and how many come before the first purchase."""
     stamps = [event.timestamp for event in events]
-    order = sorted(range(len(events)), key=stamps.__getitem__)
     # NOTE: events at the same instant are ordered by the full _time_order key; a session without
-    # such ties (the usual case) is ordered by time alone, which gives the same order.
-    if any(stamps[a] == stamps[b] for a, b in pairwise(order)):
+    # such ties (the usual case: all its times distinct) is ordered by time alone, which gives
+    # the same order.
+    if len(set(stamps)) == len(stamps):
+        order = sorted(range(len(events)), key=stamps.__getitem__)
+    else:
         order = sorted(range(len(events)), key=lambda position: _time_order(events[position]))
-    cut = next(
-        (i for i, position in enumerate(order) if _is_purchase(events[position], kinds)),
-        len(order),
-    )
-    return order, cut
+    for cut, position in enumerate(order):
+        if _is_purchase(events[position], kinds):
+            return order, cut
+    return order, len(order)
 
 
 def _row(used: list[Event], kinds: dict[str | None, str | None]) -> dict[str, float | str]:

@@ -148,10 +148,11 @@ _UNSTRUCT_DECODERS: Final = (("ue_pr", decode_json), ("ue_px", decode_base64_jso
 def _checked_canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfDescribing | None]:
     """``_canonical``, checking in the protocol's order: which problem comes first is defined here.
 
-    Value types first, then the required parameters, the event code, each tracker parameter in
+    Value types first (by parameter name, so that the same one is named whatever the order),
+    then the required parameters, the event code, each tracker parameter in
     ``TRACKER_PARAMETERS`` order, contexts, and the self-describing event.
     """
-    for key, value in params.items():
+    for key, value in sorted(params.items(), key=_first):
         if not isinstance(value, str):
             raise EventError(f"{named(key, _KNOWN)}: expected a string, got {_json_type(value)}")
     for key in REQUIRED_PARAMETERS:
@@ -184,6 +185,10 @@ def _checked_canonical(params: Mapping[str, Any]) -> tuple[dict[str, Any], SelfD
     if fields["event"] == "unstruct" and unstruct is None:
         raise EventError("'ue_pr'/'ue_px': missing (required for a self-describing event 'ue')")
     return fields, unstruct
+
+
+def _first(item: tuple[str, Any]) -> str:
+    return item[0]
 
 
 _KNOWN: Final[frozenset[str]] = frozenset(
