@@ -41,8 +41,8 @@ def test_score_equals_transform_on_the_cluster(
     for case in ("default", "airbnb"):
         assert result[case]["differences"] == [], case
         assert result[case]["columns_equal"] and result[case]["types_equal"], case
-    assert result["default"]["rows"] > 400
-    assert result["airbnb"]["rows"] == 200
+    assert result["default"]["rows"] > 300
+    assert result["airbnb"]["rows"] == 100
     # the work ran on both workers' executors, each with its own Python daemon
     assert result["workers"]["executors"] == 2
     assert result["workers"]["python_daemons"] == 2
@@ -60,7 +60,9 @@ def train_args(events: Path, folder: Path) -> list[str]:
         "--spark-model",
         str(folder / "spark-model"),
         "--trees",
-        "5",
+        "3",
+        "--max-depth",
+        "4",
         "--seed",
         "11",
     ]
