@@ -1,4 +1,4 @@
-"""``snowleap.spark.score`` beside Spark's own ``PipelineModel.transform``, 1M rows, one run.
+"""``snowleap.spark.score`` beside Spark's own ``PipelineModel.transform``, 1M rows, R rounds.
 
 ``python -m benchmarks.spark_score [--rows N] [--rounds R]``: on one local Spark session
 (``local[2]``), two pipelines: the committed default session model (its bundle, and the

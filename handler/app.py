@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import importlib.util
 import json
 import os
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aws_lambda_powertools.event_handler import (
     APIGatewayHttpResolver,
     APIGatewayRestResolver,
+    CORSConfig,
     Response,
     content_types,
 )
@@ -78,10 +80,25 @@ def subsegment_tracer(environ: Mapping[str, str]) -> Tracer | None:
     return Tracer()
 
 
+def cors_config(environ: Mapping[str, str]) -> CORSConfig | None:
+    """Powertools' CORS for the origins ``CORS_ALLOW_ORIGINS`` lists (comma-separated): a
+    response carries ``Access-Control-Allow-Origin`` only for a listed origin, and preflight
+    requests (``OPTIONS``) are answered; ``None`` (no CORS headers) when it lists none."""
+    origins = [o.strip() for o in environ.get("CORS_ALLOW_ORIGINS", "").split(",") if o.strip()]
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=origins[1:],
+        allow_headers=["Content-Type", "X-Api-Key", "X-Amz-Date", "X-Amz-Security-Token"],
+        max_age=600,
+    )
+
+
 tracer = subsegment_tracer(os.environ)
 router = Router()
-app = APIGatewayRestResolver()
-http_app = APIGatewayHttpResolver()
+app = APIGatewayRestResolver(cors=cors_config(os.environ))
+http_app = APIGatewayHttpResolver(cors=cors_config(os.environ))
 
 
 def default_model_uri() -> str:
@@ -94,11 +111,38 @@ def default_model_uri() -> str:
     return str(here / "bundles" / "snowleap-default.zip")
 
 
+def session_salt(environ: Mapping[str, str]) -> str:
+    """The session salt: the SSM parameter ``SESSION_SALT_PARAMETER`` names (a SecureString,
+    decrypted), read through Powertools Parameters and cached for
+    ``SESSION_SALT_MAX_AGE_SECONDS`` (300); else ``SESSION_SALT`` (local runs); else empty."""
+    name = environ.get("SESSION_SALT_PARAMETER", "").strip()
+    if not name:
+        return environ.get("SESSION_SALT", "")
+    # NOTE: imported only when used: Powertools Parameters loads boto3.
+    from aws_lambda_powertools.utilities import parameters
+
+    max_age = int(environ.get("SESSION_SALT_MAX_AGE_SECONDS") or 300)
+    try:
+        value = parameters.get_parameter(name, decrypt=True, max_age=max_age)
+    except parameters.exceptions.GetParameterError as exc:
+        # NOTE: no salt, no start: a random one would silently change every session key.
+        raise ConfigurationError(
+            f"SESSION_SALT_PARAMETER={name!r}: the parameter could not be read ({exc})"
+        ) from None
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(f"SESSION_SALT_PARAMETER={name!r}: the parameter is empty")
+    return value
+
+
 def create_service(environ: Mapping[str, str]) -> ScoringService:
     """The service for this execution environment; the model itself loads on first use."""
     settings = ServingSettings.from_environment(environ, default_model_uri=default_model_uri())
+    settings = dataclasses.replace(settings, session_salt=session_salt(environ))
     if not settings.session_salt:
-        logger.warning("SESSION_SALT is not set: session keys differ between environments")
+        logger.warning(
+            "neither SESSION_SALT_PARAMETER nor SESSION_SALT is set: session keys differ "
+            "between environments"
+        )
     return ScoringService.create(settings, s3_client=s3_client, observer=PowertoolsObserver())
 
 

@@ -23,6 +23,8 @@ API_PORT=$(free_port)
 ROWS_PORT=$(free_port)
 AIRBNB=../shared/mleap-reference/airbnb.model.lr.zip
 
+# NOTE: the demo shows where each model came from: MODEL_DETAILS=full (deployed default: minimal).
+export MODEL_DETAILS=full
 # NOTE: moto accepts any credentials; these keep boto3 from looking for real ones.
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:${S3_PORT}"

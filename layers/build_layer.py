@@ -62,7 +62,7 @@ UNUSED_PATHS = (
     "numpy/testing", "numpy/matlib.py", "numpy/doc",
     "aws_lambda_powertools/utilities/parser",
     *(f"aws_lambda_powertools/utilities/{name}" for name in (
-        "batch", "idempotency", "data_masking", "feature_flags", "kafka", "parameters",
+        "batch", "idempotency", "data_masking", "feature_flags", "kafka",
         "streaming", "validation", "circuit_breaker", "auth_alpha",
     )),
 )  # fmt: skip

@@ -41,7 +41,8 @@ def test_every_hostile_bundle_is_refused_quickly_and_cheaply(tmp_path: Path) -> 
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert [names[r["path"]] for r in results] == list(names.values())
     report = "\n".join(
-        f"{names[r['path']]}: {r['error']} in {r['cpu_s']} s CPU, peak {r['peak_rss_mib']} MiB: "
+        f"{names[r['path']]}: {r['error']} in {r['cpu_s']} s CPU ({r['wall_s']} s wall), peak "
+        f"{r['peak_rss_mib']} MiB: "
         f"{r['message'][:120]}"
         for r in results
     )

@@ -70,14 +70,14 @@ def main(events: str, out: str) -> None:
         score(sessions, default), pipeline.transform(sessions), "session_key"
     )
 
-    listings = airbnb.listings(800, seed=3)
+    listings = airbnb.listings(400, seed=3)
     for number, row in enumerate(listings):
         row["listing_id"] = number
-    train = spark.createDataFrame(listings[:600]).repartition(4)
+    train = spark.createDataFrame(listings[:300]).repartition(2)
     model = airbnb.spark_pipeline().fit(train)
     bundle = Path(out).with_name("airbnb.zip")
     export_bundle(model, train, bundle, format="protobuf")
-    unseen = spark.createDataFrame(listings[600:]).drop(airbnb.LABEL).repartition(4)
+    unseen = spark.createDataFrame(listings[300:]).drop(airbnb.LABEL).repartition(2)
     result["airbnb"] = differences(score(unseen, bundle), model.transform(unseen), "listing_id")
     result["workers"] = python_workers(spark)
     Path(out).write_text(json.dumps(result, indent=1))

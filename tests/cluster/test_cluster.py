@@ -41,8 +41,8 @@ def test_score_equals_transform_on_the_cluster(
     for case in ("default", "airbnb"):
         assert result[case]["differences"] == [], case
         assert result[case]["columns_equal"] and result[case]["types_equal"], case
-    assert result["default"]["rows"] > 400
-    assert result["airbnb"]["rows"] == 200
+    assert result["default"]["rows"] > 300
+    assert result["airbnb"]["rows"] == 100
     # the work ran on both workers' executors, each with its own Python daemon
     assert result["workers"]["executors"] == 2
     assert result["workers"]["python_daemons"] == 2
@@ -60,7 +60,9 @@ def train_args(events: Path, folder: Path) -> list[str]:
         "--spark-model",
         str(folder / "spark-model"),
         "--trees",
-        "5",
+        "3",
+        "--max-depth",
+        "4",
         "--seed",
         "11",
     ]
@@ -77,23 +79,37 @@ def test_training_on_the_cluster_gives_the_local_metrics(
     import snowleap
 
     local, remote = tmp_path / "local", tmp_path / "cluster"
-    subprocess.run(
+    # NOTE: the local run goes on beside the cluster run: both are mostly waiting on JVM starts
+    #   and small tasks, so overlapping them saves minutes of wall time on two cores
+    local_log = (tmp_path / "local-train.log").open("wb")
+    local_run = subprocess.Popen(
         [
             *(sys.executable, str(ROOT / "training" / "train.py"), "--master", "local[2]"),
             *train_args(event_files, local),
         ],
         cwd=ROOT,
         env=cluster.environment(),
-        capture_output=True,
-        timeout=JOB_TIMEOUT_S,
-        check=True,
+        stdout=local_log,
+        stderr=subprocess.STDOUT,
     )
-    # NOTE: the partitioning of a local run (snowleap.spark.spark_session's 2 shuffle partitions,
-    #   2 cores): a forest's bootstrap samples are drawn per partition
-    partitions = {"spark.sql.shuffle.partitions": "2"}
-    submit(
-        cluster, ROOT / "training" / "train.py", *train_args(event_files, remote), conf=partitions
-    )
+    try:
+        # NOTE: the partitioning of a local run (snowleap.spark.spark_session's 2 shuffle
+        #   partitions, 2 cores): a forest's bootstrap samples are drawn per partition
+        partitions = {"spark.sql.shuffle.partitions": "2"}
+        submit(
+            cluster,
+            ROOT / "training" / "train.py",
+            *train_args(event_files, remote),
+            conf=partitions,
+        )
+        returncode = local_run.wait(timeout=JOB_TIMEOUT_S)
+    finally:
+        if local_run.poll() is None:
+            local_run.kill()
+            local_run.wait(timeout=30)
+        local_log.close()
+    output = (tmp_path / "local-train.log").read_text(errors="replace")
+    assert returncode == 0, output[-4000:]
     on_local, on_cluster = metrics_of(local), metrics_of(remote)
     assert on_cluster["spark_master"] == cluster.url
     assert on_local["spark_master"] == "local[2]"

@@ -130,6 +130,7 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
         challenger_s3_client: Any = None,
         load_wait_seconds: float = 60.0,
         refresh_wait_seconds: float = 60.0,
+        model_details: str = "full",
     ) -> ScoringService:
         if isinstance(source, str):
             source = open_model_source(source, lambda: s3_client)
@@ -152,6 +153,9 @@ def make_service(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) 
             # it (the short defaults are the stall tests' business, test_s3_faults.py).
             load_wait_seconds=load_wait_seconds,
             refresh_wait_seconds=refresh_wait_seconds,
+            # NOTE: full: most tests read the version that answered; the default (minimal) is
+            # test_model_details.py's business.
+            model_details=model_details,
         )
         cache = ModelCache(
             source,

@@ -127,6 +127,7 @@ def test_a_stalled_s3_at_a_cold_start_gets_a_503_within_5_s_then_the_model_loads
     started = time.monotonic()
     status, body = call(f"{api}/score", tracker_body(range(3)), "application/json")
     elapsed = time.monotonic() - started
+    print(f"stalled S3 at a cold start: {status} after {elapsed:.2f} s")
     # THEN it gets a 503 saying why, within the load budget (3 s), not boto3's 3 x 60 s
     assert status == 503
     assert "did not answer within 3 s" in body["message"]

@@ -55,13 +55,14 @@ def test_a_canary_deploy_shifts_the_live_alias_and_the_alarms_roll_it_back() -> 
 
 def test_the_api_and_the_warm_up_invoke_the_live_alias() -> None:
     resources = transformed()
-    paths = resources["ServerlessRestApi"]["Properties"]["Body"]["paths"]
+    paths = resources["ScoreApi"]["Properties"]["Body"]["paths"]
     uris = [
         json.dumps(operation["x-amazon-apigateway-integration"]["uri"])
         for methods in paths.values()
         for operation in methods.values()
     ]
-    assert len(uris) == 5
+    # NOTE: five routes, each with its CORS preflight (OPTIONS)
+    assert len(uris) == 10
     assert all("${ScoreFunctionAliaslive}/invocations" in uri for uri in uris)
     (target,) = resources["ScoreFunctionWarmUp"]["Properties"]["Targets"]
     assert target["Arn"] == {"Ref": "ScoreFunctionAliaslive"}
@@ -75,7 +76,11 @@ def test_the_challenger_is_configured_and_readable_only_under_its_condition() ->
     variables = resources["ScoreFunction"]["Properties"]["Environment"]["Variables"]
     assert variables["CHALLENGER_URI"]["Fn::If"][0] == "HasChallenger"
     assert {"CHALLENGER_PERCENT", "CHALLENGER_MODE"} <= set(variables)
-    (policy,) = resources["ScoreFunctionRole"]["Properties"]["Policies"]
+    (policy,) = [
+        policy
+        for policy in resources["ScoreFunctionRole"]["Properties"]["Policies"]
+        if policy["Fn::If"][0] == "HasModelBucket"
+    ]
     (statement,) = policy["Fn::If"][1]["PolicyDocument"]["Statement"]
     model_object, challenger_object = statement["Resource"]
     assert "${ModelKey}" in model_object["Fn::Sub"]

@@ -76,3 +76,14 @@ def test_connect_pipeline_exported_with_export_spark(
         mleap_runtime.load(bundle), [Row(r) for r in spark_rows], ROW_ID
     )
     assert row_differences(spark_rows, mleap, outputs, ("spark connect", "mleap")) == []
+
+
+def test_score_over_connect_equals_the_models_transform(connect_run: Path) -> None:
+    """``snowleap.spark.score`` on a Connect DataFrame (no SparkContext, no broadcast), Spark 4."""
+    result = json.loads((connect_run / "score.json").read_text())
+    ours, theirs = result["columns"]
+    assert ours == theirs and "probability" in ours and "prediction" in ours
+    assert result["types"][0] == result["types"][1]
+    assert "vector" in result["types"][0][ours.index("probability")]
+    assert result["rows"] == [1000, 1000]
+    assert result["differences"] == []

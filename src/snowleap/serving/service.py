@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from snowleap.errors import InputError
-from snowleap.leapframe import leapframe_schema
+from snowleap.serving import model_documents as docs
 from snowleap.serving.cache import (
     LoadedModel,
     ModelCache,
@@ -160,10 +160,23 @@ class ScoringService:
             self.observer.model_refreshed(result)
         if not self.cache.is_loaded and self._champion_worker.in_flight:
             raise ModelUnavailableError(
-                f"model not available: {self.cache.source.uri} did not answer within "
+                # NOTE: the model's URI stays out of the answer (it names the bucket).
+                "model not available: its store did not answer within "
                 f"{self.settings.load_wait_seconds:g} s (still loading)"
             )
-        return self.cache.loaded()
+        try:
+            return self.cache.loaded()
+        except ModelUnavailableError:
+            if self.full_details:
+                raise
+            # NOTE: the load error names the bucket and key; the refresh metric's log has it.
+            raise ModelUnavailableError(
+                "model not available: it could not be loaded (the function's logs say why)"
+            ) from None
+
+    @property
+    def full_details(self) -> bool:
+        return self.settings.model_details == "full"
 
     def _budget(self, cache: ModelCache) -> float:
         if cache.is_loaded:
@@ -185,12 +198,12 @@ class ScoringService:
             return None
 
     def _router(self, champion: LoadedModel) -> RolloutRouter:
-        challenger = self.current_challenger()
+        challenger, full = self.current_challenger(), self.full_details
         return RolloutRouter(
-            Variant(CHAMPION, champion.model, champion.version.label),
+            Variant(CHAMPION, champion.model, docs.version_label(champion, full=full)),
             None
             if challenger is None
-            else Variant(CHALLENGER, challenger.model, challenger.version.label),
+            else Variant(CHALLENGER, challenger.model, docs.version_label(challenger, full=full)),
             self.settings.challenger,
         )
 
@@ -239,7 +252,7 @@ class ScoringService:
         scored = self._score(loaded, request)
         with _bad_request():
             columns = select_columns(scored, request.fields, default=list(scored.frame))
-        return {**leapframe_response(scored, columns), "model": _model_name(loaded)}
+        return {**leapframe_response(scored, columns), "model": docs.model_name(loaded)}
 
     def invocations(self, body: bytes, content_type: str | None) -> dict[str, Any]:
         """The response document of ``POST /invocations``, as MLflow's scoring server answers:
@@ -279,56 +292,36 @@ class ScoringService:
             known = self._kind = (loaded, kind)
         return known[1]
 
-    @staticmethod
-    def model_identity(loaded: LoadedModel) -> dict[str, Any]:
-        info = loaded.model.info
-        return {
-            "name": info.name,
-            "uid": info.uid,
-            "source": loaded.source_uri,
-            **loaded.version.as_dict(),
-        }
+    def model_identity(self, loaded: LoadedModel) -> dict[str, Any]:
+        """Which model answered, as ``MODEL_DETAILS`` allows (``model_docs.py``)."""
+        return docs.model_identity(loaded, full=self.full_details)
 
     def model_metadata(self) -> dict[str, Any]:
         """The response document of ``GET /model``."""
         loaded = self.current_model()
-        described = loaded.model.describe()
-        return {
-            "name": described["name"],
-            "uid": described["uid"],
-            "mleap_version": described["mleap_version"],
-            "format": described["format"],
-            "timestamp": described["timestamp"],
-            "ops": described["ops"],
-            "kind": self.model_kind(loaded),
-            "input_schema": leapframe_schema(loaded.model.input_schema),
-            "output_schema": leapframe_schema(loaded.model.output_schema),
-            "source": loaded.source_uri,
-            **loaded.version.as_dict(),
-            "loaded_at": loaded.loaded_at,
-            "load_ms": round(loaded.load_ms, 3),
-            "from_disk_cache": loaded.from_disk_cache,
-            "threshold": decision_threshold(loaded.model, self.settings.threshold),
-            "challenger": self.challenger_metadata(),
-        }
+        document = docs.model_document(
+            loaded,
+            kind=self.model_kind(loaded),
+            threshold=decision_threshold(loaded.model, self.settings.threshold),
+            full=self.full_details,
+        )
+        return {**document, "challenger": self.challenger_metadata()}
 
     def challenger_metadata(self) -> dict[str, Any] | None:
-        """The challenger part of ``GET /model``: its rollout settings and identity, or the
-        reason it is not loaded; ``None`` without a challenger."""
+        """The challenger part of ``GET /model``: its rollout settings and identity (with
+        ``MODEL_DETAILS=full``, its source and the reason it is not loaded); ``None`` without a
+        challenger."""
         rollout = self.settings.challenger
         if self.challenger is None or rollout is None:
             return None
-        loaded = self.current_challenger()
-        described: dict[str, Any] = {
-            "mode": rollout.mode,
-            "percent": rollout.percent,
-            "source": self.challenger.source.uri,
-            "loaded": loaded is not None,
-            "error": self.challenger.last_error,
-        }
-        if loaded is not None:
-            described.update(self.model_identity(loaded), loaded_at=loaded.loaded_at)
-        return described
+        return docs.challenger_document(
+            self.current_challenger(),
+            mode=rollout.mode,
+            percent=rollout.percent,
+            source_uri=self.challenger.source.uri,
+            error=self.challenger.last_error,
+            full=self.full_details,
+        )
 
     def health(self) -> dict[str, Any]:
         """The response document of ``GET /health``: ready when a model is loaded."""
@@ -376,8 +369,9 @@ class ScoringService:
         """Load the model, or check for a new version now; never raises, never scores."""
         result = self.cache.refresh(force=True)
         self.observer.model_refreshed(result)
+        # NOTE: the warm-up answers the scheduler (and an operator's invoke), no API client.
         try:
-            identity: dict[str, Any] | None = self.model_identity(self.cache.loaded())
+            identity: dict[str, Any] | None = docs.model_identity(self.cache.loaded(), full=True)
         except ModelUnavailableError:
             identity = None
         answer = {
@@ -403,7 +397,3 @@ def _bad_request() -> Iterator[None]:
         yield
     except InputError as exc:
         raise RequestError(400, str(exc)) from None
-
-
-def _model_name(loaded: LoadedModel) -> dict[str, Any]:
-    return {"name": loaded.model.info.name, "uid": loaded.model.info.uid}

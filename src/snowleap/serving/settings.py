@@ -14,6 +14,8 @@ MODEL_KINDS = ("auto", "session")
 # NOTE: ``split`` answers a share of the sessions with the challenger; ``shadow`` answers every
 # session with the champion and only logs and counts what the challenger would have said.
 CHALLENGER_MODES = ("split", "shadow")
+# NOTE: ``minimal`` keeps the S3 URI, ETag, version id and sha256 out of every API answer.
+MODEL_DETAILS = ("minimal", "full")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class ServingSettings:
     load_wait_seconds: float = 3.0
     #: how long a warm request waits for a refresh it triggered (then the model in service)
     refresh_wait_seconds: float = 0.25
+    #: ``minimal``: answers never name the model's source; ``full`` (operators) adds it
+    model_details: str = "minimal"
 
     @classmethod
     def from_environment(
@@ -78,7 +82,8 @@ class ServingSettings:
         """Settings from ``MODEL_URI``, ``MODEL_REFRESH_SECONDS``, ``SCORE_THRESHOLD``,
         ``MAX_BODY_BYTES``, ``SESSION_SALT``, ``MODEL_CACHE_DIR`` (empty: no disk copy),
         ``MODEL_KIND`` (``auto`` or ``session``), ``MODEL_LOAD_WAIT_SECONDS``,
-        ``MODEL_REFRESH_WAIT_SECONDS`` and the ``CHALLENGER_*`` settings.
+        ``MODEL_REFRESH_WAIT_SECONDS``, ``MODEL_DETAILS`` (``minimal`` or ``full``) and the
+        ``CHALLENGER_*`` settings.
 
         Example
         -------
@@ -107,6 +112,11 @@ class ServingSettings:
             raise ConfigurationError(
                 f"MODEL_KIND={kind!r}: expected one of {', '.join(MODEL_KINDS)}"
             )
+        details = (environ.get("MODEL_DETAILS") or "minimal").strip()
+        if details not in MODEL_DETAILS:
+            raise ConfigurationError(
+                f"MODEL_DETAILS={details!r}: expected one of {', '.join(MODEL_DETAILS)}"
+            )
         return cls(
             model_uri=environ.get("MODEL_URI") or default_model_uri,
             refresh_seconds=refresh,
@@ -118,6 +128,7 @@ class ServingSettings:
             challenger=ChallengerSettings.from_environment(environ),
             load_wait_seconds=load_wait,
             refresh_wait_seconds=refresh_wait,
+            model_details=details,
         )
 
 
