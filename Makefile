@@ -41,8 +41,26 @@ lint: $(STAMP) ## ruff (lint and formatting)
 typecheck: $(STAMP) ## mypy --strict on the package
 	$(VENV)/bin/mypy
 
-test: $(STAMP) $(ZIG_STAMP) lint typecheck template-lint rie ## Lint, type-check and run the whole test suite
-	$(PY) -m pytest -q
+# NOTE: `make test` first builds every environment the suites need (one after the other: several
+# of them install into .venv), then runs the suites side by side, each with a pytest basetemp of
+# its own (pytest prunes other runs' numbered folders in the shared one). One after the other they
+# took longer than CI's 30 minutes on two cores that were half idle (JVM start-ups, Spark's waits).
+# Each later section adds its suite to TEST_SUITES and its environment to test's prerequisites.
+TEST_SUITES := test-parity test-unit
+PYTEST_RUN = -m pytest -q -p no:cacheprovider --basetemp=build/pytest-$@
+
+test: $(STAMP) $(ZIG_STAMP) lint typecheck template-lint rie ## Lint, type-check, then run every test suite side by side
+	mkdir -p build
+	$(MAKE) --no-print-directory -j$(words $(TEST_SUITES)) --output-sync=target $(TEST_SUITES)
+
+.PHONY: test-unit test-parity
+test-unit: $(STAMP) ## Every test outside the parity and cluster suites (.venv, Python 3.11)
+	mkdir -p build
+	$(PY) $(PYTEST_RUN) --ignore=tests/parity --ignore=tests/cluster
+
+test-parity: $(STAMP) $(SPARK_STAMP) $(JARS_STAMP) ## The parity suite on Spark 3.5: Spark, snowleap and MLeap's JVM runtime
+	mkdir -p build
+	$(PY) $(PYTEST_RUN) tests/parity
 
 SPARK_STAMP := $(VENV)/.spark-installed
 JARS_STAMP := jvm/jars/.fetched
@@ -85,9 +103,11 @@ $(SPARK4_STAMP): pyproject.toml
 spark4: $(SPARK4_STAMP) ## Create .venv-spark4 (pyspark 4.3, Spark Connect) for the Spark 4 parity run
 
 test-spark4: $(SPARK4_STAMP) $(JARS_STAMP) ## The parity suite and a Spark Connect export on Spark 4 (snowleap's writer)
-	$(VENV_SPARK4)/bin/python -m pytest -q -p no:cacheprovider $(SPARK4_TESTS)
+	mkdir -p build
+	$(VENV_SPARK4)/bin/python $(PYTEST_RUN) $(SPARK4_TESTS)
 
-test: test-spark4
+TEST_SUITES += test-spark4
+test: $(SPARK4_STAMP) $(JARS_STAMP)
 MLFLOW_STAMP := $(VENV)/.mlflow-installed
 
 $(MLFLOW_STAMP): $(STAMP) pyproject.toml
@@ -238,11 +258,11 @@ train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundl
 # snowleap.spark.score and training/train.py through spark-submit (tests/cluster, a few minutes).
 .PHONY: test-cluster
 test-cluster: $(TRAINING_STAMP) ## score() and train.py via spark-submit on a standalone cluster (master + 2 workers, 127.0.0.1)
-	# NOTE: a basetemp of its own: pytest prunes the shared /tmp/pytest-of-$$USER of other runs
 	mkdir -p build
-	SNOWLEAP_CLUSTER_TESTS=1 $(PY) -m pytest -q -p no:cacheprovider --basetemp=build/test-cluster tests/cluster
+	SNOWLEAP_CLUSTER_TESTS=1 $(PY) $(PYTEST_RUN) tests/cluster
 
-test: test-cluster
+TEST_SUITES += test-cluster
+test: $(TRAINING_STAMP)
 
 # NOTE: Lambda runs Python 3.12/3.13 while the project's tools run on 3.11, so the runtime's and the
 # Snowplow layer's unit tests run on 3.13 too (the layer test covers the handler on 3.13).
@@ -260,9 +280,11 @@ $(VENV313)/.installed: pyproject.toml
 
 .PHONY: test-py313
 test-py313: $(VENV313)/.installed ## The runtime's and Snowplow layer's unit tests on Python 3.13
-	$(VENV313)/bin/python -m pytest -q -p no:cacheprovider $(PY313_TESTS)
+	mkdir -p build
+	$(VENV313)/bin/python $(PYTEST_RUN) $(PY313_TESTS)
 
-test: test-py313
+TEST_SUITES += test-py313
+test: $(VENV313)/.installed
 
 # --- The arm64 tree walker under qemu-user (Debian's qemu-user-static and arm64 CPython) --------
 ARM64_ROOT := $(TOOLS)/arm64-root
