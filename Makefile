@@ -136,7 +136,7 @@ $(BENCH_TREES_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[bench-trees]'
 	touch $@
 
-bench-runtime: $(STAMP) $(BENCH_TREES_STAMP) $(SPARK_STAMP) ## Time the runtime alone on every reference/fixture bundle (runtime.*), KMeans/GMM/MLP/ALS beside MLeap's JVM (model_ops.*), tree ensembles beside MLeap's JVM and ONNX Runtime with the 1M-node forest (trees.*), a text classifier beside MLeap's JVM and ONNX Runtime (text_pipeline.*)
+bench-runtime: $(STAMP) $(BENCH_STAMP) $(BENCH_TREES_STAMP) $(SPARK_STAMP) ## Time the runtime alone on every reference/fixture bundle (runtime.*), KMeans/GMM/MLP/ALS beside MLeap's JVM (model_ops.*), tree ensembles beside MLeap's JVM and ONNX Runtime with the 1M-node forest (trees.*), a text classifier beside MLeap's JVM and ONNX Runtime (text_pipeline.*)
 	$(PY) -m benchmarks.runtime_bench
 	$(PY) -m benchmarks.model_ops
 	$(PY) -m benchmarks.tree_runtime
