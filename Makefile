@@ -54,7 +54,7 @@ typecheck: $(STAMP) ## mypy --strict on the package
 # took longer than CI's 30 minutes on two cores that were half idle (JVM start-ups, Spark's waits).
 # Each later section adds its suite to TEST_SUITES and its environment to test's prerequisites.
 TEST_SUITES := test-parity test-unit
-PYTEST_RUN = -m pytest -q -p no:cacheprovider --basetemp=build/pytest-$@
+PYTEST_RUN = -m pytest -q -p no:cacheprovider --durations=8 --basetemp=build/pytest-$@
 
 CHECKS := lint typecheck template-lint
 
