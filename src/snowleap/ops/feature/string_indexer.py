@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from snowleap.bundle import store as attr
@@ -29,7 +30,6 @@ from snowleap.ops.base import (
     Row,
     RowStep,
     SkipRow,
-    chain_steps,
     keep_rows,
 )
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
@@ -211,14 +211,31 @@ class StringIndexerOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
-        # NOTE: columns run one after the other; the first invalid one raises or skips the row,
-        # which is what MLeap's check of all columns before indexing amounts to.
-        return chain_steps(
-            [
-                _column_step(source, target, index, self.handle_invalid, self.name)
-                for (source, target), index in zip(self.columns, self.indexes, strict=True)
-            ]
+        if len(self.columns) == 1:
+            ((source, target),) = self.columns
+            return _column_step(source, target, self.indexes[0], self.handle_invalid, self.name)
+        return _columns_step(
+            [(source, target, index, self.name) for (source, target), index in self._indexed()],
+            self.handle_invalid,
         )
+
+    @classmethod
+    def merged_row_step(cls, ops: list[Op]) -> RowStep | None:
+        """Indexers of one ``handle_invalid`` side by side index all their columns at once."""
+        indexers = [op for op in ops if isinstance(op, StringIndexerOp)]
+        if len(indexers) != len(ops) or len({op.handle_invalid for op in indexers}) != 1:
+            return None
+        return _columns_step(
+            [
+                (source, target, index, op.name)
+                for op in indexers
+                for (source, target), index in op._indexed()
+            ],
+            indexers[0].handle_invalid,
+        )
+
+    def _indexed(self) -> list[tuple[tuple[str, str], LabelIndex]]:
+        return list(zip(self.columns, self.indexes, strict=True))
 
     def store(self) -> StoredNode:
         if len(self.columns) == 1:
@@ -233,6 +250,37 @@ class StringIndexerOp(Op):
             )
         ]
         return pipeline_stored(self.name, nodes)
+
+
+def _columns_step(
+    columns: list[tuple[str, str, LabelIndex, str]], policy: HandleInvalid
+) -> RowStep:
+    """One step indexing several columns (source, target, labels, the op's name): the lookups
+    run in C (``map`` of ``dict.get``); the first invalid column, in order, raises or skips as
+    the column-by-column steps would."""
+    sources = [source for source, _, _, _ in columns]
+    targets = [target for _, target, _, _ in columns]
+    tables = [index.table for _, _, index, _ in columns]
+    values_of = itemgetter(*sources)
+    if policy == "keep":
+        keep = [index.keep_index for _, _, index, _ in columns]
+
+        def index_or_keep(row: Row) -> None:
+            row.update(zip(targets, map(dict.get, tables, values_of(row), keep), strict=True))
+
+        return index_or_keep
+
+    def index_checked(row: Row) -> None:
+        values = values_of(row)
+        found = list(map(dict.get, tables, values))
+        if None in found:
+            if policy == "skip":
+                raise SkipRow
+            at = found.index(None)
+            raise _invalid_error(columns[at][3], sources[at], values[at], None)
+        row.update(zip(targets, found, strict=True))
+
+    return index_checked
 
 
 def _column_step(
