@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from snowleap.bundle import store as attr
@@ -255,30 +254,29 @@ class StringIndexerOp(Op):
 def _columns_step(
     columns: list[tuple[str, str, LabelIndex, str]], policy: HandleInvalid
 ) -> RowStep:
-    """One step indexing several columns (source, target, labels, the op's name): the lookups
-    run in C (``map`` of ``dict.get``); the first invalid column, in order, raises or skips as
-    the column-by-column steps would."""
-    sources = [source for source, _, _, _ in columns]
-    targets = [target for _, target, _, _ in columns]
-    tables = [index.table for _, _, index, _ in columns]
-    values_of = itemgetter(*sources)
+    """One step indexing several columns (source, target, labels, the op's name) in order: the
+    first invalid column raises or skips, as the column-by-column steps would.
+
+    NOTE: a plain loop; ``map`` of ``dict.get`` over the columns measured twice as slow."""
+    specs = [(source, target, index.table.get, name) for source, target, index, name in columns]
     if policy == "keep":
-        keep = [index.keep_index for _, _, index, _ in columns]
+        keeps = [(s, t, index.table.get, index.keep_index) for s, t, index, _ in columns]
 
         def index_or_keep(row: Row) -> None:
-            row.update(zip(targets, map(dict.get, tables, values_of(row), keep), strict=True))
+            for source, target, get, keep_index in keeps:
+                row[target] = get(row[source], keep_index)
 
         return index_or_keep
+    skip = policy == "skip"
 
     def index_checked(row: Row) -> None:
-        values = values_of(row)
-        found = list(map(dict.get, tables, values))
-        if None in found:
-            if policy == "skip":
-                raise SkipRow
-            at = found.index(None)
-            raise _invalid_error(columns[at][3], sources[at], values[at], None)
-        row.update(zip(targets, found, strict=True))
+        for source, target, get, name in specs:
+            found = get(row[source])
+            if found is None:
+                if skip:
+                    raise SkipRow
+                raise _invalid_error(name, source, row[source], None)
+            row[target] = found
 
     return index_checked
 
