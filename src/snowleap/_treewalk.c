@@ -435,6 +435,30 @@ static PyObject *vote_shares(PyObject *Py_UNUSED(module), PyObject *args) {
     return result;
 }
 
+/* exact_types(names, types, row): whether row[names[i]] is of exactly types[i] for every i
+ * (False as well for a missing name): the row plan's input check, one C call for all inputs
+ * (snowleap/row_plan.py; its Python loop is the fallback and words the errors). */
+static PyObject *exact_types(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *row, *names, *types;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyTuple_Type, &names, &PyTuple_Type, &types,
+                          &PyDict_Type, &row))
+        return NULL;
+    const Py_ssize_t count = PyTuple_GET_SIZE(names);
+    if (PyTuple_GET_SIZE(types) != count) {
+        PyErr_SetString(PyExc_ValueError, "exact_types: one type per name");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(names, i));
+        if (value == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            Py_RETURN_FALSE;
+        }
+        if ((PyObject *)Py_TYPE(value) != PyTuple_GET_ITEM(types, i)) Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
+
 /* ---- tree.pb: canonical dtree.Node messages straight into the layout ---------------------- */
 
 typedef struct {
@@ -756,6 +780,8 @@ static PyObject *parse_protobuf_tree(PyObject *Py_UNUSED(module), PyObject *args
 static PyMethodDef module_methods[] = {
     {"vote_shares", vote_shares, METH_VARARGS,
      "vote_shares(counts, width, out): each leaf's counts over their sum, into out"},
+    {"exact_types", exact_types, METH_VARARGS,
+     "exact_types(names, types, row): whether each named value is of exactly its type"},
     {"parse_protobuf_tree", parse_protobuf_tree, METH_VARARGS,
      "A canonical tree.pb into the compact layout's parts, or None"},
     {NULL, NULL, 0, NULL},
