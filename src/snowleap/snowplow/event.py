@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from itertools import repeat
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -301,6 +302,16 @@ _CONTEXT_FIELDS: Final[tuple[str, ...]] = (
 def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
     """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
     return EventBuilder().build(fields, unstruct)
+
+
+def build_all(fields: Iterable[Mapping[str, Any]]) -> list[Event] | None:
+    """The ``Event`` of each of one request's canonical fields (none self-describing), with one
+    builder; ``None`` if one fails: the caller then reads event by event, naming each problem."""
+    build = EventBuilder().build
+    try:
+        return list(map(build, fields, repeat(None)))
+    except EventError:
+        return None
 
 
 CanonicalFields = tuple[Mapping[str, Any], SelfDescribing | None]
