@@ -333,4 +333,4 @@ def test_a_plain_session_is_read_by_columns_with_the_same_events(
     #   an integer, an stm past datetime's range no time)
     assert _as_read(items) == _event_by_event(items)
     readable = vid != "x" and max(stamps) < 253402300799999
-    assert (tracker._COLUMNS.fields(items) is not None) == readable
+    assert (tracker._COLUMNS.groups(items) is not None) == readable

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from itertools import repeat
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -269,11 +268,7 @@ class EventBuilder:
         if not timestamp:
             raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
 
-        context_key = (*map(get, _CONTEXT_FIELDS),)
-        context = self._contexts.get(context_key)
-        if context is None:
-            context = self._contexts[context_key] = self._context(*context_key)
-        platform, page_path, medium, device = context
+        platform, page_path, medium, device = self._context_of((*map(get, _CONTEXT_FIELDS),))
         return Event(
             event,
             get("event_name") or (unstruct.name if unstruct else _name_of(event)),
@@ -287,6 +282,61 @@ class EventBuilder:
             get("domain_sessionidx"),
             get("domain_sessionid") or None,
         )
+
+    def build_columns(self, columns: Mapping[str, Sequence[Any]]) -> list[Event]:
+        """``build`` of each event of canonical fields given a field at a time (``columns``:
+        every value set, no self-describing event), as ``tracker_columns.py`` reads a plain
+        request; ``EventError`` when one event has no type or time (the caller then reads
+        event by event, naming it)."""
+        events = columns["event"]
+        if not EVENT_TYPES.issuperset(events):
+            raise EventError("field 'event': unknown event type")
+        times = next((columns[name] for name in TIME_FIELDS if name in columns), None)
+        if times is None:
+            raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
+        absent = (None,) * len(events)
+        get = columns.get
+        keys = zip(*(get(name, absent) for name in _CONTEXT_FIELDS), strict=True)
+        platforms, paths, mediums, devices = zip(*map(self._context_of, keys), strict=True)
+        return list(
+            map(
+                Event,
+                events,
+                get("event_name") or list(map(_name_of, events)),
+                times,
+                platforms,
+                paths,
+                mediums,
+                map(commerce_action, events, get("se_action", absent), absent),
+                get("pp_yoffset_max", absent),
+                devices,
+                get("domain_sessionidx", absent),
+                get("domain_sessionid", absent),
+            )
+        )
+
+    def _context_of(self, key: tuple[Any, ...]) -> tuple[str, str | None, str, str]:
+        """``_context`` of the values of ``_CONTEXT_FIELDS``, once per distinct ``key``."""
+        context = self._contexts.get(key)
+        if context is None:
+            context = self._contexts[key] = self._context(*key)
+        return context
+
+
+def build_column_groups(
+    groups: Iterable[tuple[Sequence[int], Mapping[str, Sequence[Any]]]], count: int
+) -> list[Event] | None:
+    """The ``Event`` of each of a request's ``count`` events, given as groups of positions and
+    their columns (``EventBuilder.build_columns``), in position order; ``None`` if one fails."""
+    builder = EventBuilder()
+    result: list[Event | None] = [None] * count
+    try:
+        for positions, columns in groups:
+            for position, event in zip(positions, builder.build_columns(columns), strict=True):
+                result[position] = event
+    except EventError:
+        return None
+    return [event for event in result if event is not None]
 
 
 _NO_URL: Final[UrlParts] = (None, None, "")
@@ -302,16 +352,6 @@ _CONTEXT_FIELDS: Final[tuple[str, ...]] = (
 def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
     """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
     return EventBuilder().build(fields, unstruct)
-
-
-def build_all(fields: Iterable[Mapping[str, Any]]) -> list[Event] | None:
-    """The ``Event`` of each of one request's canonical fields (none self-describing), with one
-    builder; ``None`` if one fails: the caller then reads event by event, naming each problem."""
-    build = EventBuilder().build
-    try:
-        return list(map(build, fields, repeat(None)))
-    except EventError:
-        return None
 
 
 CanonicalFields = tuple[Mapping[str, Any], SelfDescribing | None]

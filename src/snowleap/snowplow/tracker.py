@@ -14,7 +14,13 @@ from urllib.parse import parse_qsl
 from snowleap import bounded_json
 from snowleap.errors import JsonLimitError
 from snowleap.snowplow.errors import EventError, PayloadError
-from snowleap.snowplow.event import CanonicalFields, ParseResult, build_all, logged, parse_each
+from snowleap.snowplow.event import (
+    CanonicalFields,
+    ParseResult,
+    build_column_groups,
+    logged,
+    parse_each,
+)
 from snowleap.snowplow.selfdesc import (
     SelfDescribing,
     check_contexts,
@@ -215,8 +221,8 @@ def _schema_shape(schema: Any) -> str:
 def _parse_events(items: list[Any], source: str) -> ParseResult:
     # NOTE: the plain request a parameter at a time across its events (tracker_columns.py);
     #   anything else, and any event that fails, event by event.
-    fields = _COLUMNS.fields(items)
-    events = None if fields is None else build_all(fields)
+    groups = _COLUMNS.groups(items)
+    events = None if groups is None else build_column_groups(groups, len(items))
     if events is not None:
         return logged(ParseResult(events=list(enumerate(events))), source)
     return parse_each(items, _parameters_fields, source)

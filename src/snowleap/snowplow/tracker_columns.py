@@ -4,8 +4,8 @@ Reading one event's parameters costs a few interpreter steps per parameter; a re
 events, each with a dozen parameters, spent most of its parse in those steps. The events of one
 tracker mostly carry the same parameter keys, so the request is read as columns instead: one
 column per parameter (``itemgetter`` over the events of one key set), each column checked and
-typed in one pass (``values.*_column``), then one canonical-fields dict per event, as
-``tracker._canonical`` would give it.
+typed in one pass (``values.*_column``): the canonical fields ``tracker._canonical`` would give,
+a field at a time, which ``EventBuilder.build_columns`` turns into events.
 
 Only the plain case is read this way: every event a JSON object of strings, a known event code,
 no empty parameter that is read, no contexts or self-describing event, every value in its plain
@@ -38,6 +38,8 @@ _COLUMN_READERS: Final[dict[Any, Callable[[Sequence[str]], list[Any] | None]]] =
     parse_int: int_column,
 }
 _DICT: Final[set[type]] = {dict}
+#: canonical field name -> its value in each event of a group
+Columns = dict[str, Sequence[Any]]
 _STR: Final[set[type]] = {str}
 
 
@@ -64,46 +66,44 @@ class TrackerColumns:
         self._required = required
         self._excluded = excluded
 
-    def fields(self, items: list[Any]) -> list[dict[str, Any]] | None:
-        """Each event's canonical fields, or ``None`` when the request is not the plain case."""
+    def groups(self, items: list[Any]) -> list[tuple[Sequence[int], Columns]] | None:
+        """The request's events as groups of one key set each: their positions and their
+        canonical fields a field at a time; ``None`` when the request is not the plain case."""
         if not items or {*map(type, items)} != _DICT:
             return None
         if {*map(type, chain.from_iterable(map(dict.values, items)))} != _STR:
             return None
         shapes = {*map(tuple, items)}
         if len(shapes) == 1:
-            return self._group(items, next(iter(shapes)))
+            columns = self._columns(items, next(iter(shapes)))
+            return None if columns is None else [(range(len(items)), columns)]
         positions: dict[tuple[str, ...], list[int]] = {}
         for index, keys in enumerate(map(tuple, items)):
             positions.setdefault(keys, []).append(index)
-        result: list[dict[str, Any]] = [{}] * len(items)
+        groups: list[tuple[Sequence[int], Columns]] = []
         for keys, indices in positions.items():
-            group = self._group([items[i] for i in indices], keys)
-            if group is None:
+            columns = self._columns([items[i] for i in indices], keys)
+            if columns is None:
                 return None
-            for index, fields in zip(indices, group, strict=True):
-                result[index] = fields
-        return result
+            groups.append((indices, columns))
+        return groups
 
-    def _group(
-        self, items: list[dict[str, str]], keys: tuple[str, ...]
-    ) -> list[dict[str, Any]] | None:
-        """The fields of events that all have ``keys``, or ``None``."""
+    def _columns(self, items: list[dict[str, str]], keys: tuple[str, ...]) -> Columns | None:
+        """The canonical fields of events that all have ``keys``, or ``None``."""
         if not self._excluded.isdisjoint(keys) or not all(k in keys for k in self._required):
             return None
         # NOTE: the required keys make at least two, so itemgetter gives tuples.
-        columns = dict(zip(keys, zip(*map(itemgetter(*keys), items), strict=True), strict=True))
-        events = list(map(self._codes.get, columns["e"]))
+        by_key = dict(zip(keys, zip(*map(itemgetter(*keys), items), strict=True), strict=True))
+        events = list(map(self._codes.get, by_key["e"]))
         # NOTE: a self-describing event needs ue_pr or ue_px, which the plain case excludes.
         if None in events or "unstruct" in events:
             return None
-        names: list[str] = ["event"]
-        values: list[Sequence[Any]] = [events]
+        columns: Columns = {"event": events}
         for key in keys:
             reader = self._readers.get(key)
             if reader is None:
                 continue
-            column = columns[key]
+            column = by_key[key]
             if "" in column:
                 # NOTE: an empty parameter is no field at all: the event-by-event reading's way.
                 return None
@@ -111,9 +111,8 @@ class TrackerColumns:
             typed = column if parse is self._text else _typed(parse, name, column)
             if typed is None:
                 return None
-            names.append(name)
-            values.append(typed)
-        return list(map(dict, map(zip, repeat(names), zip(*values, strict=True))))
+            columns[name] = typed
+        return columns
 
 
 def _typed(parse: Parser, name: str, column: Sequence[str]) -> Sequence[Any] | None:
