@@ -16,7 +16,7 @@ LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
 LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
 NUMPY_ZIP_X86 := $(LAYER_DIR)/numpy-layer-x86_64.zip
 TRACING_ZIP_X86 := $(LAYER_DIR)/tracing-layer-x86_64.zip
-LAYER_INPUTS := layers/build_layer.py layers/tree_walker.py src/snowleap/_treewalk.c \
+LAYER_INPUTS := layers/build_layer.py layers/lazy_init.py layers/tree_walker.py src/snowleap/_treewalk.c \
 	layers/requirements.txt
 EVENT ?= events/score.json
 PORT ?= 3000

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
@@ -40,9 +40,6 @@ EVENT_TYPES: Final[frozenset[str]] = frozenset(
 TIME_FIELDS: Final[tuple[str, ...]] = (
     "true_tstamp", "derived_tstamp", "dvce_created_tstamp", "collector_tstamp",
 )  # fmt: skip
-
-
-_assign = object.__setattr__
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -89,7 +86,8 @@ class Event:
     domain_sessionid: str | None = field(default=None, repr=False)
 
     # NOTE: written out rather than generated: a frozen dataclass's own __init__ assigns each
-    # field through a global lookup, which made building the record a third of parsing an event.
+    # field through object.__setattr__, which looks the field up again on every call; the slots'
+    # own setters (``_SLOT_SETTERS``) made building the record a third of its former cost.
     def __init__(
         self,
         event: str,
@@ -104,17 +102,26 @@ class Event:
         visit_number: int | None,
         domain_sessionid: str | None = None,
     ) -> None:
-        _assign(self, "event", event)
-        _assign(self, "event_name", event_name)
-        _assign(self, "timestamp", timestamp)
-        _assign(self, "platform", platform)
-        _assign(self, "page_path", page_path)
-        _assign(self, "medium", medium)
-        _assign(self, "commerce_action", commerce_action)
-        _assign(self, "scroll_y_max", scroll_y_max)
-        _assign(self, "device_class", device_class)
-        _assign(self, "visit_number", visit_number)
-        _assign(self, "domain_sessionid", domain_sessionid)
+        (set_event, set_event_name, set_timestamp, set_platform, set_page_path, set_medium,
+         set_commerce_action, set_scroll_y_max, set_device_class, set_visit_number,
+         set_domain_sessionid) = _SLOT_SETTERS  # fmt: skip
+        set_event(self, event)
+        set_event_name(self, event_name)
+        set_timestamp(self, timestamp)
+        set_platform(self, platform)
+        set_page_path(self, page_path)
+        set_medium(self, medium)
+        set_commerce_action(self, commerce_action)
+        set_scroll_y_max(self, scroll_y_max)
+        set_device_class(self, device_class)
+        set_visit_number(self, visit_number)
+        set_domain_sessionid(self, domain_sessionid)
+
+
+# NOTE: each slot's member descriptor sets its field without the frozen class's __setattr__.
+_SLOT_SETTERS: Final[tuple[Callable[[Event, Any], None], ...]] = tuple(
+    vars(Event)[f.name].__set__ for f in fields(Event)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,11 +268,7 @@ class EventBuilder:
         if not timestamp:
             raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
 
-        context_key = (*map(get, _CONTEXT_FIELDS),)
-        context = self._contexts.get(context_key)
-        if context is None:
-            context = self._contexts[context_key] = self._context(*context_key)
-        platform, page_path, medium, device = context
+        platform, page_path, medium, device = self._context_of((*map(get, _CONTEXT_FIELDS),))
         return Event(
             event,
             get("event_name") or (unstruct.name if unstruct else _name_of(event)),
@@ -279,6 +282,61 @@ class EventBuilder:
             get("domain_sessionidx"),
             get("domain_sessionid") or None,
         )
+
+    def build_columns(self, columns: Mapping[str, Sequence[Any]]) -> list[Event]:
+        """``build`` of each event of canonical fields given a field at a time (``columns``:
+        every value set, no self-describing event), as ``tracker_columns.py`` reads a plain
+        request; ``EventError`` when one event has no type or time (the caller then reads
+        event by event, naming it)."""
+        events = columns["event"]
+        if not EVENT_TYPES.issuperset(events):
+            raise EventError("field 'event': unknown event type")
+        times = next((columns[name] for name in TIME_FIELDS if name in columns), None)
+        if times is None:
+            raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
+        absent = (None,) * len(events)
+        get = columns.get
+        keys = zip(*(get(name, absent) for name in _CONTEXT_FIELDS), strict=True)
+        platforms, paths, mediums, devices = zip(*map(self._context_of, keys), strict=True)
+        return list(
+            map(
+                Event,
+                events,
+                get("event_name") or list(map(_name_of, events)),
+                times,
+                platforms,
+                paths,
+                mediums,
+                map(commerce_action, events, get("se_action", absent), absent),
+                get("pp_yoffset_max", absent),
+                devices,
+                get("domain_sessionidx", absent),
+                get("domain_sessionid", absent),
+            )
+        )
+
+    def _context_of(self, key: tuple[Any, ...]) -> tuple[str, str | None, str, str]:
+        """``_context`` of the values of ``_CONTEXT_FIELDS``, once per distinct ``key``."""
+        context = self._contexts.get(key)
+        if context is None:
+            context = self._contexts[key] = self._context(*key)
+        return context
+
+
+def build_column_groups(
+    groups: Iterable[tuple[Sequence[int], Mapping[str, Sequence[Any]]]], count: int
+) -> list[Event] | None:
+    """The ``Event`` of each of a request's ``count`` events, given as groups of positions and
+    their columns (``EventBuilder.build_columns``), in position order; ``None`` if one fails."""
+    builder = EventBuilder()
+    result: list[Event | None] = [None] * count
+    try:
+        for positions, columns in groups:
+            for position, event in zip(positions, builder.build_columns(columns), strict=True):
+                result[position] = event
+    except EventError:
+        return None
+    return [event for event in result if event is not None]
 
 
 _NO_URL: Final[UrlParts] = (None, None, "")
