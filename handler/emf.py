@@ -31,7 +31,7 @@ class EmfWriter:
 
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
-        self._definitions: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self._parts: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
 
     def write(self, dimensions: Mapping[str, str], metrics: Sequence[Values]) -> None:
         """One document (more if a metric has over 100 values) of ``metrics`` under
@@ -54,20 +54,40 @@ class EmfWriter:
     def _document(
         self, namespace: str, dimension_set: dict[str, str], metrics: Sequence[Values]
     ) -> str:
-        shape = (namespace, tuple(dimension_set), *((name, unit) for name, unit, _ in metrics))
-        definition = self._definitions.get(shape)
-        if definition is None:
-            definition = self._definitions[shape] = [
-                {
-                    "Namespace": namespace,
-                    "Dimensions": [list(dimension_set)],
-                    "Metrics": [{"Name": name, "Unit": unit.value} for name, unit, _ in metrics],
-                }
-            ]
-        document: dict[str, Any] = {
-            "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": definition},
-            **dimension_set,
+        shape = (
+            namespace,
+            *dimension_set.items(),
+            *((name, unit.value) for name, unit, _ in metrics),
+        )
+        parts = self._parts.get(shape)
+        if parts is None:
+            if len(self._parts) >= _MAX_SHAPES:
+                self._parts.clear()
+            parts = self._parts[shape] = _parts(namespace, dimension_set, metrics)
+        head, names = parts
+        values = ",".join(
+            f"{name}:{_dumps([float(value) for value in metric[2]])}"
+            for name, metric in zip(names, metrics, strict=True)
+        )
+        return f'{{"_aws":{{"Timestamp":{int(time.time() * 1000)}{head}{values}}}'
+
+
+_MAX_SHAPES = 256
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _parts(
+    namespace: str, dimension_set: dict[str, str], metrics: Sequence[Values]
+) -> tuple[str, list[str]]:
+    """What a document of this shape says besides its time and values: the metric definition
+    and the dimensions (serialized once), and each metric's name as JSON."""
+    definition = [
+        {
+            "Namespace": namespace,
+            "Dimensions": [list(dimension_set)],
+            "Metrics": [{"Name": name, "Unit": unit.value} for name, unit, _ in metrics],
         }
-        for name, _, values in metrics:
-            document[name] = [float(value) for value in values]
-        return json.dumps(document, separators=(",", ":"))
+    ]
+    dimensions = _dumps(dimension_set)[1:-1]
+    head = f',"CloudWatchMetrics":{_dumps(definition)}}},{dimensions}{"," if dimensions else ""}'
+    return head, [_dumps(name) for name, _, _ in metrics]

@@ -11,10 +11,13 @@ formatter, filters, log buffering, a key format it does not know) goes through `
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
+import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,15 +27,22 @@ from aws_lambda_powertools.logging.formatter import (
     LambdaPowertoolsFormatter,
     _get_context,
 )
+from aws_lambda_powertools.shared import constants
 
 _NOT_REPRODUCED = (KeyError, TypeError, ValueError)
 
 
 class LineWriter:
-    """INFO lines of ``logger``, each built once and written straight to its handler."""
+    """INFO lines of ``logger``, each built once and written straight to its handler.
+
+    NOTE: what a line holds besides its time and fields changes once per invocation (the
+    request's keys, the trace id), so it is serialized once per invocation and call site
+    (``_Template``); a line is then its time and its fields' JSON spliced in.
+    """
 
     def __init__(self, logger: Logger) -> None:
         self._logger = logger
+        self._templates: dict[tuple[Any, ...], _Template | None] = {}
 
     def info(self, message: str, fields: Mapping[str, Any]) -> None:
         logger = self._logger
@@ -42,16 +52,17 @@ class LineWriter:
         formatter = logger.registered_formatter
         caller = sys._getframe(1)
         location = (caller.f_code.co_name, caller.f_lineno)
-        if not self._reproducible(handler, formatter):
+        line = None
+        if self._reproducible(handler, formatter):
+            assert isinstance(formatter, LambdaPowertoolsFormatter)
+            try:
+                line = self._line(formatter, message, location, fields)
+            except _NOT_REPRODUCED:
+                line = None
+        if line is None:
             logger.info(message, extra=dict(fields), stacklevel=2)
             return
-        assert isinstance(formatter, LambdaPowertoolsFormatter)
         assert isinstance(handler, logging.StreamHandler)
-        try:
-            line = _line(formatter, message, location, fields)
-        except _NOT_REPRODUCED:
-            logger.info(message, extra=dict(fields), stacklevel=2)
-            return
         handler.acquire()
         try:
             handler.stream.write(line + handler.terminator)
@@ -70,27 +81,123 @@ class LineWriter:
             and not getattr(self._logger, "_buffer_config", None)
         )
 
+    def _line(
+        self,
+        formatter: LambdaPowertoolsFormatter,
+        message: str,
+        location: tuple[str, int],
+        fields: Mapping[str, Any],
+    ) -> str | None:
+        context = _get_context().get()
+        # NOTE: a TypeError here (a key's value that cannot be hashed) means no template.
+        key = (
+            tuple(formatter.log_format.items()),
+            tuple(context.items()),
+            message,
+            location,
+            os.environ.get(constants.XRAY_TRACE_ID_ENV),
+        )
+        if key not in self._templates:
+            if len(self._templates) >= _MAX_TEMPLATES:
+                self._templates.clear()
+            self._templates[key] = _Template.of(formatter, message, location, context)
+        template = self._templates[key]
+        if template is None or not template.names.isdisjoint(fields):
+            # NOTE: a field named like one of the line's own keys replaces it in place.
+            return _line(formatter, message, location, fields, context)
+        extra = template.serialize({k: v for k, v in fields.items() if v is not None})
+        created = time.time()
+        stamp = formatter.formatTime(_stamp(created))  # type: ignore[arg-type]
+        spliced = "," + extra[1:-1] if len(extra) > 2 else ""
+        return f"{template.head}{json.dumps(stamp)}{template.middle}{spliced}{template.tail}"
+
+
+_MAX_TEMPLATES = 64
+# NOTE: stand-ins serialized in place of the time and the fields, then split on.
+_TIME = "\x00snowleap-time\x00"
+_FIELDS = "\x00snowleap-fields\x00"
+
+
+class _Template:
+    """A line of one call site in one invocation, serialized around its time and its fields."""
+
+    __slots__ = ("head", "middle", "names", "serialize", "tail")
+
+    def __init__(
+        self,
+        head: str,
+        middle: str,
+        tail: str,
+        names: frozenset[str],
+        serialize: Callable[[Any], str],
+    ) -> None:
+        self.head, self.middle, self.tail, self.names = head, middle, tail, names
+        self.serialize = serialize
+
+    @classmethod
+    def of(
+        cls,
+        formatter: LambdaPowertoolsFormatter,
+        message: str,
+        location: tuple[str, int],
+        context: Mapping[str, Any],
+    ) -> _Template | None:
+        """``None`` when the formatter's line has no time to splice in (or a serializer of its
+        own writes the stand-ins otherwise)."""
+        record = _record(formatter, message, location, {_FIELDS: 0}, context, asctime=_TIME)
+        text = formatter.serialize(record)
+        time_json, fields_json = json.dumps(_TIME), f",{json.dumps(_FIELDS)}:0"
+        if text.count(time_json) != 1 or text.count(fields_json) != 1:
+            return None
+        head, rest = text.split(time_json)
+        middle, tail = rest.split(fields_json)
+        return cls(head, middle, tail, frozenset(record) - {_FIELDS}, _serializer(formatter))
+
+
+def _serializer(formatter: LambdaPowertoolsFormatter) -> Callable[[Any], str]:
+    """The formatter's serializer; its default (``json.dumps`` with fixed options, which builds
+    a new encoder per call) as one encoder with the same options."""
+    serializer = formatter.json_serializer
+    if isinstance(serializer, functools.partial) and serializer.func is json.dumps:
+        return json.JSONEncoder(**serializer.keywords).encode
+    return serializer
+
+
+def _stamp(created: float) -> SimpleNamespace:
+    """What ``formatTime`` reads of a ``LogRecord``: its time and milliseconds."""
+    return SimpleNamespace(created=created, msecs=int((created - int(created)) * 1000) + 0.0)
+
 
 def _line(
     formatter: LambdaPowertoolsFormatter,
     message: str,
     location: tuple[str, int],
     fields: Mapping[str, Any],
+    context: Mapping[str, Any],
 ) -> str:
     """The line ``formatter`` writes for ``logger.info(message, extra=fields)`` at ``location``."""
-    created = time.time()
-    stamp = SimpleNamespace(created=created, msecs=int((created - int(created)) * 1000) + 0.0)
+    asctime = formatter.formatTime(_stamp(time.time()))  # type: ignore[arg-type]
+    return formatter.serialize(_record(formatter, message, location, fields, context, asctime))
+
+
+def _record(
+    formatter: LambdaPowertoolsFormatter,
+    message: str,
+    location: tuple[str, int],
+    fields: Mapping[str, Any],
+    context: Mapping[str, Any],
+    asctime: str,
+) -> dict[str, Any]:
+    """The formatter's structured record of the line (None values left out)."""
     attributes = {
         "levelname": "INFO",
         "levelno": logging.INFO,
         "funcName": location[0],
         "lineno": location[1],
-        "asctime": formatter.formatTime(stamp),  # type: ignore[arg-type]
-        "created": created,
-        "msecs": stamp.msecs,
+        "asctime": asctime,
     }
     record: dict[str, Any] = {}
-    for keys in (formatter.log_format, _get_context().get()):
+    for keys in (formatter.log_format, context):
         for key, value in keys.items():
             if value and key in RESERVED_LOG_ATTRS:
                 # NOTE: a format naming an attribute not above raises KeyError: Logger.info's way.
@@ -100,4 +207,4 @@ def _line(
     record.update(fields)
     record["message"] = message
     record["xray_trace_id"] = formatter._get_latest_trace_id()
-    return formatter.serialize({k: v for k, v in record.items() if v is not None})
+    return {k: v for k, v in record.items() if v is not None}

@@ -103,3 +103,16 @@ def test_over_100_values_of_a_metric_go_into_further_documents(
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     EmfWriter(EphemeralMetrics()).write({}, (("Requests", MetricUnit.Count, [1]),))
     assert capsys.readouterr().out == ""
+
+
+def test_a_field_named_like_a_key_of_the_line_replaces_it_as_logger_info_does(
+    logger: tuple[Logger, io.StringIO],
+) -> None:
+    log, stream = logger
+    for fields in ({"session": "k1"}, {"correlation_id": "mine", "session": "k2"}):
+        log.info("session scored", extra=fields)
+        LineWriter(log).info("session scored", fields)
+        expected, line = written(stream)
+        for got in (expected, line):
+            got.pop("timestamp"), got.pop("location")
+        assert list(line.items()) == list(expected.items())
