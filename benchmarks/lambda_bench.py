@@ -7,7 +7,8 @@ One run (``make bench`` runs it first and reads its results back):
   baseline commit, an ONNX Runtime function doing the same job and the trivial floor
   (``benchmarks/lambda_rie.py``, round-robin in the same run);
 * the default deploy's size: the function package and every layer ``template.yaml`` attaches
-  with its defaults, unzipped and zipped, x86_64 and arm64 (``benchmarks/deploy_size.py``).
+  with its defaults, unzipped and zipped, x86_64 and arm64 (``benchmarks/deploy_size.py``);
+* what the numpy-free default costs the row routes (``benchmarks/row_fallback.py``).
 
 Writes ``benchmarks/results/lambda.{json,md}`` and the README's block between the
 ``lambda:start`` / ``lambda:end`` markers. ``python -m benchmarks.lambda_bench``.
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import deploy_size, lambda_rie
+from benchmarks import deploy_size, lambda_rie, row_fallback
 from benchmarks.cases.snowplow_session import SPARK_PIPELINE
 from benchmarks.lambda_report import rie_table
 from benchmarks.settings import FULL, REPO_ROOT, RESULTS_DIR, WORK_DIR
@@ -79,6 +80,8 @@ def markdown(results: dict[str, Any]) -> str:
         *rie_table(results["lambda_rie"]),
         "",
         *deploy_size.report_lines(results["deploy_size"]),
+        "",
+        *row_fallback.report_lines(results.get("row_fallback", {})),
     ]
     return "\n".join(lines) + "\n"
 
@@ -122,6 +125,8 @@ def main() -> int:
         results["lambda_rie"]["functions"]["onnxruntime"] = {"status": "unavailable", "reason": why}
     _log("default deploy size")
     results["deploy_size"] = _guarded(deploy_size.measure)
+    _log("row routes: numpy batch vs the row path")
+    results["row_fallback"] = _guarded(row_fallback.measure)
     results["load_average"]["end"] = f"{os.getloadavg()[0]:.1f}"
     results["duration_s"] = time.perf_counter() - started
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
