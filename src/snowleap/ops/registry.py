@@ -19,6 +19,7 @@ from snowleap.ops.classification.support_vector_machine import SupportVectorMach
 from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
 from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
 from snowleap.ops.clustering.k_means import KMeansOp
+from snowleap.ops.clustering.lda_local_model_op import LdaLocalModelOp
 from snowleap.ops.ensemble.categorical_drilldown import CategoricalDrilldownOp
 from snowleap.ops.feature.binarizer import BinarizerOp
 from snowleap.ops.feature.bucketed_random_projection_lsh import BucketedRandomProjectionLshOp
@@ -99,6 +100,7 @@ OPS: dict[str, type[Op]] = {
         InteractionOp,
         IsotonicRegressionOp,
         KMeansOp,
+        LdaLocalModelOp,
         LinearRegressionOp,
         LinearSVCOp,
         LogisticRegressionOp,
