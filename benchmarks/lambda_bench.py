@@ -7,7 +7,8 @@ One run (``make bench`` runs it first and reads its results back):
   baseline commit, an ONNX Runtime function doing the same job and the trivial floor
   (``benchmarks/lambda_rie.py``, round-robin in the same run);
 * the default deploy's size: the function package and every layer ``template.yaml`` attaches
-  with its defaults, unzipped and zipped, x86_64 and arm64 (``benchmarks/deploy_size.py``).
+  with its defaults, unzipped and zipped, x86_64 and arm64 (``benchmarks/deploy_size.py``);
+* what the numpy-free default costs the row routes (``benchmarks/row_fallback.py``).
 
 Writes ``benchmarks/results/lambda.{json,md}`` and the README's block between the
 ``lambda:start`` / ``lambda:end`` markers. ``python -m benchmarks.lambda_bench``.
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import deploy_size, lambda_rie
+from benchmarks import deploy_size, lambda_rie, row_fallback
 from benchmarks.cases.snowplow_session import SPARK_PIPELINE
 from benchmarks.lambda_report import rie_table
 from benchmarks.settings import FULL, REPO_ROOT, RESULTS_DIR, WORK_DIR
@@ -79,8 +80,53 @@ def markdown(results: dict[str, Any]) -> str:
         *rie_table(results["lambda_rie"]),
         "",
         *deploy_size.report_lines(results["deploy_size"]),
+        "",
+        *row_fallback.report_lines(results.get("row_fallback", {})),
+        "",
+        *goal_lines(results),
     ]
     return "\n".join(lines) + "\n"
+
+
+def goal_lines(results: dict[str, Any]) -> list[str]:
+    """Issue 11's goals for the function under the emulator, met or not, from this run."""
+    functions = results["lambda_rie"].get("functions", {})
+    ours, base = functions.get("snowleap", {}), functions.get("snowleap-baseline", {})
+    onnx = functions.get("onnxruntime", {})
+    if "cold_ms" not in ours or "cold_ms" not in base:
+        return ["Goals: not evaluated (the function or the baseline was not measured)."]
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "**NOT MET**"
+
+    cold_ratio = ours["cold_ms"] / base["cold_ms"]
+    warm_ratio = ours["warm_median_ms"] / base["warm_median_ms"]
+    lines = [
+        "Goals (issue 11, this run):",
+        "",
+        f"- cold start at most x0.40 of the baseline's: {verdict(cold_ratio <= 0.4)} "
+        f"({ours['cold_ms']:.0f} against {base['cold_ms']:.0f} ms, x{cold_ratio:.2f})",
+    ]
+    if "cold_ms" in onnx:
+        lines.append(
+            f"- cold start at most the ONNX Runtime function's: "
+            f"{verdict(ours['cold_ms'] <= onnx['cold_ms'])} ({ours['cold_ms']:.0f} against "
+            f"{onnx['cold_ms']:.0f} ms, x{ours['cold_ms'] / onnx['cold_ms']:.2f})"
+        )
+    lines.append(
+        f"- warm request not slower than the baseline's: {verdict(warm_ratio <= 1.0)} "
+        f"({ours['warm_median_ms']:.2f} against {base['warm_median_ms']:.2f} ms, "
+        f"x{warm_ratio:.2f})"
+    )
+    size = results.get("deploy_size", {})
+    for arch, figures in size.get("arches", {}).items():
+        total = figures["layers_total"]
+        lines.append(
+            f"- {arch} layers below 40 MB unzipped and 14 MB zipped: "
+            f"{verdict(figures['layers_goal_met'])} ({total['unzipped_bytes'] / 1e6:.1f} / "
+            f"{total['zipped_bytes'] / 1e6:.1f} MB)"
+        )
+    return lines
 
 
 def update_readme(block: str, readme: Path = README) -> None:
@@ -122,6 +168,8 @@ def main() -> int:
         results["lambda_rie"]["functions"]["onnxruntime"] = {"status": "unavailable", "reason": why}
     _log("default deploy size")
     results["deploy_size"] = _guarded(deploy_size.measure)
+    _log("row routes: numpy batch vs the row path")
+    results["row_fallback"] = _guarded(row_fallback.measure)
     results["load_average"]["end"] = f"{os.getloadavg()[0]:.1f}"
     results["duration_s"] = time.perf_counter() - started
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,7 @@ OP_MODULES: Final[dict[str, str]] = {
     "interaction": "feature.interaction",
     "isotonic_regression": "regression.isotonic_regression",
     "k_means": "clustering.k_means",
+    "lda_local_model_op": "clustering.lda_local_model_op",
     "linear_regression": "regression.linear_regression",
     "linear_svc": "classification.linear_svc",
     "logistic_regression": "classification.logistic_regression",

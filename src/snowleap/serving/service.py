@@ -44,7 +44,6 @@ from snowleap.serving.rows import (
     ScoredRows,
     leapframe_response,
     predictions,
-    require_batch_math,
     score_rows,
     select_columns,
 )
@@ -244,7 +243,6 @@ class ScoringService:
     ) -> dict[str, Any]:
         """The response document of ``POST /transform``: the output LeapFrame (the ``fields``
         asked for, else every column) and where each request row went."""
-        require_batch_math("POST /transform")
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
         with _bad_request():
@@ -258,7 +256,6 @@ class ScoringService:
         """The response document of ``POST /invocations``, as MLflow's scoring server answers:
         ``{"predictions": [...]}`` (one record per row, ``null`` where it was rejected), and
         ``rejected`` saying why."""
-        require_batch_math("POST /invocations")
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
         with _bad_request():

@@ -10,12 +10,10 @@ everything personal stops here.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Final, TypeVar
-from urllib.parse import urlsplit
 
 from snowleap.snowplow.classify import (
     campaign_from_query,
@@ -27,6 +25,8 @@ from snowleap.snowplow.classify import (
 from snowleap.snowplow.errors import EventError
 from snowleap.snowplow.privacy import safe_path
 from snowleap.snowplow.selfdesc import SelfDescribing
+from snowleap.snowplow.urls import NO_URL, UrlParts
+from snowleap.snowplow.urls import split_url as _split_url
 from snowleap.snowplow.values import shown
 
 T = TypeVar("T")
@@ -145,33 +145,6 @@ def _name_of(event: str) -> str:
     return "event" if event == "struct" else event
 
 
-UrlParts = tuple[str | None, str | None, str]
-
-
-# NOTE: most page URLs are this plain: http(s), a host of letters, digits, dots and dashes (no
-# port, no user), printable ASCII throughout. For them the match gives exactly urlsplit's host,
-# path and query (a fragment is split off first, then the query) at a fraction of its cost;
-# anything else goes through urlsplit.
-_PLAIN_URL: Final[re.Pattern[str]] = re.compile(
-    r"https?://([A-Za-z0-9.-]+)(/[^?#]*)?(?:\?([^#]*))?(?:#.*)?", re.ASCII | re.DOTALL
-)
-
-
-def _split_url(url: str, name: str) -> UrlParts:
-    """Host, path and query of a URL; the query is for campaign tags only, then dropped."""
-    # NOTE: urlsplit strips surrounding spaces and drops tabs and newlines; such URLs take its way.
-    if url.isascii() and url.isprintable() and url[-1] != " ":
-        plain = _PLAIN_URL.fullmatch(url)
-        if plain is not None:
-            host, path, query = plain.groups()
-            return host.lower(), path or "/", query or ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        raise EventError(f"field {name!r}: not a valid URL") from None
-    return parts.hostname, parts.path or "/", parts.query
-
-
 class EventBuilder:
     """Turns canonical fields into ``Event`` records, one request's events at a time.
 
@@ -188,10 +161,11 @@ class EventBuilder:
         self._devices: dict[tuple[Any, Any, Any, Any], str] = {}
         self._paths: dict[str, str] = {}
         self._contexts: dict[tuple[Any, ...], tuple[str, str | None, str, str]] = {}
+        self._visits: dict[tuple[Any, ...], tuple[str, str, str]] = {}
 
     def _url(self, url: str | None, name: str) -> UrlParts:
         if not url:
-            return _NO_URL
+            return NO_URL
         parts = self._urls.get((url, name))
         if parts is None:
             parts = self._urls[(url, name)] = _split_url(url, name)
@@ -217,6 +191,40 @@ class EventBuilder:
         """Platform, safe page path, traffic medium and device class from the fields they depend
         on (``_CONTEXT_FIELDS``, in that order)."""
         url_host, url_path, url_query = self._url(page_url, "page_url")
+        # NOTE: the pages of a visit differ in their path alone: the rest is worked out once.
+        visit_key = (url_host, url_query, page_referrer, page_urlquery, page_urlhost, mkt_medium,
+                     mkt_clickid, refr_medium, refr_urlhost, dvce_type, dvce_ismobile, br_type,
+                     useragent, platform)  # fmt: skip
+        visit = self._visits.get(visit_key)
+        if visit is None:
+            visit = self._visits[visit_key] = self._visit(*visit_key)
+        page_path = page_urlpath or url_path
+        if page_path:
+            path = self._paths.get(page_path)
+            if path is None:
+                path = self._paths[page_path] = safe_path(page_path)
+            page_path = path
+        return visit[0], page_path or None, visit[1], visit[2]
+
+    def _visit(
+        self,
+        url_host: str | None,
+        url_query: str,
+        page_referrer: str | None,
+        page_urlquery: str | None,
+        page_urlhost: str | None,
+        mkt_medium: str | None,
+        mkt_clickid: str | None,
+        refr_medium: str | None,
+        refr_urlhost: str | None,
+        dvce_type: str | None,
+        dvce_ismobile: bool | None,
+        br_type: str | None,
+        useragent: str | None,
+        platform: str | None,
+    ) -> tuple[str, str, str]:
+        """Platform, traffic medium and device class of a page's host and query and the
+        visit's other context fields."""
         refr_host = self._url(page_referrer, "page_referrer")[0]
         has_click_id = bool(mkt_clickid)
         if not mkt_medium:
@@ -244,13 +252,7 @@ class EventBuilder:
                 dvce_type=dvce_type, dvce_ismobile=dvce_ismobile, br_type=br_type,
                 user_agent=useragent,
             )  # fmt: skip
-        page_path = page_urlpath or url_path
-        if page_path:
-            path = self._paths.get(page_path)
-            if path is None:
-                path = self._paths[page_path] = safe_path(page_path)
-            page_path = path
-        return platform_class(platform), page_path or None, medium, device
+        return platform_class(platform), medium, device
 
     def build(self, fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
         """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
@@ -339,7 +341,6 @@ def build_column_groups(
     return [event for event in result if event is not None]
 
 
-_NO_URL: Final[UrlParts] = (None, None, "")
 # NOTE: what the platform, path, medium and device of an event depend on, in the order of
 # ``EventBuilder._context``'s parameters: events of one page share all of them.
 _CONTEXT_FIELDS: Final[tuple[str, ...]] = (
