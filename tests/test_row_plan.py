@@ -11,9 +11,11 @@ from snowleap.row_plan import plan_steps
 from tests.conftest import string_list
 
 COLUMNS = ("a", "b", "c")
+# NOTE: six or more plain inputs, so the compiled input check (one C call) is the one used.
+WIDE = ("a", "b", "c", "d", "e")
 
 
-def indexers(policies: tuple[str, ...]) -> list:
+def indexers(policies: tuple[str, ...], columns: tuple[str, ...] = COLUMNS) -> list:
     return [
         (
             f"index_{column}",
@@ -22,18 +24,19 @@ def indexers(policies: tuple[str, ...]) -> list:
             {"input": column},
             {"output": f"{column}_index"},
         )
-        for column, policy in zip(COLUMNS, policies, strict=True)
+        for column, policy in zip(columns, policies, strict=True)
     ]
 
 
 def indexed_pipeline(pipeline_model):
-    nodes = indexers(("error", "error", "error"))
+    nodes = indexers(("error",) * len(WIDE), WIDE)
+    assembled = ["n", *(f"{column}_index" for column in WIDE)]
     nodes.append(
         (
             "assemble",
             "vector_assembler",
             {},
-            {"input0": "n", "input1": "a_index", "input2": "b_index", "input3": "c_index"},
+            {f"input{i}": column for i, column in enumerate(assembled)},
             {"output": "features"},
         )
     )
@@ -47,20 +50,24 @@ def test_side_by_side_indexers_share_one_step(pipeline_model, compiled: bool) ->
     else:
         with pure_python_trees():
             model = indexed_pipeline(pipeline_model)
-    # THEN the three indexers are one step before the assembler's
+    # THEN the indexers are one step before the assembler's, and the input check is the C one
     assert len(plan_steps(model.root.leaves())) == 2
-    row = model.transform_row({"a": "y", "b": "x", "c": "y", "n": 2})
+    assert (model._row_plan._check is not None) == compiled
+    given = {"a": "y", "b": "x", "c": "y", "d": "x", "e": "y"}
+    row = model.transform_row({**given, "n": 2.0})
     assert row is not None
-    assert row["features"] == [2.0, 1.0, 0.0, 1.0]
+    assert row["features"] == [2.0, 1.0, 0.0, 1.0, 0.0, 1.0]
     # AND an int for a double is converted (the fast check sends it to the converters)
-    assert row["n"].__class__ is float
+    converted = model.transform_row({**given, "n": 2})
+    assert converted == row
+    assert converted is not None and converted["n"].__class__ is float
     # AND the first invalid column, in order, is the one the error names, with its node
     with pytest.raises(snowleap.InputError, match=r"column 'b': unseen label 'z'.*'index_b'"):
-        model.transform_row({"a": "x", "b": "z", "c": "zz", "n": 1.0})
+        model.transform_row({**given, "b": "z", "c": "zz", "n": 1.0})
     with pytest.raises(snowleap.InputError, match=r"missing input column 'c'"):
-        model.transform_row({"a": "x", "b": "x", "n": 1.0})
+        model.transform_row({name: v for name, v in given.items() if name != "c"} | {"n": 1.0})
     with pytest.raises(snowleap.InputError, match=r"column 'a': expected a string"):
-        model.transform_row({"a": 3, "b": "x", "c": "x", "n": 1.0})
+        model.transform_row({**given, "a": 3, "n": 1.0})
 
 
 def test_indexers_of_other_policies_keep_their_own_steps(pipeline_model) -> None:

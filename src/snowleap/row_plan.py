@@ -30,6 +30,8 @@ from snowleap.ops.tree.compiled import compiled_walker
 
 Converters = tuple[tuple[str, type | None, RowConverter], ...]
 
+_FEW_INPUTS = 6
+
 
 class RowPlan:
     """The row path of one pipeline: the input check, then every op's row step in order."""
@@ -45,8 +47,9 @@ class RowPlan:
         """Every column of the scored row (inputs, intermediates, outputs); ``None`` if an op
         skips it."""
         values = dict(row)
+        check = self._check
         try:
-            if not self._check(values):
+            if check is None or not check(values):
                 _convert(values, self._plain)
             if self._converted:
                 _convert(values, self._converted)
@@ -87,12 +90,14 @@ def _converters(fields: list[Field]) -> Converters:
     return tuple((f.name, row_ready_type(f), row_converter(f)) for f in fields)
 
 
-def _exact_check(fields: list[Field]) -> Callable[[Row], bool]:
+def _exact_check(fields: list[Field]) -> Callable[[Row], bool] | None:
     """Whether a row's plain inputs all have their exact types (``False`` sends it through the
-    converters): one C call, or always ``False`` without the extension."""
+    converters): one C call; ``None`` (the converters always) without the extension."""
     module = compiled_walker()
-    if module is None or not hasattr(module, "exact_types"):
-        return lambda row: False
+    # NOTE: for a few inputs the converters' own loop (which keeps exact types as they are)
+    # measured faster than the C call's argument parsing.
+    if module is None or not hasattr(module, "exact_types") or len(fields) < _FEW_INPUTS:
+        return None
     names = tuple(f.name for f in fields)
     types = tuple(row_ready_type(f) for f in fields)
     # NOTE: a partial of a C function is called without a Python frame.

@@ -164,6 +164,20 @@ class OneHotEncoderOp(Op):
             for (source, target), encoding in zip(self.columns, self.encodings, strict=True)
         ]
 
+        if len(columns) == 1:
+            ((source, target, width, slots, encode),) = columns
+
+            def encode_one(row: Row) -> None:
+                slot = slots.get(row[source])
+                if slot is None:
+                    encode(row)
+                else:
+                    one_hot = [0.0] * width
+                    one_hot[slot] = 1.0
+                    row[target] = one_hot
+
+            return encode_one
+
         def encode_all(row: Row) -> None:
             for source, target, width, slots, encode in columns:
                 # NOTE: a valid category's slot is one dict lookup; any other label (invalid,
