@@ -104,7 +104,7 @@ class LineWriter:
         template = self._templates[key]
         if template is None or not template.names.isdisjoint(fields):
             # NOTE: a field named like one of the line's own keys replaces it in place.
-            return _line(formatter, message, location, fields, context)
+            return _untemplated_line(formatter, message, location, fields, context)
         extra = template.serialize({k: v for k, v in fields.items() if v is not None})
         created = time.time()
         stamp = formatter.formatTime(_stamp(created))  # type: ignore[arg-type]
@@ -168,7 +168,7 @@ def _stamp(created: float) -> SimpleNamespace:
     return SimpleNamespace(created=created, msecs=int((created - int(created)) * 1000) + 0.0)
 
 
-def _line(
+def _untemplated_line(
     formatter: LambdaPowertoolsFormatter,
     message: str,
     location: tuple[str, int],
