@@ -82,8 +82,51 @@ def markdown(results: dict[str, Any]) -> str:
         *deploy_size.report_lines(results["deploy_size"]),
         "",
         *row_fallback.report_lines(results.get("row_fallback", {})),
+        "",
+        *goal_lines(results),
     ]
     return "\n".join(lines) + "\n"
+
+
+def goal_lines(results: dict[str, Any]) -> list[str]:
+    """Issue 11's goals for the function under the emulator, met or not, from this run."""
+    functions = results["lambda_rie"].get("functions", {})
+    ours, base = functions.get("snowleap", {}), functions.get("snowleap-baseline", {})
+    onnx = functions.get("onnxruntime", {})
+    if "cold_ms" not in ours or "cold_ms" not in base:
+        return ["Goals: not evaluated (the function or the baseline was not measured)."]
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "**NOT MET**"
+
+    cold_ratio = ours["cold_ms"] / base["cold_ms"]
+    warm_ratio = ours["warm_median_ms"] / base["warm_median_ms"]
+    lines = [
+        "Goals (issue 11, this run):",
+        "",
+        f"- cold start at most x0.40 of the baseline's: {verdict(cold_ratio <= 0.4)} "
+        f"({ours['cold_ms']:.0f} against {base['cold_ms']:.0f} ms, x{cold_ratio:.2f})",
+    ]
+    if "cold_ms" in onnx:
+        lines.append(
+            f"- cold start at most the ONNX Runtime function's: "
+            f"{verdict(ours['cold_ms'] <= onnx['cold_ms'])} ({ours['cold_ms']:.0f} against "
+            f"{onnx['cold_ms']:.0f} ms, x{ours['cold_ms'] / onnx['cold_ms']:.2f})"
+        )
+    lines.append(
+        f"- warm request not slower than the baseline's: {verdict(warm_ratio <= 1.0)} "
+        f"({ours['warm_median_ms']:.2f} against {base['warm_median_ms']:.2f} ms, "
+        f"x{warm_ratio:.2f})"
+    )
+    size = results.get("deploy_size", {})
+    for arch, figures in size.get("arches", {}).items():
+        total = figures["layers_total"]
+        lines.append(
+            f"- {arch} layers below 40 MB unzipped and 14 MB zipped: "
+            f"{verdict(figures['layers_goal_met'])} ({total['unzipped_bytes'] / 1e6:.1f} / "
+            f"{total['zipped_bytes'] / 1e6:.1f} MB)"
+        )
+    return lines
 
 
 def update_readme(block: str, readme: Path = README) -> None:

@@ -76,11 +76,11 @@ def page_kind(path: str | None) -> str | None:
     """
     if path is None:
         return None
-    segments = [s for s in path.lower().split("/") if s]
+    segments = list(filter(None, path.lower().split("/")))
     if not segments or segments[0] in ("index.html", "home"):
         return "home"
     first = segments[0]
-    if any(s in _CONFIRMATION_SEGMENTS for s in segments) and (
+    if not _CONFIRMATION_SEGMENTS.isdisjoint(segments) and (
         first in ("checkout", "order", "orders") or first in _CONFIRMATION_SEGMENTS
     ):
         return "confirmation"
