@@ -224,3 +224,24 @@ def test_a_document_that_does_not_converge_is_an_error(one_node_model, monkeypat
         model.transform_row({"counts": ROWS[0].tolist()})
     # an empty document needs no round
     assert model.transform_row({"counts": ROWS[2].tolist()})["topics"] == [0.0, 0.0, 0.0]
+
+
+def test_the_writer_refuses_an_lda_stage_without_output() -> None:
+    from pathlib import Path
+
+    from snowleap.spark.columns import Columns
+    from snowleap.spark.errors import StageNotExportableError
+    from snowleap.spark.saved import FittedStage
+    from snowleap.spark.stages.clustering import lda as lda_stage
+
+    # GIVEN a fitted LDA whose topicDistributionCol is emptied (Spark's transform then adds none)
+    stage = FittedStage(
+        "org.apache.spark.ml.clustering.LocalLDAModel",
+        "LDA_1",
+        Path("saved"),
+        {"topicDistributionCol": ""},
+        {"featuresCol": "features", "topicDistributionCol": "topicDistribution"},
+        {},
+    )
+    with pytest.raises(StageNotExportableError, match=r"LDA_1.*topicDistributionCol is empty"):
+        lda_stage.nodes(stage, Columns())
