@@ -27,6 +27,7 @@ typedef struct {
     int num_features;
     int width;
     int combine;
+    double divisor;
     Py_ssize_t trees, internal, leaves, sets, set_values_count;
     const int *roots, *feature, *left, *right, *split_set, *set_start, *set_is_left;
     const double *threshold, *set_values, *outputs, *weights;
@@ -192,12 +193,14 @@ static int forest_init(Forest *self, PyObject *args, PyObject *kwargs) {
     int num_features, width, combine;
     static char *names[] = {"num_features", "roots", "feature", "threshold", "left", "right",
                             "split_set", "set_start", "set_values", "set_is_left", "outputs",
-                            "width", "combine", "weights", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOOOOOOOOiiO", names, &num_features,
+                            "width", "combine", "weights", "divisor", NULL};
+    double divisor = 1.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOOOOOOOOiiO|d", names, &num_features,
                                      &roots, &feature, &threshold, &left, &right, &split_set,
                                      &set_start, &set_values, &set_is_left, &outputs, &width,
-                                     &combine, &weights))
+                                     &combine, &weights, &divisor))
         return -1;
+    self->divisor = divisor;
     forest_release(self);
     self->num_features = num_features;
     self->width = width;
@@ -354,22 +357,21 @@ static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, doubl
     }
 }
 
-static PyObject *forest_row(Forest *self, PyObject *row) {
+/* One row's combined outputs into `totals` (`width` values); -1 with an exception set. */
+static int row_totals(Forest *self, PyObject *row, double *totals) {
     PyObject *items = PySequence_Fast(row, "a row's features must be a list or tuple");
-    if (items == NULL) return NULL;
+    if (items == NULL) return -1;
     const Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+    int status = -1;
     if (count < self->num_features) {
+        PyErr_Format(PyExc_IndexError, "the row has %zd features, the trees read %d", count,
+                     self->num_features);
         Py_DECREF(items);
-        return PyErr_Format(PyExc_IndexError, "the row has %zd features, the trees read %d",
-                            count, self->num_features);
+        return -1;
     }
     double local[256];
     double *x = count <= 256 ? local : PyMem_Malloc(sizeof(double) * (size_t)count);
-    double totals_local[16];
-    double *totals =
-        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
-    PyObject *result = NULL;
-    if (x == NULL || totals == NULL) {
+    if (x == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -380,20 +382,41 @@ static PyObject *forest_row(Forest *self, PyObject *row) {
         if (x[i] == -1.0 && PyErr_Occurred()) goto done;
     }
     walk_rows(self, x, 0, totals, 0, 1);
-    result = PyList_New(self->width);
-    if (result == NULL) goto done;
-    for (int k = 0; k < self->width; k++) {
-        PyObject *number = PyFloat_FromDouble(totals[k]);
-        if (number == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, k, number);
-    }
+    status = 0;
 done:
     if (x != local) PyMem_Free(x);
-    if (totals != totals_local) PyMem_Free(totals);
     Py_DECREF(items);
+    return status;
+}
+
+static PyObject *forest_row(Forest *self, PyObject *row) {
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    PyObject *result = NULL;
+    if (row_totals(self, row, totals) == 0 && (result = PyList_New(self->width)) != NULL)
+        for (int k = 0; k < self->width; k++) {
+            PyObject *number = PyFloat_FromDouble(totals[k]);
+            if (number == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(result, k, number);
+        }
+    if (totals != totals_local) PyMem_Free(totals);
+    return result;
+}
+
+/* The first combined output over `divisor` (a forest's mean): one float, no list. */
+static PyObject *forest_first(Forest *self, PyObject *row) {
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    PyObject *result = NULL;
+    if (row_totals(self, row, totals) == 0) result = PyFloat_FromDouble(totals[0] / self->divisor);
+    if (totals != totals_local) PyMem_Free(totals);
     return result;
 }
 
@@ -457,6 +480,8 @@ done:
 static PyMethodDef forest_methods[] = {
     {"row", (PyCFunction)forest_row, METH_O,
      "row(features) -> the combined outputs of one row (a new list)"},
+    {"first", (PyCFunction)forest_first, METH_O,
+     "first(features) -> the first combined output of one row over the divisor (a float)"},
     {"batch", (PyCFunction)forest_batch, METH_VARARGS,
      "batch(features, rows, stride, out, threads): the combined outputs of every row into out"},
     {NULL, NULL, 0, NULL},
