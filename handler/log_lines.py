@@ -22,11 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.logging.formatter import (
-    RESERVED_LOG_ATTRS,
-    LambdaPowertoolsFormatter,
-    _get_context,
-)
+from aws_lambda_powertools.logging.formatter import RESERVED_LOG_ATTRS, LambdaPowertoolsFormatter
 from aws_lambda_powertools.shared import constants
 
 _NOT_REPRODUCED = (KeyError, TypeError, ValueError)
@@ -88,7 +84,8 @@ class LineWriter:
         location: tuple[str, int],
         fields: Mapping[str, Any],
     ) -> str | None:
-        context = _get_context().get()
+        # NOTE: the thread-local keys (append_context_keys); none in a Powertools without them.
+        context: Mapping[str, Any] = getattr(formatter, "thread_safe_get_current_keys", dict)()
         # NOTE: a TypeError here (a key's value that cannot be hashed) means no template.
         key = (
             tuple(formatter.log_format.items()),
