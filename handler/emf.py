@@ -17,7 +17,14 @@ from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit, SchemaValidationError
-from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+
+try:
+    from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+except ImportError:  # pragma: no cover - Powertools before POWERTOOLS_METRICS_DISABLED
+
+    def is_metrics_disabled() -> bool:
+        return False
+
 
 # NOTE: EMF's limit on the values of one metric in one document; more go into further documents.
 MAX_VALUES = 100

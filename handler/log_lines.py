@@ -22,11 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.logging.formatter import (
-    RESERVED_LOG_ATTRS,
-    LambdaPowertoolsFormatter,
-    _get_context,
-)
+from aws_lambda_powertools.logging.formatter import RESERVED_LOG_ATTRS, LambdaPowertoolsFormatter
 from aws_lambda_powertools.shared import constants
 
 _NOT_REPRODUCED = (KeyError, TypeError, ValueError)
@@ -88,7 +84,8 @@ class LineWriter:
         location: tuple[str, int],
         fields: Mapping[str, Any],
     ) -> str | None:
-        context = _get_context().get()
+        # NOTE: the thread-local keys (append_context_keys); none in a Powertools without them.
+        context: Mapping[str, Any] = getattr(formatter, "thread_safe_get_current_keys", dict)()
         # NOTE: a TypeError here (a key's value that cannot be hashed) means no template.
         key = (
             tuple(formatter.log_format.items()),
@@ -104,7 +101,7 @@ class LineWriter:
         template = self._templates[key]
         if template is None or not template.names.isdisjoint(fields):
             # NOTE: a field named like one of the line's own keys replaces it in place.
-            return _line(formatter, message, location, fields, context)
+            return _untemplated_line(formatter, message, location, fields, context)
         extra = template.serialize({k: v for k, v in fields.items() if v is not None})
         created = time.time()
         stamp = formatter.formatTime(_stamp(created))  # type: ignore[arg-type]
@@ -168,7 +165,7 @@ def _stamp(created: float) -> SimpleNamespace:
     return SimpleNamespace(created=created, msecs=int((created - int(created)) * 1000) + 0.0)
 
 
-def _line(
+def _untemplated_line(
     formatter: LambdaPowertoolsFormatter,
     message: str,
     location: tuple[str, int],

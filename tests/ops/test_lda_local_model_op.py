@@ -210,3 +210,38 @@ def test_wrong_width_is_an_error(one_node_model) -> None:
 def test_bad_bundles(one_node_model, kwargs, message) -> None:
     with pytest.raises(BundleError, match=message):
         lda(one_node_model, **kwargs)
+
+
+def test_a_document_that_does_not_converge_is_an_error(one_node_model, monkeypatch) -> None:
+    from snowleap.ops.clustering import lda_inference
+
+    model = lda(one_node_model)
+    # GIVEN a cap of one round, which no document's first change (from 1.0) stays under
+    monkeypatch.setattr(lda_inference, "MAX_ROUNDS", 1)
+    with pytest.raises(InputError, match=r"column 'counts', row 0: the topic inference did not"):
+        model.transform({"counts": ROWS[:1]})
+    with pytest.raises(InputError, match=r"column 'counts': the topic inference did not converge"):
+        model.transform_row({"counts": ROWS[0].tolist()})
+    # an empty document needs no round
+    assert model.transform_row({"counts": ROWS[2].tolist()})["topics"] == [0.0, 0.0, 0.0]
+
+
+def test_the_writer_refuses_an_lda_stage_without_output() -> None:
+    from pathlib import Path
+
+    from snowleap.spark.columns import Columns
+    from snowleap.spark.errors import StageNotExportableError
+    from snowleap.spark.saved import FittedStage
+    from snowleap.spark.stages.clustering import lda as lda_stage
+
+    # GIVEN a fitted LDA whose topicDistributionCol is emptied (Spark's transform then adds none)
+    stage = FittedStage(
+        "org.apache.spark.ml.clustering.LocalLDAModel",
+        "LDA_1",
+        Path("saved"),
+        {"topicDistributionCol": ""},
+        {"featuresCol": "features", "topicDistributionCol": "topicDistribution"},
+        {},
+    )
+    with pytest.raises(StageNotExportableError, match=r"LDA_1.*topicDistributionCol is empty"):
+        lda_stage.nodes(stage, Columns())

@@ -2,9 +2,9 @@
 
 Every parser first turns its input into *canonical fields*: a mapping from enriched-event field
 names to typed values (absent or ``None`` when empty), plus the decoded unstructured event.
-``EventBuilder.build`` (``build_event`` for one event) is the single place that turns canonical
-fields into an ``Event``, keeping only closed-vocabulary labels, counts, times and the URL path;
-everything personal stops here.
+``EventBuilder`` is the single place that turns canonical fields into an ``Event`` (``build``: one
+event's; ``build_columns``: a plain tracker request's, a field at a time), keeping only
+closed-vocabulary labels, counts, times and the URL path; everything personal stops here.
 """
 
 from __future__ import annotations
@@ -151,7 +151,8 @@ class EventBuilder:
     The events of a request repeat themselves (a session's page pings carry their page's URL,
     every event the visitor's user agent and referrer), so what is derived from those values is
     worked out once per distinct value. The memory lives as long as the builder, which
-    ``parse_each`` makes for one request: nothing personal outlives the request.
+    ``parse_each`` (or ``build_column_groups``) makes for one request: nothing personal outlives
+    the request.
     """
 
     def __init__(self) -> None:

@@ -13,7 +13,7 @@ from snowleap.bundle.store import StoredNode, predictor_node
 from snowleap.ops.clustering import lda_local_model_op
 from snowleap.ops.clustering.lda_inference import SPARK_MODEL_SEED
 from snowleap.spark.columns import Columns, vector_column
-from snowleap.spark.errors import SavedModelError
+from snowleap.spark.errors import SavedModelError, StageNotExportableError
 from snowleap.spark.saved import FittedStage
 from snowleap.spark.stages.common import features_width, matrix_rows, set_outputs, vector_values
 
@@ -21,6 +21,12 @@ SPARK_CLASSES = ("org.apache.spark.ml.clustering.LocalLDAModel",)
 
 
 def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
+    outputs = set_outputs(stage, (("prediction", "topicDistributionCol"),))
+    if not outputs:
+        raise StageNotExportableError(
+            f"stage {stage.description}: topicDistributionCol is empty, so Spark's transform "
+            f"adds no column; set it or drop the stage from the pipeline"
+        )
     row = stage.single_row()
     try:
         topics = matrix_rows(row["topicsMatrix"], stage, "topicsMatrix")
@@ -38,7 +44,6 @@ def nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
             f"vocabSize {vocab_size} and {len(alpha)} topic concentrations"
         )
     features = features_width(stage, columns, vocab_size)
-    outputs = set_outputs(stage, (("prediction", "topicDistributionCol"),))
     for _, column in outputs:
         columns.add(column, vector_column(len(alpha)))
     model = lda_local_model_op.stored_model(
