@@ -22,7 +22,7 @@ LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
 LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
 NUMPY_ZIP_X86 := $(LAYER_DIR)/numpy-layer-x86_64.zip
 TRACING_ZIP_X86 := $(LAYER_DIR)/tracing-layer-x86_64.zip
-LAYER_INPUTS := layers/build_layer.py layers/tree_walker.py src/snowleap/_treewalk.c \
+LAYER_INPUTS := layers/build_layer.py layers/lazy_init.py layers/tree_walker.py src/snowleap/_treewalk.c \
 	layers/requirements.txt
 EVENT ?= events/score.json
 PORT ?= 3000
@@ -187,7 +187,11 @@ bench-shadow: $(STAMP) ## A challenger's cost per POST /score: champion only vs 
 bench-snowplow-parse: $(STAMP) ## One 30-event session in-process (POST /score and its parse + features) vs the baseline commit, same run (benchmarks/results/snowplow_parse.*)
 	$(PY) -m benchmarks.snowplow_parse
 
-bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-runtime bench-shadow bench-spark-score bench-snowplow-parse ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
+.PHONY: bench-lambda
+bench-lambda: $(BENCH_STAMP) rie $(LAYER_ZIP_ARM) $(LAYER_DIR)/numpy-layer-arm64.zip $(LAYER_DIR)/tracing-layer-arm64.zip ## Cold start + warm request under RIE (this checkout, baseline 767caee, ONNX Runtime, trivial floor) and the default deploy's size (benchmarks/results/lambda.*)
+	$(PY) -m benchmarks.lambda_bench
+
+bench: $(BENCH_STAMP) $(JARS_STAMP) rie bench-lambda bench-runtime bench-shadow bench-spark-score bench-snowplow-parse ## snowleap vs PySpark, ONNX Runtime, MLeap JVM: benchmarks/results/results.{json,md,png} + README table
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 .PHONY: protobuf-fixtures

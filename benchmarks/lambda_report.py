@@ -49,8 +49,9 @@ def rie_table(rie: dict[str, Any]) -> list[str]:
         top = ", ".join(f"{k} {v:.0f}" for k, v in list(imports.get("top_ms", {}).items())[:4])
         agrees = result.get("probabilities_agree_with_snowleap")
         answer = f"HTTP {result.get('http_status')}" + (
-            "" if agrees is None else ", same probabilities" if agrees else ", DIFFERENT"
-        )
+            ", its own default bundle" if name == "snowleap-baseline"
+            else "" if agrees is None else ", same probabilities" if agrees else ", DIFFERENT"
+        )  # fmt: skip
         lines.append(
             f"| {label} | {result['cold_ms']:.0f}{_ratio(result['cold_ms'], base_cold)} "
             f"| {result.get('init_ms') or 0:.0f} "

@@ -23,10 +23,9 @@ import time
 import traceback
 from datetime import UTC, datetime
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
-from benchmarks import cold_start, goals, lambda_rie, report, serving, snowplow_parse
+from benchmarks import cold_start, goals, lambda_bench, report, serving, snowplow_parse
 from benchmarks.contenders import IN_PROCESS
 from benchmarks.settings import FULL, QUICK, REPO_ROOT, RESULTS_DIR, WORK_DIR, Settings
 from benchmarks.workdir import CaseWork
@@ -125,15 +124,6 @@ def measure_pipelines(
     return pipelines, works
 
 
-def onnx_model(works: list[CaseWork]) -> Path | None:
-    """The session model as ONNX (the most corrected conversion), for the ONNX Lambda function."""
-    for work in works:
-        if work.name == "snowplow_session":
-            found = work.onnx_files.get("corrected") or work.onnx_files.get("converted")
-            return Path(found) if found else None
-    return None
-
-
 def profile(works: list[CaseWork]) -> dict[str, Any] | None:
     """Where snowleap's time goes on the profiled case: the row path (runtime_bench's profiler)
     and one ``transform`` of 10,000 rows, both by cProfile, heaviest functions first."""
@@ -199,10 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     results["layer"] = _guarded("layer", serving.layer_size)
     _log("handler in-process")
     results["handler"] = _guarded("handler", serving.handler_latency, settings)
-    _log("the function under the Lambda Runtime Interface Emulator")
-    results["lambda_rie"] = _guarded(
-        "lambda under RIE", lambda_rie.measure, settings, onnx_model(works)
-    )
+    # NOTE: measured by make bench-lambda (which make bench runs first), read back here.
+    results["lambda_rie"] = lambda_bench.stored()
     # NOTE: measured by make bench-snowplow-parse (which make bench runs first), read back here.
     results["snowplow_parse"] = snowplow_parse.stored()
     _log("make serve under load")

@@ -47,7 +47,8 @@ def rows_table(sections: list[dict[str, Any]]) -> list[str]:
 
 def batch_table(sections: list[dict[str, Any]], rows: int) -> list[str]:
     lines = [
-        f"## The forest alone on a batch of {rows:,} rows (rows/s, median of 5)",
+        f"## The forest alone on a batch of {rows:,} rows "
+        "(rows/s, median of 7 rounds, every contender once a round)",
         "",
         "| forest | snowleap 1 thread | snowleap 2 threads | ONNX Runtime 1 thread | "
         "ONNX Runtime default threads | snowleap 1 thread ÷ ONNX 1 thread | "

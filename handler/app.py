@@ -53,11 +53,14 @@ from snowleap.serving import (
     ScoringService,
     ServingSettings,
 )
-from telemetry import PowertoolsObserver, count_server_error, logger, metrics
+from telemetry import (
+    PowertoolsObserver,
+    correlation_id,
+    count_server_error,
+    logger,
+    publish_metrics,
+)
 
-# NOTE: API Gateway REST (payload 1.0), HTTP API (payload 2.0) and EventBridge all carry an id;
-# whichever the event has becomes the correlation id of every log line.
-CORRELATION_ID_PATH = "requestContext.requestId || id"
 # NOTE: Lambda's limit on a synchronous response (6 MiB), less room for the status and headers.
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 16 * 1024
 
@@ -315,10 +318,11 @@ def is_warmup(event: Mapping[str, Any]) -> bool:
     return scheduled or event.get("warmup") is True
 
 
-@logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
+@logger.inject_lambda_context
 @traced_handler
-@metrics.log_metrics(capture_cold_start_metric=True)
+@publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    logger.set_correlation_id(correlation_id(event))
     try:
         return count_server_error(dispatch(event, context))
     except Exception:

@@ -6,8 +6,8 @@ request an API Gateway event sent through the emulator. ``make invoke-rie`` / ``
 install the emulator (Go) and the runtime's packages (pip) first, and build what is run:
 
 * ``var/task``: the function package as ``sam build`` makes it (``handler/Makefile``);
-* ``opt/python``: the x86_64 layers from ``make layer``, unzipped (dependencies; numpy unless
-  ``NUMPY_LAYER=false``; the X-Ray SDK with ``TRACE_SUBSEGMENTS=true``, as the template does);
+* ``opt/python``: the x86_64 layers from ``make layer``, unzipped (dependencies; numpy with
+  ``NUMPY_LAYER=true``; the X-Ray SDK with ``TRACE_SUBSEGMENTS=true``, as the template does);
 * ``var/runtime``: ``awslambdaric`` (and ``snapshot_restore_py``), ``var/sdk``: boto3 and botocore,
   as the python3.13 runtime keeps them (``layers/lambda_runtime.py``).
 
@@ -125,12 +125,12 @@ def unpack_layers(layer_zips: tuple[Path, ...], target: Path) -> Path:
 
 
 def score_function(
-    root: Path = BUILD, layer_zip: Path = LAYER_ZIP, *, numpy: bool = True, tracing: bool = False
+    root: Path = BUILD, layer_zip: Path = LAYER_ZIP, *, numpy: bool = False, tracing: bool = False
 ) -> FunctionLayout:
     """This checkout's function and x86_64 layers, laid out under ``root``.
 
-    As the template attaches them: the dependencies layer always, the numpy layer unless
-    ``NumpyLayer=false`` (``numpy``), the X-Ray SDK's only with ``TraceSubsegments=true``
+    As the template attaches them: the dependencies layer always, the numpy layer only with
+    ``NumpyLayer=true`` (``numpy``), the X-Ray SDK's only with ``TraceSubsegments=true``
     (``tracing``), extracted into one ``opt`` as Lambda does.
     """
     if not LAMBDA_RUNTIME.is_dir() or not RIE.is_file():
@@ -289,7 +289,7 @@ def _settings_env(model_uri: str | None) -> dict[str, str]:
 @contextlib.contextmanager
 def running(model_uri: str | None) -> Iterator[Emulator]:
     tracing = os.environ.get("TRACE_SUBSEGMENTS", "").strip().lower() == "true"
-    numpy = os.environ.get("NUMPY_LAYER", "true").strip().lower() != "false"
+    numpy = os.environ.get("NUMPY_LAYER", "false").strip().lower() == "true"
     env = _settings_env(model_uri) | ({"TRACE_SUBSEGMENTS": "true"} if tracing else {})
     with Emulator(score_function(numpy=numpy, tracing=tracing), env=env) as emulator:
         yield emulator

@@ -27,6 +27,7 @@ import zipfile
 from pathlib import Path
 
 import tree_walker as tree_walker_build
+from lazy_init import make_lazy
 
 HERE = Path(__file__).resolve().parent
 PYTHON_VERSION = "3.13"
@@ -251,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     python313 = find_python313()
     if args.layer == "dependencies":
         print(f"layer {args.arch}: {tree_walker(python_dir, args.arch, python313)}")
+        print(f"layer {args.arch}: lazy imports in {', '.join(make_lazy(python_dir)) or 'none'}")
     compiled = precompile(python_dir, python313, sourceless=True)
     unzipped = _size(python_dir)
     print(f"layer {args.layer} {args.arch}: installed {_mb(installed)}, trimmed {_mb(freed)}; "

@@ -22,6 +22,10 @@ import onnxruntime
 from snowleap.snowplow import group_sessions, parse_tracker_payload, session_features
 
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.onnx")
+# NOTE: the isotonic calibration of the served probability, which onnxmltools cannot convert:
+# Spark's IsotonicRegressionModel is a linear interpolation between its boundaries, clamped at
+# both ends, which is numpy's interp.
+CALIBRATION_PATH = MODEL_PATH.replace(".onnx", ".calibration.json")
 SALT = os.environ.get("SESSION_SALT") or secrets.token_hex(16)
 _model: dict[str, Any] = {}
 
@@ -32,6 +36,11 @@ def _session() -> dict[str, Any]:
         _model["session"] = session
         _model["inputs"] = {i.name for i in session.get_inputs()}
         _model["outputs"] = [o.name for o in session.get_outputs()]
+        calibration = None
+        if os.path.exists(CALIBRATION_PATH):
+            with open(CALIBRATION_PATH) as stream:
+                calibration = json.load(stream)
+        _model["calibration"] = calibration
     return _model
 
 
@@ -47,7 +56,13 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             if name in model["inputs"]
         }
         outputs = dict(zip(model["outputs"], model["session"].run(None, feeds), strict=True))
-        sessions.append({"session": key, "probability": float(outputs["probability"][0][1])})
+        probability = float(outputs["probability"][0][1])
+        calibration = model["calibration"]
+        if calibration is not None:
+            probability = float(
+                np.interp(probability, calibration["boundaries"], calibration["predictions"])
+            )
+        sessions.append({"session": key, "probability": probability})
     body = {
         "sessions": sessions,
         "rejected": [{"index": r.index, "reason": r.reason} for r in parsed.rejected],

@@ -27,6 +27,7 @@ typedef struct {
     int num_features;
     int width;
     int combine;
+    double divisor;
     Py_ssize_t trees, internal, leaves, sets, set_values_count;
     const int *roots, *feature, *left, *right, *split_set, *set_start, *set_is_left;
     const double *threshold, *set_values, *outputs, *weights;
@@ -35,7 +36,19 @@ typedef struct {
      * searched instead. Same answers as the search: a value is a member iff it equals one. */
     uint64_t *bits;
     int *bit_start, *bit_limit;
+    /* Each internal node packed in one 32-byte record (one cache line holds two), and the
+     * steps from each tree's root to its deepest leaf: built at init from the arrays above. */
+    struct PackedNode *nodes;
+    int *tree_steps;
 } Forest;
+
+enum { NODE_BITSET = 1, NODE_SEARCHED = 2, NODE_SET_IS_LEFT = 4 };
+
+/* `bound`: a continuous split's threshold, or one past a bitset's largest member. */
+typedef struct PackedNode {
+    double bound;
+    int feature, left, right, bit_start, flags, set;
+} PackedNode;
 
 static void forest_release(Forest *self) {
     for (int i = 0; i < self->held; i++) PyBuffer_Release(&self->views[i]);
@@ -46,11 +59,17 @@ static void forest_free_bits(Forest *self) {
     PyMem_Free(self->bits);
     PyMem_Free(self->bit_start);
     PyMem_Free(self->bit_limit);
+    PyMem_Free(self->nodes);
+    PyMem_Free(self->tree_steps);
     self->bits = NULL;
     self->bit_start = self->bit_limit = NULL;
+    self->nodes = NULL;
+    self->tree_steps = NULL;
 }
 
 enum { MAX_BITSET = 4096 };
+
+static int forest_pack(Forest *self);
 
 static int forest_build_bits(Forest *self) {
     forest_free_bits(self);
@@ -81,6 +100,46 @@ static int forest_build_bits(Forest *self) {
                 const int k = (int)self->set_values[i];
                 self->bits[self->bit_start[s] + k / 64] |= (uint64_t)1 << (k % 64);
             }
+    return forest_pack(self);
+}
+
+/* The packed nodes and each tree's steps (children come after their parents, so heights are
+ * known in one pass from the last node back; a node shared by two parents is fine too). */
+static int forest_pack(Forest *self) {
+    const Py_ssize_t internal = self->internal;
+    self->nodes = PyMem_Calloc((size_t)internal + 1, sizeof(PackedNode));
+    self->tree_steps = PyMem_Calloc((size_t)self->trees + 1, sizeof(int));
+    int *height = PyMem_Calloc((size_t)internal + 1, sizeof(int));
+    if (self->nodes == NULL || self->tree_steps == NULL || height == NULL) {
+        PyMem_Free(height);
+        return -1;
+    }
+    for (Py_ssize_t i = internal - 1; i >= 0; i--) {
+        PackedNode *node = &self->nodes[i];
+        node->feature = self->feature[i];
+        node->left = self->left[i];
+        node->right = self->right[i];
+        node->bound = self->threshold[i];
+        const int slot = self->split_set[i];
+        if (slot > 0) {
+            const int set = slot - 1;
+            node->set = set;
+            node->flags = self->set_is_left[set] == 1 ? NODE_SET_IS_LEFT : 0;
+            if (self->bit_limit[set] > 0) {
+                node->flags |= NODE_BITSET;
+                node->bound = (double)self->bit_limit[set];
+                node->bit_start = self->bit_start[set];
+            } else {
+                node->flags |= NODE_SEARCHED;
+            }
+        }
+        const int below_left = node->left >= 0 ? height[node->left] : 0;
+        const int below_right = node->right >= 0 ? height[node->right] : 0;
+        height[i] = 1 + (below_left > below_right ? below_left : below_right);
+    }
+    for (Py_ssize_t t = 0; t < self->trees; t++)
+        self->tree_steps[t] = self->roots[t] >= 0 ? height[self->roots[t]] : 0;
+    PyMem_Free(height);
     return 0;
 }
 
@@ -134,12 +193,14 @@ static int forest_init(Forest *self, PyObject *args, PyObject *kwargs) {
     int num_features, width, combine;
     static char *names[] = {"num_features", "roots", "feature", "threshold", "left", "right",
                             "split_set", "set_start", "set_values", "set_is_left", "outputs",
-                            "width", "combine", "weights", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOOOOOOOOiiO", names, &num_features,
+                            "width", "combine", "weights", "divisor", NULL};
+    double divisor = 1.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOOOOOOOOiiO|d", names, &num_features,
                                      &roots, &feature, &threshold, &left, &right, &split_set,
                                      &set_start, &set_values, &set_is_left, &outputs, &width,
-                                     &combine, &weights))
+                                     &combine, &weights, &divisor))
         return -1;
+    self->divisor = divisor;
     forest_release(self);
     self->num_features = num_features;
     self->width = width;
@@ -187,36 +248,43 @@ static int forest_init(Forest *self, PyObject *args, PyObject *kwargs) {
     return 0;
 }
 
-/* The child row `x` moves to from internal node `node`: one split, walk.py's `reach` step. */
-static inline int step(const Forest *f, const double *x, int node) {
-    const double value = x[f->feature[node]];
-    const int slot = f->split_set[node];
-    int go_left;
-    if (slot == 0) {
-        go_left = value <= f->threshold[node];
-    } else {
-        const int set = slot - 1;
-        int member;
-        const int limit = f->bit_limit[set];
-        if (limit > 0) {
-            /* NOTE: NaN fails the range test; -0.0 is 0; a fraction is no whole number. */
-            member = value >= 0.0 && value < (double)limit && value == (double)(int)value &&
-                     ((f->bits[f->bit_start[set] + (int)value / 64] >> ((int)value % 64)) & 1);
-        } else {
-            int low = f->set_start[set], high = f->set_start[set + 1];
-            const int stop = high;
-            while (low < high) {
-                const int middle = low + (high - low) / 2;
-                if (f->set_values[middle] < value)
-                    low = middle + 1;
-                else
-                    high = middle;
-            }
-            member = low < stop && f->set_values[low] == value;
-        }
-        go_left = member == (f->set_is_left[set] == 1);
+/* Whether `value` is in searched set `set`: a binary search for an equal value. */
+static int searched_member(const Forest *f, int set, double value) {
+    int low = f->set_start[set], high = f->set_start[set + 1];
+    const int stop = high;
+    while (low < high) {
+        const int middle = low + (high - low) / 2;
+        if (f->set_values[middle] < value)
+            low = middle + 1;
+        else
+            high = middle;
     }
-    return go_left ? f->left[node] : f->right[node];
+    return low < stop && f->set_values[low] == value;
+}
+
+/* The child row `x` moves to from internal node `node`: one split, walk.py's `reach` step.
+ * The way a row goes is a choice (the compiler's conditional move), not a branch the CPU
+ * must guess; only the kind of split is (continuous, bitset, searched set). */
+static inline int step(const Forest *f, const double *x, int node) {
+    const PackedNode *n = &f->nodes[node];
+    const double value = x[n->feature];
+    const int is_left = (n->flags & NODE_SET_IS_LEFT) != 0;
+    int go_left;
+    if (n->flags == 0) {
+        go_left = value <= n->bound;
+    } else if (n->flags & NODE_BITSET) {
+        /* NOTE: NaN fails the range test; -0.0 is 0; a fraction is no whole number. Outside
+         * the range the slot read is 0, in bounds: no branch but the one on the split's kind. */
+        const int in_range = (value >= 0.0) & (value < n->bound);
+        const double slot = in_range ? value : 0.0;
+        const int k = (int)slot;
+        const int bit = (int)((f->bits[n->bit_start + k / 64] >> (k % 64)) & 1);
+        const int member = in_range & ((double)k == slot) & bit;
+        go_left = member == is_left;
+    } else {
+        go_left = searched_member(f, n->set, value) == is_left;
+    }
+    return go_left ? n->left : n->right;
 }
 
 /* The leaf row `x` reaches from `node` (a tree's root reference). */
@@ -229,20 +297,24 @@ enum { LANES = 8 };
 
 /* The leaves rows [block, end) reach from `root`, LANES rows walked side by side: their
  * independent loads and compares overlap in the CPU instead of waiting on one another. */
-static void reach_block(const Forest *f, const double *x, Py_ssize_t stride, int root,
+static void reach_block(const Forest *f, const double *x, Py_ssize_t stride, Py_ssize_t tree,
                         Py_ssize_t block, Py_ssize_t end, Py_ssize_t *leaves) {
+    const int root = f->roots[tree], steps = f->tree_steps[tree];
     Py_ssize_t r = block;
     for (; r + LANES <= end; r += LANES) {
         int node[LANES];
         for (int j = 0; j < LANES; j++) node[j] = root;
-        int open = root >= 0;
-        while (open) {
-            open = 0;
-            for (int j = 0; j < LANES; j++)
-                if (node[j] >= 0) {
-                    node[j] = step(f, x + (r + j) * stride, node[j]);
-                    open |= node[j] >= 0;
-                }
+        /* NOTE: every lane steps at once, up to the tree's depth or until all are at leaves:
+         * a lane at its leaf steps node 0 and keeps its leaf (a choice, not a branch). */
+        for (int s = 0; s < steps; s++) {
+            int leaves_only = -1; /* the sign bit stays set while every lane is at a leaf */
+            for (int j = 0; j < LANES; j++) {
+                const int at = node[j];
+                const int next = step(f, x + (r + j) * stride, at >= 0 ? at : 0);
+                node[j] = at >= 0 ? next : at;
+                leaves_only &= node[j];
+            }
+            if (leaves_only < 0) break;
         }
         for (int j = 0; j < LANES; j++) leaves[r - block + j] = ~(Py_ssize_t)node[j];
     }
@@ -257,7 +329,7 @@ static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, doubl
     for (Py_ssize_t block = start; block < stop; block += ROW_BLOCK) {
         const Py_ssize_t end = block + ROW_BLOCK < stop ? block + ROW_BLOCK : stop;
         if (f->combine == COMBINE_FIRST) {
-            reach_block(f, x, stride, f->roots[0], block, end, leaves);
+            reach_block(f, x, stride, 0, block, end, leaves);
             for (Py_ssize_t r = block; r < end; r++)
                 memcpy(out + r * width, f->outputs + leaves[r - block] * width,
                        sizeof(double) * (size_t)width);
@@ -267,7 +339,7 @@ static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, doubl
             for (int k = 0; k < width; k++) out[r * width + k] = 0.0;
         /* NOTE: tree after tree onto each row's totals: walk.py's order of additions. */
         for (Py_ssize_t t = 0; t < f->trees; t++) {
-            reach_block(f, x, stride, f->roots[t], block, end, leaves);
+            reach_block(f, x, stride, t, block, end, leaves);
             if (f->combine == COMBINE_DOT) {
                 const double weight = f->weights[t];
                 for (Py_ssize_t r = block; r < end; r++) {
@@ -285,22 +357,21 @@ static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, doubl
     }
 }
 
-static PyObject *forest_row(Forest *self, PyObject *row) {
+/* One row's combined outputs into `totals` (`width` values); -1 with an exception set. */
+static int row_totals(Forest *self, PyObject *row, double *totals) {
     PyObject *items = PySequence_Fast(row, "a row's features must be a list or tuple");
-    if (items == NULL) return NULL;
+    if (items == NULL) return -1;
     const Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+    int status = -1;
     if (count < self->num_features) {
+        PyErr_Format(PyExc_IndexError, "the row has %zd features, the trees read %d", count,
+                     self->num_features);
         Py_DECREF(items);
-        return PyErr_Format(PyExc_IndexError, "the row has %zd features, the trees read %d",
-                            count, self->num_features);
+        return -1;
     }
     double local[256];
     double *x = count <= 256 ? local : PyMem_Malloc(sizeof(double) * (size_t)count);
-    double totals_local[16];
-    double *totals =
-        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
-    PyObject *result = NULL;
-    if (x == NULL || totals == NULL) {
+    if (x == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -311,20 +382,41 @@ static PyObject *forest_row(Forest *self, PyObject *row) {
         if (x[i] == -1.0 && PyErr_Occurred()) goto done;
     }
     walk_rows(self, x, 0, totals, 0, 1);
-    result = PyList_New(self->width);
-    if (result == NULL) goto done;
-    for (int k = 0; k < self->width; k++) {
-        PyObject *number = PyFloat_FromDouble(totals[k]);
-        if (number == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, k, number);
-    }
+    status = 0;
 done:
     if (x != local) PyMem_Free(x);
-    if (totals != totals_local) PyMem_Free(totals);
     Py_DECREF(items);
+    return status;
+}
+
+static PyObject *forest_row(Forest *self, PyObject *row) {
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    PyObject *result = NULL;
+    if (row_totals(self, row, totals) == 0 && (result = PyList_New(self->width)) != NULL)
+        for (int k = 0; k < self->width; k++) {
+            PyObject *number = PyFloat_FromDouble(totals[k]);
+            if (number == NULL) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(result, k, number);
+        }
+    if (totals != totals_local) PyMem_Free(totals);
+    return result;
+}
+
+/* The first combined output over `divisor` (a forest's mean): one float, no list. */
+static PyObject *forest_first(Forest *self, PyObject *row) {
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    PyObject *result = NULL;
+    if (row_totals(self, row, totals) == 0) result = PyFloat_FromDouble(totals[0] / self->divisor);
+    if (totals != totals_local) PyMem_Free(totals);
     return result;
 }
 
@@ -388,6 +480,8 @@ done:
 static PyMethodDef forest_methods[] = {
     {"row", (PyCFunction)forest_row, METH_O,
      "row(features) -> the combined outputs of one row (a new list)"},
+    {"first", (PyCFunction)forest_first, METH_O,
+     "first(features) -> the first combined output of one row over the divisor (a float)"},
     {"batch", (PyCFunction)forest_batch, METH_VARARGS,
      "batch(features, rows, stride, out, threads): the combined outputs of every row into out"},
     {NULL, NULL, 0, NULL},
@@ -433,6 +527,30 @@ static PyObject *vote_shares(PyObject *Py_UNUSED(module), PyObject *args) {
     PyBuffer_Release(&counts);
     PyBuffer_Release(&out);
     return result;
+}
+
+/* exact_types(names, types, row): whether row[names[i]] is of exactly types[i] for every i
+ * (False as well for a missing name): the row plan's input check, one C call for all inputs
+ * (snowleap/row_plan.py; its Python loop is the fallback and words the errors). */
+static PyObject *exact_types(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *row, *names, *types;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyTuple_Type, &names, &PyTuple_Type, &types,
+                          &PyDict_Type, &row))
+        return NULL;
+    const Py_ssize_t count = PyTuple_GET_SIZE(names);
+    if (PyTuple_GET_SIZE(types) != count) {
+        PyErr_SetString(PyExc_ValueError, "exact_types: one type per name");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(names, i));
+        if (value == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            Py_RETURN_FALSE;
+        }
+        if ((PyObject *)Py_TYPE(value) != PyTuple_GET_ITEM(types, i)) Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
 }
 
 /* ---- tree.pb: canonical dtree.Node messages straight into the layout ---------------------- */
@@ -756,6 +874,8 @@ static PyObject *parse_protobuf_tree(PyObject *Py_UNUSED(module), PyObject *args
 static PyMethodDef module_methods[] = {
     {"vote_shares", vote_shares, METH_VARARGS,
      "vote_shares(counts, width, out): each leaf's counts over their sum, into out"},
+    {"exact_types", exact_types, METH_VARARGS,
+     "exact_types(names, types, row): whether each named value is of exactly its type"},
     {"parse_protobuf_tree", parse_protobuf_tree, METH_VARARGS,
      "A canonical tree.pb into the compact layout's parts, or None"},
     {NULL, NULL, 0, NULL},

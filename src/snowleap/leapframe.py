@@ -19,11 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from snowleap.errors import InputError
 from snowleap.leapframe_values import BASIC_NAMES, FieldType, decode_value, is_int, json_kind
-from snowleap.numeric import AnyArray, np
+from snowleap.numeric import AnyArray, np, numpy_if_imported
 from snowleap.ops.base import ColumnType
 from snowleap.ops.sparse import SparseRows, SparseVector, vector_batch
 
@@ -261,8 +261,8 @@ def write_leapframe(
 
 def _plain(value: Any) -> Any:
     """A JSON-ready scalar: numpy scalars become Python ones, NaN becomes null."""
-    if isinstance(value, np.generic):
-        value = value.item()
+    if isinstance(value, _numpy_types("generic")):
+        value = cast(Any, value).item()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
@@ -280,15 +280,21 @@ def _sparse(vector: SparseVector) -> dict[str, Any]:
     }
 
 
+def _is_array(data: Any) -> bool:
+    """Whether ``data`` is a numpy array, without importing numpy (none exists before it is)."""
+    numpy = numpy_if_imported()
+    return numpy is not None and isinstance(data, numpy.ndarray)
+
+
 def _write_column(data: Any, name: str, ctype: ColumnType | None) -> tuple[Any, list[Any]]:
     if (ctype is not None and ctype.shape == "list") or _holds_string_lists(data):
-        lists = data.tolist() if isinstance(data, np.ndarray) else list(data)
+        lists = data.tolist() if _is_array(data) else list(data)
         base = ctype.base if ctype is not None else "string"
         return {"type": "list", "base": base}, [_plain_list(v) for v in lists]
     if isinstance(data, SparseRows):
         field_type = {"type": "tensor", "base": "double", "dimensions": [data.size]}
         return field_type, [_sparse(v) for v in data.tolist()]
-    array = data if isinstance(data, np.ndarray) else None
+    array = data if _is_array(data) else None
     if array is not None and array.ndim == 2:
         numbers = array.astype(np.float64, copy=False)
         width = [array.shape[1]]
@@ -326,7 +332,7 @@ def _write_column(data: Any, name: str, ctype: ColumnType | None) -> tuple[Any, 
 
 def _holds_string_lists(data: Any) -> bool:
     """Whether a column of unknown type holds lists of strings (tokens), not vectors."""
-    if isinstance(data, SparseRows) or (isinstance(data, np.ndarray) and data.dtype != object):
+    if isinstance(data, SparseRows) or (_is_array(data) and data.dtype != object):
         return False
     cells = [v for v in data if v is not None]
     return (
@@ -358,12 +364,24 @@ def _map_type(maps: list[dict[Any, Any]], name: str) -> dict[str, Any]:
     return {"type": "map", "key": key, "base": base}
 
 
+def _numpy_types(*names: str) -> tuple[type, ...]:
+    """numpy's scalar types ``names`` if numpy is imported, else none (no numpy value exists)."""
+    numpy = numpy_if_imported()
+    return tuple(getattr(numpy, name) for name in names) if numpy is not None else ()
+
+
 _SCALAR_KINDS: tuple[tuple[str, Any], ...] = (
     ("string", lambda v: isinstance(v, str)),
-    ("boolean", lambda v: isinstance(v, (bool, np.bool_))),
-    ("long", lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool)),
+    ("boolean", lambda v: isinstance(v, (bool, *_numpy_types("bool_")))),
+    (
+        "long",
+        lambda v: isinstance(v, (int, *_numpy_types("integer"))) and not isinstance(v, bool),
+    ),
     (
         "double",
-        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool),
+        lambda v: (
+            isinstance(v, (int, float, *_numpy_types("integer", "floating")))
+            and not isinstance(v, bool)
+        ),
     ),
 )

@@ -8,11 +8,12 @@ from typing import Any
 from snowleap.bundle.archive import BundleSource
 from snowleap.bundle.definitions import BundleInfo
 from snowleap.bundle.reader import read_bundle
-from snowleap.errors import BundleError, InputError
-from snowleap.input_conversion import row_converter, row_ready_type, to_frame
-from snowleap.ops.base import ColumnType, Field, Frame, Op, SkipRow
+from snowleap.errors import BundleError
+from snowleap.input_conversion import to_frame
+from snowleap.ops.base import ColumnType, Field, Frame, Op
 from snowleap.ops.registry import OpLoader, supported_ops
 from snowleap.ops.unsupported import UnsupportedOp, partial_schemas
+from snowleap.row_plan import RowPlan
 
 
 class Model:
@@ -28,10 +29,7 @@ class Model:
         self.info = info
         self.root = root
         # NOTE: the row path is prepared here, once, so scoring a row is only the steps' work.
-        self._row_step = root.row_step()
-        self._converters = tuple(
-            (field.name, row_ready_type(field), row_converter(field)) for field in root.inputs
-        )
+        self._row_plan = RowPlan(root)
 
     @property
     def input_schema(self) -> dict[str, ColumnType]:
@@ -59,21 +57,7 @@ class Model:
 
     def transform_row(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
         """Score one row of plain Python values; ``None`` if an op skips the row."""
-        values = dict(row)
-        try:
-            for name, ready, convert in self._converters:
-                value = values[name]
-                # NOTE: most values arrive as the exact type the model wants (a float for a
-                # double); skipping the converter call for them halves the input cost of a row.
-                if value.__class__ is not ready:
-                    values[name] = convert(value)
-        except KeyError as exc:
-            raise InputError(f"missing input column {exc.args[0]!r}") from None
-        try:
-            self._row_step(values)
-        except SkipRow:
-            return None
-        return values
+        return self._row_plan(row)
 
     def describe(self) -> dict[str, Any]:
         """Bundle identity, ops and schemas, as ``snowleap inspect`` prints them."""

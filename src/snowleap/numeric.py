@@ -22,6 +22,7 @@ importing them costs nothing; use them in annotations, never at run time.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -56,6 +57,21 @@ ObjectArray: TypeAlias = "npt.NDArray[np.object_]"
 AnyArray: TypeAlias = "npt.NDArray[Any]"
 
 
+def numpy_importable() -> bool:
+    """Whether numpy can be imported here (without importing it). A function deployed without
+    its numpy layer (``NumpyLayer=false``, the default) has none: the row routes then score row
+    by row, which gives the same numbers as a batch (the two paths are bit-identical)."""
+    if "numpy" in sys.modules:
+        return True
+    global _IMPORTABLE
+    if _IMPORTABLE is None:
+        _IMPORTABLE = importlib.util.find_spec("numpy") is not None
+    return _IMPORTABLE
+
+
+_IMPORTABLE: bool | None = None
+
+
 def numpy_if_imported() -> ModuleType | None:
     """numpy if something imported it already, else ``None`` (without importing it).
 
@@ -77,4 +93,5 @@ __all__ = [
     "ObjectArray",
     "np",
     "numpy_if_imported",
+    "numpy_importable",
 ]

@@ -127,3 +127,45 @@ def test_the_arm64_tree_walker_cross_compiles_for_lambda(tmp_path: Path, python3
     assert "AArch64" in tree_walker.check(library, "arm64")
     with pytest.raises(tree_walker.WalkerBuildError, match="not a 64-bit X86-64"):
         tree_walker.check(library, "x86_64")
+
+
+LAZY_CHECK = """
+import importlib, json, sys
+sys.path.insert(0, sys.argv[1])
+from lazy_packages import PACKAGES
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+cheap = "asyncio" not in sys.modules
+missing = {}
+for package in PACKAGES:
+    module = importlib.import_module(package.replace("/", "."))
+    missing[package] = [n for n in module.__all__ if getattr(module, n, None) is None]
+print("RESULT " + json.dumps({"cheap": cheap, "missing": missing,
+                              "lazy": [hasattr(importlib.import_module(p.replace("/", ".")),
+                                               "_LAZY") for p in PACKAGES]}))
+"""
+
+
+def test_the_layers_lazy_powertools_packages_still_export_every_name(
+    tmp_path: Path, python313: str
+) -> None:
+    # GIVEN the dependencies layer, whose Powertools package __init__ files import lazily
+    from lazy_init import LAZY_PACKAGES
+
+    with zipfile.ZipFile(LAYER_ZIP) as archive:
+        archive.extractall(tmp_path / "opt")
+    (tmp_path / "lazy_packages.py").write_text(f"PACKAGES = {list(LAZY_PACKAGES)!r}\n")
+    # WHEN Python 3.13 imports the resolver the handler uses, then every exported name
+    completed = subprocess.run(
+        [python313, "-S", "-c", LAZY_CHECK, str(tmp_path)],
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+             "PYTHONPATH": str(tmp_path / "opt" / "python")},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    # THEN the packages are the lazy ones, the resolver came without AppSync's asyncio, and
+    #   every name the packages exported still resolves
+    assert result["lazy"] == [True] * len(LAZY_PACKAGES)
+    assert result["cheap"], "importing APIGatewayRestResolver imported asyncio"
+    assert result["missing"] == {p: [] for p in LAZY_PACKAGES}

@@ -168,3 +168,31 @@ def test_a_shadow_challenger_under_the_emulator_changes_no_byte_of_the_answer(
     assert len(shadow) == 2 and {r["variant"] for r in shadow} == {"challenger"}
     answered = {s["session"]: s["probability"] for s in body(alone)["sessions"]}  # type: ignore[index]
     assert {r["session"]: r["probability"] for r in shadow} == answered
+
+
+def test_without_the_numpy_layer_every_route_answers_as_with_it(tmp_path: Path) -> None:
+    # GIVEN two environments serving the airbnb model (scalars, dense and one-hot vectors), one
+    #   with the numpy layer attached and one without it (NumpyLayer=false, the default)
+    airbnb = rie.ROOT.parent / "shared" / "mleap-reference" / "airbnb.model.lr.zip"
+    events = {
+        path.name: json.loads(path.read_text())
+        for path in sorted(EVENTS.glob("*.json"))
+        if path.name not in REQUEST_BODIES
+    }
+    every_column = load_event("transform.json")
+    every_column["queryStringParameters"] = every_column["multiValueQueryStringParameters"] = None
+    events["transform.json, every column"] = every_column
+    answers: dict[bool, dict[str, object]] = {}
+    for numpy in (True, False):
+        layout = rie.score_function(tmp_path / f"numpy-{numpy}", numpy=numpy)
+        env = {"SESSION_SALT": "rie-test", "MODEL_CACHE_DIR": "", "MODEL_URI": str(airbnb)}
+        with rie.Emulator(layout, env=env) as running:
+            answers[numpy] = {name: running.invoke(e).response for name, e in events.items()}
+        if not numpy:
+            modules = imported(layout, MODEL_URI=str(airbnb))
+    # WHEN each event is invoked in both
+    # THEN the row routes answer 200 without numpy, each answer the same as with numpy's batch
+    for name in ("transform.json", "transform_http_api.json", "invocations.json"):
+        assert answers[False][name]["statusCode"] == 200, answers[False][name]  # type: ignore[index]
+    assert answers[False] == answers[True]
+    assert "numpy" not in modules

@@ -13,7 +13,10 @@ A new op that skips any of these fails here, naming the op and what is missing.
 from __future__ import annotations
 
 import importlib
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -21,10 +24,11 @@ import pytest
 
 from snowleap.ops.base import Op
 from snowleap.ops.pipeline import PipelineOp
-from snowleap.ops.registry import OPS
+from snowleap.ops.registry import OP_MODULES, OPS
 from tests.conftest import OpCase, assert_paths_agree
 
 OPS_TESTS = Path(__file__).resolve().parent
+OPS_SOURCES = Path(importlib.import_module("snowleap.ops").__file__ or "").parent
 PARITY_TESTS = OPS_TESTS.parent / "parity"
 README = OPS_TESTS.parents[1] / "README.md"
 
@@ -58,6 +62,42 @@ def test_every_op_has_its_test_module() -> None:
         if not (OPS_TESTS / f"test_{op}.py").is_file()
     ]
     assert missing == [], "each op's tests sit in one file named after it"
+
+
+def test_every_registry_entry_names_its_op_class() -> None:
+    # GIVEN the registry's table of op names and modules, every module imported
+    wrong = {name: OPS[name].op_name for name in OP_MODULES if OPS[name].op_name != name}
+    # THEN each entry's module defines the op class of that name, and no op module is left out
+    assert wrong == {}, "the table maps these names to a module whose op has another name"
+    defined = {
+        f"{path.parent.name}.{path.stem}" if path.parent != OPS_SOURCES else path.stem
+        for path in OPS_SOURCES.glob("**/*.py")
+        if re.search(r"^    op_name = \"\w+\"", path.read_text(), re.MULTILINE)
+    }
+    assert sorted(defined - set(OP_MODULES.values()) - {"unsupported"}) == [], (
+        "these modules define an op the registry's table lacks"
+    )
+
+
+def test_loading_a_bundle_imports_only_its_ops() -> None:
+    # GIVEN the default bundle, loaded in a fresh interpreter
+    import snowleap
+
+    bundle = README.parent / "bundles" / "snowleap-default.zip"
+    op_modules = {f"snowleap.ops.{module}" for module in OP_MODULES.values()}
+    script = (
+        "import json, sys, snowleap\n"
+        f"snowleap.load({str(bundle)!r})\n"
+        f"print(json.dumps(sorted(set(sys.modules) & set({sorted(op_modules)!r}))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    # THEN the op modules imported are those of the ops the bundle names, not the others
+    used = ops_used(snowleap.load(bundle).root)
+    expected = sorted(f"snowleap.ops.{OP_MODULES[op]}" for op in used)
+    assert json.loads(done.stdout) == expected
+    assert len(expected) < len(OP_MODULES) / 4
 
 
 @pytest.mark.parametrize("fmt", ["json", "protobuf"])

@@ -140,3 +140,16 @@ IDENTITY_CASE = OpCase(
     ),
     {"x": np.array([[-0.0, 1.0], [0.0, 2.0], [1.3, 0.0], [math.nan, 0.0], [-7.0, 0.0]])},
 )
+
+
+def test_row_search_agrees_with_javas_on_many_values(one_node_model, score_both) -> None:
+    # GIVEN strictly increasing boundaries around zero (the row path's bisect), and values on,
+    # between, beyond them, at both zeros and NaN (Java's search)
+    boundaries = [-3.0, -0.0, 0.5, 1.0, 2.5, 7.0]
+    model = isotonic(one_node_model, boundaries, [0.0, 1.0, 1.5, 4.0, 4.5, 9.0])
+    rng = np.random.default_rng(12)
+    x = np.concatenate(
+        [boundaries, rng.uniform(-5, 9, 200), [0.0, -0.0, math.nan, math.inf, -math.inf]]
+    )
+    # THEN every row scores as the batch's vectorised Java search, bit for bit
+    score_both(model, {"x": x})

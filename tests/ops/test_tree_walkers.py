@@ -126,3 +126,37 @@ def test_scorer_refuses_weights_that_do_not_fit() -> None:
     _, layout = random_forest(seed=1, trees=2)
     with pytest.raises(ValueError, match="one weight per tree"):
         TreeScorer(layout, layout.leaf_values, 1, "dot", [1.0])
+
+
+def test_every_kind_of_split_in_lanes_of_uneven_depth(monkeypatch) -> None:
+    from snowleap.bundle.definitions import TreeNodeDef
+
+    def leaf(value: float) -> TreeNodeDef:
+        return TreeNodeDef("leaf", values=(value,))
+
+    # GIVEN a tree with a continuous split, a bitset of small categories, a searched set (a
+    # fraction and a large category), leaves at depths 1 to 3, and a one-leaf tree
+    bitset = TreeNodeDef(
+        "categorical", feature_index=1, categories=(0.0, 3.0), is_left=False, num_categories=4
+    )
+    searched = TreeNodeDef(
+        "categorical", feature_index=2, categories=(2.5, 9000.0), is_left=True, num_categories=0
+    )
+    continuous = TreeNodeDef("continuous", feature_index=0, threshold=0.5)
+    tree = [continuous, leaf(1.0), bitset, searched, leaf(2.0), leaf(3.0), leaf(4.0)]
+    layout = layout_of([tree, [leaf(10.0)], tree], num_features=3)
+    values = [math.nan, -0.0, 0.0, 0.5, 1.0, 2.5, 3.0, 3.5, 9000.0, 1e300, -7.0]
+    rng = random.Random(12)
+    rows = [[rng.choice(values) for _ in range(3)] for _ in range(500)]
+    outputs = {}
+    for walker in WALKERS:
+        scorer = scorer_with(walker, monkeypatch, layout, layout.leaf_values, 1, "sum")
+        row = scorer.row_function()
+        outputs[walker] = (
+            [[v.hex() for v in row(x)] for x in rows],
+            [[v.hex() for v in r] for r in scorer.batch(np.array(rows)).tolist()],
+        )
+        assert outputs[walker][0] == outputs[walker][1], f"{walker}: rows and batch differ"
+    # THEN the compiled walker routes every row as the pure-Python one, to the last bit
+    assert outputs["compiled"] == outputs["python"]
+    assert {r[0] for r in outputs["python"][0]} == {(10.0 + 2 * v).hex() for v in (1, 2, 3, 4)}

@@ -9,6 +9,7 @@ import pytest
 
 from tests.parity.data import ParityData
 from tests.parity.parity import SNOWLEAP_ONLY
+from tests.parity.text_data import TextData
 
 Parity = Callable[..., dict[str, Any]]
 
@@ -70,3 +71,30 @@ def test_bisecting_k_means_cosine(parity: Parity, data: ParityData) -> None:
     # keeps it; Spark's cosine centroids have norm 1, so MLeap's runtime (Euclidean distances)
     # still picks the same child at every level and referees the clusters.
     parity(model, data.clean, writers=SNOWLEAP_ONLY)
+
+
+LDA_NOT_IN_MLEAP = (
+    "MLeap 0.16 cannot referee LDA here: its LDA classes need Breeze 1.x and fail to load "
+    "beside Spark 3.5's Breeze 2.1 (its registry is left without them, "
+    "src/snowleap/spark/mleap-ops.conf), and its LDA draws each document's start unseeded, a "
+    "different result every call; Spark alone referees"
+)
+
+
+def test_lda_local_model_op(parity: Parity, text_data: TextData) -> None:
+    from pyspark.ml.clustering import LDA
+    from pyspark.ml.feature import CountVectorizer
+
+    # GIVEN word counts (sparse; the score rows add empty and unseen-word documents) and LDA's
+    # online optimizer, which also estimates an asymmetric docConcentration
+    counts = CountVectorizer(inputCol="words", outputCol="counts", vocabSize=12)
+    # NOTE: few full-batch iterations keep the fit to seconds (CI's budget)
+    lda = LDA(k=3, maxIter=3, seed=7, featuresCol="counts", subsamplingRate=1.0)
+    model = fit([counts, lda], text_data.train)
+    # THEN snowleap's topic distributions are Spark's, from the same seeded start
+    parity(
+        model,
+        text_data.score.select("words"),
+        writers=SNOWLEAP_ONLY,
+        no_mleap_runtime=LDA_NOT_IN_MLEAP,
+    )

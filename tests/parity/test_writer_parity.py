@@ -124,13 +124,6 @@ def test_cross_validator_and_train_validation_split_export_their_best_model(
 def refused_cases() -> dict[str, tuple[Callable[[], list[Any]], str]]:
     """Pipelines the writer refuses, with what the message must say (stage, class, remedy)."""
 
-    def awaiting() -> list[Any]:
-        from pyspark.ml.clustering import LDA
-        from pyspark.ml.feature import VectorAssembler
-
-        counts = VectorAssembler(inputCols=["x3", "constant"], outputCol="counts")
-        return [counts, LDA(k=2, maxIter=2, seed=7, featuresCol="counts")]
-
     def binary_multinomial() -> list[Any]:
         from pyspark.ml.classification import LogisticRegression
 
@@ -142,10 +135,6 @@ def refused_cases() -> dict[str, tuple[Callable[[], list[Any]], str]]:
         return [VectorAssembler(inputCols=["x1", "x2"], outputCol="both", handleInvalid="skip")]
 
     return {
-        "awaiting": (
-            awaiting,
-            r"LDA_\w+ \(LocalLDAModel\).*'lda_local_model_op' op yet.*docs/adding-an-op.md",
-        ),
         "binary_multinomial": (
             binary_multinomial,
             r"LogisticRegression_\w+ \(LogisticRegressionModel\).*family='binomial'",
@@ -157,7 +146,7 @@ def refused_cases() -> dict[str, tuple[Callable[[], list[Any]], str]]:
     }
 
 
-@pytest.mark.parametrize("case", ["awaiting", "binary_multinomial", "skipping_assembler"])
+@pytest.mark.parametrize("case", ["binary_multinomial", "skipping_assembler"])
 def test_refused_stage_names_the_stage_and_leaves_no_zip(
     spark: Any, data: ParityData, tmp_path: Path, case: str
 ) -> None:

@@ -22,6 +22,7 @@ from snowleap.snowplow import (
     tracker,
 )
 from snowleap.snowplow.errors import EventError
+from snowleap.snowplow.event import parse_each
 from snowleap.snowplow.features import is_purchase
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4"
@@ -291,3 +292,45 @@ def test_fast_canonical_equals_the_protocol_order_reading(params: dict[str, Any]
     assert _outcome(tracker._canonical, params) == expected
     # the parameters' order never changes the result, nor which problem is named first
     assert _outcome(tracker._canonical, dict(reversed(params.items()))) == expected
+
+
+def _event_by_event(items: list[Any]) -> tuple[Any, Any]:
+    result = parse_each(items, tracker._parameters_fields, "tracker POST")
+    return result.events, result.rejected
+
+
+def _as_read(items: list[Any]) -> tuple[Any, Any]:
+    result = tracker._parse_events(items, "tracker POST")
+    return result.events, result.rejected
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(_tracker_parameters(), min_size=1, max_size=4))
+def test_a_request_read_by_columns_equals_it_read_event_by_event(items: list[Any]) -> None:
+    assert _as_read(items) == _event_by_event(items)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    stamps=st.lists(st.integers(0, 253402300799999), min_size=1, max_size=12),
+    pings=st.lists(st.booleans(), min_size=12, max_size=12),
+    vid=st.sampled_from(["1", "07", "+3", "x"]),
+    pp_may=st.sampled_from(["0", "1200", "-5"]),
+)
+def test_a_plain_session_is_read_by_columns_with_the_same_events(
+    stamps: list[int], pings: list[bool], vid: str, pp_may: str
+) -> None:
+    # GIVEN a tracker's session: page views and pings (two key sets), times of any length
+    items: list[Any] = []
+    for index, stamp in enumerate(stamps):
+        event = {"e": "pv", "p": "web", "tv": "js-3", "aid": "shop", "sid": "s-1", "vid": vid,
+                 "dtm": str(stamp), "stm": str(stamp + 1), "eid": f"e{index}", "page": "P",
+                 "url": f"https://shop.example.com/p/{index % 3}", "refr": "https://t.co/x"}  # fmt: skip
+        if pings[index]:
+            event.update(e="pp", pp_mix="0", pp_max="10", pp_miy="0", pp_may=pp_may)
+        items.append(event)
+    # THEN it reads as event by event; by columns whenever every value is one (vid "x" is not
+    #   an integer, an stm past datetime's range no time)
+    assert _as_read(items) == _event_by_event(items)
+    readable = vid != "x" and max(stamps) < 253402300799999
+    assert (tracker._COLUMNS.groups(items) is not None) == readable

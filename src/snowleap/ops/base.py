@@ -138,6 +138,12 @@ class Op(ABC):
     def row_step(self) -> RowStep:
         """A function that adds this op's outputs to one row dict; raises ``SkipRow`` to drop it."""
 
+    @classmethod
+    def merged_row_step(cls, ops: list[Op]) -> RowStep | None:
+        """One row step doing the work of ``ops`` (ops of this class, side by side in a
+        pipeline, none reading another's outputs), or ``None`` to run their own steps."""
+        return None
+
     def leaves(self) -> list[Op]:
         """The ops that do the work, in order: the op itself, or a pipeline's flattened children."""
         return [self]

@@ -82,11 +82,15 @@ class PredictionOp(Op, Generic[ModelT]):
     def row_step(self) -> RowStep:
         width = self.model.num_features
         features_of = vector_row_function(self.features_col, width, reader_of(self))
-        target = self.prediction_col
+        source, target = self.features_col, self.prediction_col
         predict = self.model.predict_row_function()
 
         def score(row: Row) -> None:
-            row[target] = predict(features_of(row))
+            values = row[source]
+            # NOTE: a list of the right width is the common case; anything else is checked.
+            if values.__class__ is not list or len(values) != width:
+                values = features_of(row)
+            row[target] = predict(values)
 
         return score
 

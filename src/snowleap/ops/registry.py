@@ -1,147 +1,137 @@
-"""The ops snowleap implements, by Bundle.ML op name. Listed explicitly: no import side effects."""
+"""The ops snowleap implements, by Bundle.ML op name: a table of names and modules.
+
+An op's module is imported the first time a bundle names the op (``OPS[name]``), not when the
+registry is: a bundle of five ops imports five op modules, and a Lambda cold start does not pay
+for the sixty others. The table is explicit (no import side effects, no scanning of folders);
+each module defines the op class whose ``op_name`` is its key (``tests/ops/test_every_op.py``
+checks every entry).
+"""
 
 from __future__ import annotations
 
-from snowleap.bundle.reader import NodeContext
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Final
+
 from snowleap.errors import UnknownOpError
-from snowleap.ops.base import Op
-from snowleap.ops.classification.decision_tree_classifier import DecisionTreeClassifierOp
-from snowleap.ops.classification.gbt_classifier import GBTClassifierOp
-from snowleap.ops.classification.linear_svc import LinearSVCOp
-from snowleap.ops.classification.logistic_regression import LogisticRegressionOp
-from snowleap.ops.classification.multi_layer_perceptron_classifier import (
-    MultiLayerPerceptronClassifierOp,
-)
-from snowleap.ops.classification.naive_bayes import NaiveBayesOp
-from snowleap.ops.classification.one_vs_rest import OneVsRestOp
-from snowleap.ops.classification.random_forest_classifier import RandomForestClassifierOp
-from snowleap.ops.classification.support_vector_machine import SupportVectorMachineOp
-from snowleap.ops.clustering.bisecting_k_means import BisectingKMeansOp
-from snowleap.ops.clustering.gaussian_mixture import GaussianMixtureOp
-from snowleap.ops.clustering.k_means import KMeansOp
-from snowleap.ops.ensemble.categorical_drilldown import CategoricalDrilldownOp
-from snowleap.ops.feature.binarizer import BinarizerOp
-from snowleap.ops.feature.bucketed_random_projection_lsh import BucketedRandomProjectionLshOp
-from snowleap.ops.feature.bucketizer import BucketizerOp
-from snowleap.ops.feature.chi_sq_selector import ChiSqSelectorOp
-from snowleap.ops.feature.coalesce import CoalesceOp
-from snowleap.ops.feature.count_vectorizer import CountVectorizerOp
-from snowleap.ops.feature.dct import DctOp
-from snowleap.ops.feature.elementwise_product import ElementwiseProductOp
-from snowleap.ops.feature.feature_hasher import FeatureHasherOp
-from snowleap.ops.feature.hashing_term_frequency import HashingTermFrequencyOp
-from snowleap.ops.feature.idf import IdfOp
-from snowleap.ops.feature.imputer import ImputerOp
-from snowleap.ops.feature.interaction import InteractionOp
-from snowleap.ops.feature.map_entry_selector import MapEntrySelectorOp
-from snowleap.ops.feature.math_binary import MathBinaryOp
-from snowleap.ops.feature.math_unary import MathUnaryOp
-from snowleap.ops.feature.max_abs_scaler import MaxAbsScalerOp
-from snowleap.ops.feature.min_hash_lsh import MinHashLshOp
-from snowleap.ops.feature.min_max_scaler import MinMaxScalerOp
-from snowleap.ops.feature.multinomial_labeler import MultinomialLabelerOp
-from snowleap.ops.feature.ngram import NGramOp
-from snowleap.ops.feature.normalizer import NormalizerOp
-from snowleap.ops.feature.one_hot_encoder import OneHotEncoderOp
-from snowleap.ops.feature.pca import PcaOp
-from snowleap.ops.feature.polynomial_expansion import PolynomialExpansionOp
-from snowleap.ops.feature.regex_indexer import RegexIndexerOp
-from snowleap.ops.feature.regex_tokenizer import RegexTokenizerOp
-from snowleap.ops.feature.reverse_string_indexer import ReverseStringIndexerOp
-from snowleap.ops.feature.sklearn_binarizer import SklearnBinarizerOp
-from snowleap.ops.feature.sklearn_polynomial_expansion import SklearnPolynomialExpansionOp
-from snowleap.ops.feature.standard_scaler import StandardScalerOp
-from snowleap.ops.feature.stopwords_remover import StopWordsRemoverOp
-from snowleap.ops.feature.string_indexer import StringIndexerOp
-from snowleap.ops.feature.string_map import StringMapOp
-from snowleap.ops.feature.tokenizer import TokenizerOp
-from snowleap.ops.feature.vector_assembler import VectorAssemblerOp
-from snowleap.ops.feature.vector_indexer import VectorIndexerOp
-from snowleap.ops.feature.vector_slicer import VectorSlicerOp
-from snowleap.ops.feature.word_filter import WordFilterOp
-from snowleap.ops.feature.word_to_vector import WordToVectorOp
-from snowleap.ops.pipeline import PipelineOp
-from snowleap.ops.recommendation.als import ALSOp
-from snowleap.ops.regression.aft_survival_regression import AFTSurvivalRegressionOp
-from snowleap.ops.regression.decision_tree_regression import DecisionTreeRegressionOp
-from snowleap.ops.regression.gbt_regression import GBTRegressionOp
-from snowleap.ops.regression.generalized_linear_regression import GeneralizedLinearRegressionOp
-from snowleap.ops.regression.isotonic_regression import IsotonicRegressionOp
-from snowleap.ops.regression.linear_regression import LinearRegressionOp
-from snowleap.ops.regression.random_forest_regression import RandomForestRegressionOp
 from snowleap.ops.unsupported import UnsupportedOp, unknown_ops_error
 
-OPS: dict[str, type[Op]] = {
-    op.op_name: op
-    for op in (
-        AFTSurvivalRegressionOp,
-        ALSOp,
-        BinarizerOp,
-        BisectingKMeansOp,
-        BucketedRandomProjectionLshOp,
-        BucketizerOp,
-        CategoricalDrilldownOp,
-        ChiSqSelectorOp,
-        CoalesceOp,
-        CountVectorizerOp,
-        DctOp,
-        DecisionTreeClassifierOp,
-        DecisionTreeRegressionOp,
-        ElementwiseProductOp,
-        FeatureHasherOp,
-        GaussianMixtureOp,
-        GBTClassifierOp,
-        GBTRegressionOp,
-        GeneralizedLinearRegressionOp,
-        HashingTermFrequencyOp,
-        IdfOp,
-        ImputerOp,
-        InteractionOp,
-        IsotonicRegressionOp,
-        KMeansOp,
-        LinearRegressionOp,
-        LinearSVCOp,
-        LogisticRegressionOp,
-        MapEntrySelectorOp,
-        MathBinaryOp,
-        MathUnaryOp,
-        MaxAbsScalerOp,
-        MinHashLshOp,
-        MinMaxScalerOp,
-        MultiLayerPerceptronClassifierOp,
-        MultinomialLabelerOp,
-        NaiveBayesOp,
-        NGramOp,
-        NormalizerOp,
-        OneHotEncoderOp,
-        OneVsRestOp,
-        PcaOp,
-        PipelineOp,
-        PolynomialExpansionOp,
-        RandomForestClassifierOp,
-        RandomForestRegressionOp,
-        RegexIndexerOp,
-        RegexTokenizerOp,
-        ReverseStringIndexerOp,
-        SklearnBinarizerOp,
-        SklearnPolynomialExpansionOp,
-        StandardScalerOp,
-        StopWordsRemoverOp,
-        StringIndexerOp,
-        StringMapOp,
-        SupportVectorMachineOp,
-        TokenizerOp,
-        VectorAssemblerOp,
-        VectorIndexerOp,
-        VectorSlicerOp,
-        WordFilterOp,
-        WordToVectorOp,
-    )
+if TYPE_CHECKING:
+    from snowleap.bundle.reader import NodeContext
+    from snowleap.ops.base import Op
+
+#: Bundle.ML op name -> its module under ``snowleap.ops``.
+OP_MODULES: Final[dict[str, str]] = {
+    "aft_survival_regression": "regression.aft_survival_regression",
+    "als": "recommendation.als",
+    "binarizer": "feature.binarizer",
+    "bisecting_k_means": "clustering.bisecting_k_means",
+    "bucketed_random_projection_lsh": "feature.bucketed_random_projection_lsh",
+    "bucketizer": "feature.bucketizer",
+    "categorical_drilldown": "ensemble.categorical_drilldown",
+    "chi_sq_selector": "feature.chi_sq_selector",
+    "coalesce": "feature.coalesce",
+    "count_vectorizer": "feature.count_vectorizer",
+    "dct": "feature.dct",
+    "decision_tree_classifier": "classification.decision_tree_classifier",
+    "decision_tree_regression": "regression.decision_tree_regression",
+    "elementwise_product": "feature.elementwise_product",
+    "feature_hasher": "feature.feature_hasher",
+    "gaussian_mixture": "clustering.gaussian_mixture",
+    "gbt_classifier": "classification.gbt_classifier",
+    "gbt_regression": "regression.gbt_regression",
+    "generalized_linear_regression": "regression.generalized_linear_regression",
+    "hashing_term_frequency": "feature.hashing_term_frequency",
+    "idf": "feature.idf",
+    "imputer": "feature.imputer",
+    "interaction": "feature.interaction",
+    "isotonic_regression": "regression.isotonic_regression",
+    "k_means": "clustering.k_means",
+    "lda_local_model_op": "clustering.lda_local_model_op",
+    "linear_regression": "regression.linear_regression",
+    "linear_svc": "classification.linear_svc",
+    "logistic_regression": "classification.logistic_regression",
+    "map_entry_selector": "feature.map_entry_selector",
+    "math_binary": "feature.math_binary",
+    "math_unary": "feature.math_unary",
+    "max_abs_scaler": "feature.max_abs_scaler",
+    "min_hash_lsh": "feature.min_hash_lsh",
+    "min_max_scaler": "feature.min_max_scaler",
+    "multi_layer_perceptron_classifier": "classification.multi_layer_perceptron_classifier",
+    "multinomial_labeler": "feature.multinomial_labeler",
+    "naive_bayes": "classification.naive_bayes",
+    "ngram": "feature.ngram",
+    "normalizer": "feature.normalizer",
+    "one_hot_encoder": "feature.one_hot_encoder",
+    "one_vs_rest": "classification.one_vs_rest",
+    "pca": "feature.pca",
+    "pipeline": "pipeline",
+    "polynomial_expansion": "feature.polynomial_expansion",
+    "random_forest_classifier": "classification.random_forest_classifier",
+    "random_forest_regression": "regression.random_forest_regression",
+    "regex_indexer": "feature.regex_indexer",
+    "regex_tokenizer": "feature.regex_tokenizer",
+    "reverse_string_indexer": "feature.reverse_string_indexer",
+    "sklearn_binarizer": "feature.sklearn_binarizer",
+    "sklearn_polynomial_expansion": "feature.sklearn_polynomial_expansion",
+    "standard_scaler": "feature.standard_scaler",
+    "stopwords_remover": "feature.stopwords_remover",
+    "string_indexer": "feature.string_indexer",
+    "string_map": "feature.string_map",
+    "support_vector_machine": "classification.support_vector_machine",
+    "tokenizer": "feature.tokenizer",
+    "vector_assembler": "feature.vector_assembler",
+    "vector_indexer": "feature.vector_indexer",
+    "vector_slicer": "feature.vector_slicer",
+    "word_filter": "feature.word_filter",
+    "word_to_vector": "feature.word_to_vector",
 }
 
 
+class _LazyOps(Mapping[str, "type[Op]"]):
+    """Op name -> op class, each class's module imported on first lookup (then kept)."""
+
+    def __init__(self, modules: Mapping[str, str]) -> None:
+        self._modules = modules
+        self._classes: dict[str, type[Op]] = {}
+
+    def __getitem__(self, name: str) -> type[Op]:
+        found = self._classes.get(name)
+        if found is None:
+            found = self._classes[name] = _op_class(name, self._modules[name])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
+
+
+def _op_class(name: str, module: str) -> type[Op]:
+    """The class of ``module`` whose ``op_name`` is ``name``."""
+    from snowleap.ops.base import Op
+
+    loaded = importlib.import_module(f"snowleap.ops.{module}")
+    for value in vars(loaded).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, Op)
+            and value.__module__ == loaded.__name__
+            and getattr(value, "op_name", None) == name
+        ):
+            return value
+    raise LookupError(f"snowleap.ops.{module} defines no op class named {name!r}")
+
+
+OPS: Final[Mapping[str, type[Op]]] = _LazyOps(OP_MODULES)
+
+
 def supported_ops() -> list[str]:
-    return sorted(OPS)
+    return sorted(OP_MODULES)
 
 
 class OpLoader:
@@ -153,12 +143,11 @@ class OpLoader:
         self.unsupported: list[UnsupportedOp] = []
 
     def __call__(self, node: NodeContext) -> Op:
-        op_class = OPS.get(node.op)
-        if op_class is None:
+        if node.op not in OPS:
             placeholder = UnsupportedOp.from_bundle(node)
             self.unsupported.append(placeholder)
             return placeholder
-        return op_class.from_bundle(node)
+        return OPS[node.op].from_bundle(node)
 
     def error(self) -> UnknownOpError:
         """The error naming every unsupported node seen (where, op) and the supported ops."""

@@ -23,10 +23,10 @@ Example
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from snowleap.errors import InputError
-from snowleap.numeric import np
+from snowleap.numeric import np, numpy_importable
 
 if TYPE_CHECKING:
     from snowleap.numeric import AnyArray, FloatArray
@@ -198,7 +198,11 @@ def dense_batch(values: Any, column: str, reader: str) -> Any:
 
 
 def vector_batch(values: Sequence[Any], width: int | None) -> FloatArray | SparseRows:
-    """One batch column from row vectors: ``SparseRows`` if any is sparse, else a 2-D array."""
+    """One batch column from row vectors: ``SparseRows`` if any is sparse, else a 2-D array;
+    without numpy (``NumpyLayer=false``), the row vectors as a list, for the row path."""
+    if not numpy_importable():
+        rows = [v if isinstance(v, SparseVector) else list(v) for v in values]
+        return cast("FloatArray | SparseRows", rows)
     if any(isinstance(v, SparseVector) for v in values):
         size = width if width is not None else len(values[0])
         return SparseRows.from_vectors(size, values)
@@ -210,7 +214,10 @@ def vector_batch(values: Sequence[Any], width: int | None) -> FloatArray | Spars
 
 def object_column(cells: Sequence[Any]) -> AnyArray:
     """A 1-D object array holding ``cells`` as they are (lists stay lists, dicts dicts), which
-    ``np.array`` would turn into a 2-D array when the lists have one length."""
+    ``np.array`` would turn into a 2-D array when the lists have one length; without numpy, a
+    list."""
+    if not numpy_importable():
+        return cast("AnyArray", list(cells))
     column = np.empty(len(cells), dtype=object)
     for position, cell in enumerate(cells):
         column[position] = cell

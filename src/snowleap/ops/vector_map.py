@@ -130,7 +130,8 @@ class VectorMapOp(Op):
                 values = row[source]
                 if len(values) != size:
                     raise width_error(source, len(values), size, reader)
-                row[target] = apply(dense_row(values))
+                # NOTE: a list is the common case; only a sparse vector needs expanding.
+                row[target] = apply(values if values.__class__ is list else dense_row(values))
 
             return step_fixed_width
         problem_of = self.function.width_problem

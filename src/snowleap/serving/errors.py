@@ -6,8 +6,8 @@ from snowleap.errors import SnowleapError
 
 
 class RequestError(SnowleapError, ValueError):
-    """The request cannot be served; ``status`` is the code to answer with: 4xx when the request
-    itself is wrong, 501 for a route this deployment leaves out.
+    """The request cannot be served; ``status`` is the code to answer with (4xx: the request
+    itself is wrong).
 
     Example
     -------

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from snowleap.leapframe import leapframe_schema
 from snowleap.serving.cache import LoadedModel
 
 FINGERPRINT_DIGITS = 12
@@ -49,6 +48,9 @@ def model_document(
     loaded: LoadedModel, *, kind: str, threshold: float, full: bool
 ) -> dict[str, Any]:
     """The model part of ``GET /model`` (the challenger is added by the service)."""
+    # NOTE: the LeapFrame module is imported by GET /model and the row routes, not at cold start.
+    from snowleap.leapframe import leapframe_schema
+
     described = loaded.model.describe()
     document: dict[str, Any] = {
         **model_identity(loaded, full=False),

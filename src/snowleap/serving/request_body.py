@@ -158,6 +158,9 @@ def _screened(
     kept: list[Any] = []
     positions: list[int] = []
     rejected: list[Rejected] = []
+    if not suspect and all(item.__class__ is dict for item in items):
+        # NOTE: the usual body, every event kept: the parser's positions are the request's.
+        return ParsedRequest(_parse(parser, payload(items)), len(items))
     for index, item in enumerate(items):
         if not isinstance(item, Mapping):
             reason = f"expected a JSON object (an event), got {_kind(item)}"

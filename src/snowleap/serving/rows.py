@@ -8,9 +8,7 @@ request ends up scored or rejected with its reason, never lost.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +17,9 @@ from snowleap.errors import InputError
 from snowleap.input_rows import InputRows, RejectedRow
 from snowleap.leapframe import write_leapframe
 from snowleap.model import Model
-from snowleap.numeric import np
+from snowleap.numeric import np, numpy_if_imported, numpy_importable
 from snowleap.ops.base import ColumnType, Frame
 from snowleap.ops.sparse import SparseRows, object_column, vector_batch
-from snowleap.serving.errors import RequestError
 
 SKIPPED = "the model skipped this row (one of its ops drops invalid rows: handle_invalid 'skip')"
 REFUSED = (
@@ -51,20 +48,9 @@ class ScoredRows:
         return every == list(range(self.received))
 
 
-def require_batch_math(route: str) -> None:
-    """``RequestError`` 501 when numpy cannot be imported: the row routes read and score rows as
-    numpy columns, and a function deployed without its numpy layer (``NumpyLayer=false``: the
-    Snowplow routes never import numpy) cannot serve them."""
-    if "numpy" not in sys.modules and importlib.util.find_spec("numpy") is None:
-        raise RequestError(
-            501,
-            f"{route} needs numpy, and this function is deployed without the numpy layer: "
-            "deploy it with NumpyLayer=true (POST /score needs no numpy)",
-        )
-
-
 def score_rows(model: Model, rows: InputRows) -> ScoredRows:
-    """Score ``rows``: in one batch, or row by row when the batch refuses or drops a row.
+    """Score ``rows``: in one batch, or row by row when the batch refuses or drops a row or
+    numpy is absent (``NumpyLayer=false``: the row path gives the batch's numbers).
 
     Example
     -------
@@ -75,6 +61,8 @@ def score_rows(model: Model, rows: InputRows) -> ScoredRows:
     types = {**model.input_schema, **model.output_schema}
     if not rows.kept:
         return ScoredRows(_empty_frame(model, rows), [], rows.rejected, rows.received, types)
+    if not numpy_importable():
+        return _score_each(model, rows, types)
     try:
         frame = model.transform(rows.columns)
     except InputError:
@@ -120,7 +108,8 @@ def _score_each(model: Model, rows: InputRows, types: dict[str, ColumnType]) -> 
 
 def _cell(column: Any, position: int) -> Any:
     value = column[position]
-    return value.tolist() if isinstance(value, np.ndarray) else value
+    numpy = numpy_if_imported()
+    return value.tolist() if numpy is not None and isinstance(value, numpy.ndarray) else value
 
 
 def _refusal(message: str, known: set[str]) -> str:
@@ -134,6 +123,9 @@ def _refusal(message: str, known: set[str]) -> str:
 
 
 def _empty_frame(model: Model, rows: InputRows) -> Frame:
+    if not numpy_importable():
+        empty: Frame = dict(rows.columns)
+        return empty | {name: [] for name in model.output_schema}
     frame: Frame = {
         name: column if isinstance(column, (np.ndarray, SparseRows)) else object_column(column)
         for name, column in rows.columns.items()

@@ -222,7 +222,8 @@ def score_events(
         )
         report.sessions.append(score)
         router.session_scored(score, features.row)
-    _reject_ungrouped(report, parsed)
+    if sum(map(len, grouped.values())) != len(parsed.events):
+        _reject_ungrouped(report, parsed)
     report.sessions.sort(key=lambda s: min(s.events + s.events_excluded))
     report.rejected.sort(key=lambda r: r.index)
     return report

@@ -19,7 +19,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from snowleap.errors import InputError
 from snowleap.serving import model_documents as docs
@@ -35,19 +35,6 @@ from snowleap.serving.model_check import check_model_scores
 from snowleap.serving.refresh_worker import RefreshWorker
 from snowleap.serving.request_body import parse_score_body, read_json_body
 from snowleap.serving.rollout import CHALLENGER, RolloutRouter, RolloutSummary
-from snowleap.serving.row_requests import (
-    RowsRequest,
-    read_invocation_request,
-    read_transform_request,
-)
-from snowleap.serving.rows import (
-    ScoredRows,
-    leapframe_response,
-    predictions,
-    require_batch_math,
-    score_rows,
-    select_columns,
-)
 from snowleap.serving.scoring import (
     CHAMPION,
     Variant,
@@ -58,6 +45,10 @@ from snowleap.serving.scoring import (
 )
 from snowleap.serving.settings import MODEL_KINDS, ServingSettings
 from snowleap.serving.source import S3ClientFactory
+
+if TYPE_CHECKING:
+    from snowleap.serving.row_requests import RowsRequest
+    from snowleap.serving.rows import ScoredRows
 
 __all__ = ["MODEL_KINDS", "ScoringService", "ServingObserver", "ServingSettings", "model_check"]
 NOT_A_SESSION_MODEL = (
@@ -244,7 +235,11 @@ class ScoringService:
     ) -> dict[str, Any]:
         """The response document of ``POST /transform``: the output LeapFrame (the ``fields``
         asked for, else every column) and where each request row went."""
-        require_batch_math("POST /transform")
+        # NOTE: the row routes' modules (LeapFrame reading and writing, row requests) are
+        # imported on their first request, not in every cold start of a POST /score function.
+        from snowleap.serving.row_requests import read_transform_request
+        from snowleap.serving.rows import leapframe_response, select_columns
+
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
         with _bad_request():
@@ -258,7 +253,9 @@ class ScoringService:
         """The response document of ``POST /invocations``, as MLflow's scoring server answers:
         ``{"predictions": [...]}`` (one record per row, ``null`` where it was rejected), and
         ``rejected`` saying why."""
-        require_batch_math("POST /invocations")
+        from snowleap.serving.row_requests import read_invocation_request
+        from snowleap.serving.rows import predictions, select_columns
+
         document = read_json_body(body, content_type, max_bytes=self.settings.max_body_bytes)
         loaded = self.current_model()
         with _bad_request():
@@ -272,6 +269,8 @@ class ScoringService:
         }
 
     def _score(self, loaded: LoadedModel, request: RowsRequest) -> ScoredRows:
+        from snowleap.serving.rows import score_rows
+
         started = time.perf_counter()
         scored = score_rows(loaded.model, request.rows)
         score_ms = (time.perf_counter() - started) * 1000.0

@@ -2,20 +2,18 @@
 
 Every parser first turns its input into *canonical fields*: a mapping from enriched-event field
 names to typed values (absent or ``None`` when empty), plus the decoded unstructured event.
-``EventBuilder.build`` (``build_event`` for one event) is the single place that turns canonical
-fields into an ``Event``, keeping only closed-vocabulary labels, counts, times and the URL path;
-everything personal stops here.
+``EventBuilder`` is the single place that turns canonical fields into an ``Event`` (``build``: one
+event's; ``build_columns``: a plain tracker request's, a field at a time), keeping only
+closed-vocabulary labels, counts, times and the URL path; everything personal stops here.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Final, TypeVar
-from urllib.parse import urlsplit
 
 from snowleap.snowplow.classify import (
     campaign_from_query,
@@ -27,6 +25,8 @@ from snowleap.snowplow.classify import (
 from snowleap.snowplow.errors import EventError
 from snowleap.snowplow.privacy import safe_path
 from snowleap.snowplow.selfdesc import SelfDescribing
+from snowleap.snowplow.urls import NO_URL, UrlParts
+from snowleap.snowplow.urls import split_url as _split_url
 from snowleap.snowplow.values import shown
 
 T = TypeVar("T")
@@ -40,9 +40,6 @@ EVENT_TYPES: Final[frozenset[str]] = frozenset(
 TIME_FIELDS: Final[tuple[str, ...]] = (
     "true_tstamp", "derived_tstamp", "dvce_created_tstamp", "collector_tstamp",
 )  # fmt: skip
-
-
-_assign = object.__setattr__
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -89,7 +86,8 @@ class Event:
     domain_sessionid: str | None = field(default=None, repr=False)
 
     # NOTE: written out rather than generated: a frozen dataclass's own __init__ assigns each
-    # field through a global lookup, which made building the record a third of parsing an event.
+    # field through object.__setattr__, which looks the field up again on every call; the slots'
+    # own setters (``_SLOT_SETTERS``) made building the record a third of its former cost.
     def __init__(
         self,
         event: str,
@@ -104,17 +102,26 @@ class Event:
         visit_number: int | None,
         domain_sessionid: str | None = None,
     ) -> None:
-        _assign(self, "event", event)
-        _assign(self, "event_name", event_name)
-        _assign(self, "timestamp", timestamp)
-        _assign(self, "platform", platform)
-        _assign(self, "page_path", page_path)
-        _assign(self, "medium", medium)
-        _assign(self, "commerce_action", commerce_action)
-        _assign(self, "scroll_y_max", scroll_y_max)
-        _assign(self, "device_class", device_class)
-        _assign(self, "visit_number", visit_number)
-        _assign(self, "domain_sessionid", domain_sessionid)
+        (set_event, set_event_name, set_timestamp, set_platform, set_page_path, set_medium,
+         set_commerce_action, set_scroll_y_max, set_device_class, set_visit_number,
+         set_domain_sessionid) = _SLOT_SETTERS  # fmt: skip
+        set_event(self, event)
+        set_event_name(self, event_name)
+        set_timestamp(self, timestamp)
+        set_platform(self, platform)
+        set_page_path(self, page_path)
+        set_medium(self, medium)
+        set_commerce_action(self, commerce_action)
+        set_scroll_y_max(self, scroll_y_max)
+        set_device_class(self, device_class)
+        set_visit_number(self, visit_number)
+        set_domain_sessionid(self, domain_sessionid)
+
+
+# NOTE: each slot's member descriptor sets its field without the frozen class's __setattr__.
+_SLOT_SETTERS: Final[tuple[Callable[[Event, Any], None], ...]] = tuple(
+    vars(Event)[f.name].__set__ for f in fields(Event)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,40 +145,14 @@ def _name_of(event: str) -> str:
     return "event" if event == "struct" else event
 
 
-UrlParts = tuple[str | None, str | None, str]
-
-
-# NOTE: most page URLs are this plain: http(s), a host of letters, digits, dots and dashes (no
-# port, no user), printable ASCII throughout. For them the match gives exactly urlsplit's host,
-# path and query (a fragment is split off first, then the query) at a fraction of its cost;
-# anything else goes through urlsplit.
-_PLAIN_URL: Final[re.Pattern[str]] = re.compile(
-    r"https?://([A-Za-z0-9.-]+)(/[^?#]*)?(?:\?([^#]*))?(?:#.*)?", re.ASCII | re.DOTALL
-)
-
-
-def _split_url(url: str, name: str) -> UrlParts:
-    """Host, path and query of a URL; the query is for campaign tags only, then dropped."""
-    # NOTE: urlsplit strips surrounding spaces and drops tabs and newlines; such URLs take its way.
-    if url.isascii() and url.isprintable() and url[-1] != " ":
-        plain = _PLAIN_URL.fullmatch(url)
-        if plain is not None:
-            host, path, query = plain.groups()
-            return host.lower(), path or "/", query or ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        raise EventError(f"field {name!r}: not a valid URL") from None
-    return parts.hostname, parts.path or "/", parts.query
-
-
 class EventBuilder:
     """Turns canonical fields into ``Event`` records, one request's events at a time.
 
     The events of a request repeat themselves (a session's page pings carry their page's URL,
     every event the visitor's user agent and referrer), so what is derived from those values is
     worked out once per distinct value. The memory lives as long as the builder, which
-    ``parse_each`` makes for one request: nothing personal outlives the request.
+    ``parse_each`` (or ``build_column_groups``) makes for one request: nothing personal outlives
+    the request.
     """
 
     def __init__(self) -> None:
@@ -181,10 +162,11 @@ class EventBuilder:
         self._devices: dict[tuple[Any, Any, Any, Any], str] = {}
         self._paths: dict[str, str] = {}
         self._contexts: dict[tuple[Any, ...], tuple[str, str | None, str, str]] = {}
+        self._visits: dict[tuple[Any, ...], tuple[str, str, str]] = {}
 
     def _url(self, url: str | None, name: str) -> UrlParts:
         if not url:
-            return _NO_URL
+            return NO_URL
         parts = self._urls.get((url, name))
         if parts is None:
             parts = self._urls[(url, name)] = _split_url(url, name)
@@ -210,6 +192,40 @@ class EventBuilder:
         """Platform, safe page path, traffic medium and device class from the fields they depend
         on (``_CONTEXT_FIELDS``, in that order)."""
         url_host, url_path, url_query = self._url(page_url, "page_url")
+        # NOTE: the pages of a visit differ in their path alone: the rest is worked out once.
+        visit_key = (url_host, url_query, page_referrer, page_urlquery, page_urlhost, mkt_medium,
+                     mkt_clickid, refr_medium, refr_urlhost, dvce_type, dvce_ismobile, br_type,
+                     useragent, platform)  # fmt: skip
+        visit = self._visits.get(visit_key)
+        if visit is None:
+            visit = self._visits[visit_key] = self._visit(*visit_key)
+        page_path = page_urlpath or url_path
+        if page_path:
+            path = self._paths.get(page_path)
+            if path is None:
+                path = self._paths[page_path] = safe_path(page_path)
+            page_path = path
+        return visit[0], page_path or None, visit[1], visit[2]
+
+    def _visit(
+        self,
+        url_host: str | None,
+        url_query: str,
+        page_referrer: str | None,
+        page_urlquery: str | None,
+        page_urlhost: str | None,
+        mkt_medium: str | None,
+        mkt_clickid: str | None,
+        refr_medium: str | None,
+        refr_urlhost: str | None,
+        dvce_type: str | None,
+        dvce_ismobile: bool | None,
+        br_type: str | None,
+        useragent: str | None,
+        platform: str | None,
+    ) -> tuple[str, str, str]:
+        """Platform, traffic medium and device class of a page's host and query and the
+        visit's other context fields."""
         refr_host = self._url(page_referrer, "page_referrer")[0]
         has_click_id = bool(mkt_clickid)
         if not mkt_medium:
@@ -237,13 +253,7 @@ class EventBuilder:
                 dvce_type=dvce_type, dvce_ismobile=dvce_ismobile, br_type=br_type,
                 user_agent=useragent,
             )  # fmt: skip
-        page_path = page_urlpath or url_path
-        if page_path:
-            path = self._paths.get(page_path)
-            if path is None:
-                path = self._paths[page_path] = safe_path(page_path)
-            page_path = path
-        return platform_class(platform), page_path or None, medium, device
+        return platform_class(platform), medium, device
 
     def build(self, fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
         """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
@@ -261,11 +271,7 @@ class EventBuilder:
         if not timestamp:
             raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
 
-        context_key = (*map(get, _CONTEXT_FIELDS),)
-        context = self._contexts.get(context_key)
-        if context is None:
-            context = self._contexts[context_key] = self._context(*context_key)
-        platform, page_path, medium, device = context
+        platform, page_path, medium, device = self._context_of((*map(get, _CONTEXT_FIELDS),))
         return Event(
             event,
             get("event_name") or (unstruct.name if unstruct else _name_of(event)),
@@ -280,8 +286,62 @@ class EventBuilder:
             get("domain_sessionid") or None,
         )
 
+    def build_columns(self, columns: Mapping[str, Sequence[Any]]) -> list[Event]:
+        """``build`` of each event of canonical fields given a field at a time (``columns``:
+        every value set, no self-describing event), as ``tracker_columns.py`` reads a plain
+        request; ``EventError`` when one event has no type or time (the caller then reads
+        event by event, naming it)."""
+        events = columns["event"]
+        if not EVENT_TYPES.issuperset(events):
+            raise EventError("field 'event': unknown event type")
+        times = next((columns[name] for name in TIME_FIELDS if name in columns), None)
+        if times is None:
+            raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
+        absent = (None,) * len(events)
+        get = columns.get
+        keys = zip(*(get(name, absent) for name in _CONTEXT_FIELDS), strict=True)
+        platforms, paths, mediums, devices = zip(*map(self._context_of, keys), strict=True)
+        return list(
+            map(
+                Event,
+                events,
+                get("event_name") or list(map(_name_of, events)),
+                times,
+                platforms,
+                paths,
+                mediums,
+                map(commerce_action, events, get("se_action", absent), absent),
+                get("pp_yoffset_max", absent),
+                devices,
+                get("domain_sessionidx", absent),
+                get("domain_sessionid", absent),
+            )
+        )
 
-_NO_URL: Final[UrlParts] = (None, None, "")
+    def _context_of(self, key: tuple[Any, ...]) -> tuple[str, str | None, str, str]:
+        """``_context`` of the values of ``_CONTEXT_FIELDS``, once per distinct ``key``."""
+        context = self._contexts.get(key)
+        if context is None:
+            context = self._contexts[key] = self._context(*key)
+        return context
+
+
+def build_column_groups(
+    groups: Iterable[tuple[Sequence[int], Mapping[str, Sequence[Any]]]], count: int
+) -> list[Event] | None:
+    """The ``Event`` of each of a request's ``count`` events, given as groups of positions and
+    their columns (``EventBuilder.build_columns``), in position order; ``None`` if one fails."""
+    builder = EventBuilder()
+    result: list[Event | None] = [None] * count
+    try:
+        for positions, columns in groups:
+            for position, event in zip(positions, builder.build_columns(columns), strict=True):
+                result[position] = event
+    except EventError:
+        return None
+    return [event for event in result if event is not None]
+
+
 # NOTE: what the platform, path, medium and device of an event depend on, in the order of
 # ``EventBuilder._context``'s parameters: events of one page share all of them.
 _CONTEXT_FIELDS: Final[tuple[str, ...]] = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Final, Literal
 
 from snowleap.snowplow.event import Event
@@ -75,11 +76,11 @@ def page_kind(path: str | None) -> str | None:
     """
     if path is None:
         return None
-    segments = [s for s in path.lower().split("/") if s]
+    segments = list(filter(None, path.lower().split("/")))
     if not segments or segments[0] in ("index.html", "home"):
         return "home"
     first = segments[0]
-    if any(s in _CONFIRMATION_SEGMENTS for s in segments) and (
+    if not _CONFIRMATION_SEGMENTS.isdisjoint(segments) and (
         first in ("checkout", "order", "orders") or first in _CONFIRMATION_SEGMENTS
     ):
         return "confirmation"
@@ -212,10 +213,20 @@ def _time_order_and_cut(
         order = sorted(range(len(events)), key=stamps.__getitem__)
     else:
         order = sorted(range(len(events)), key=lambda position: _time_order(events[position]))
+    # NOTE: the usual session has no purchase: no purchase action and no confirmation page
+    #   among its paths (worked out once each) tells so without looking at every event.
+    actions = {*map(_COMMERCE_ACTION, events)}
+    paths = {*map(_PAGE_PATH, events)}
+    if "purchase" not in actions and all(_page_kind(p, kinds) != "confirmation" for p in paths):
+        return order, len(order)
     for cut, position in enumerate(order):
         if _is_purchase(events[position], kinds):
             return order, cut
     return order, len(order)
+
+
+_COMMERCE_ACTION: Final = attrgetter("commerce_action")
+_PAGE_PATH: Final = attrgetter("page_path")
 
 
 def _row(used: list[Event], kinds: dict[str | None, str | None]) -> dict[str, float | str]:

@@ -14,7 +14,13 @@ from urllib.parse import parse_qsl
 from snowleap import bounded_json
 from snowleap.errors import JsonLimitError
 from snowleap.snowplow.errors import EventError, PayloadError
-from snowleap.snowplow.event import CanonicalFields, ParseResult, parse_each
+from snowleap.snowplow.event import (
+    CanonicalFields,
+    ParseResult,
+    build_column_groups,
+    logged,
+    parse_each,
+)
 from snowleap.snowplow.selfdesc import (
     SelfDescribing,
     check_contexts,
@@ -22,6 +28,7 @@ from snowleap.snowplow.selfdesc import (
     decode_json,
     unstruct_event,
 )
+from snowleap.snowplow.tracker_columns import TrackerColumns
 from snowleap.snowplow.values import (
     check_epoch_millis,
     named,
@@ -212,7 +219,22 @@ def _schema_shape(schema: Any) -> str:
 
 
 def _parse_events(items: list[Any], source: str) -> ParseResult:
+    # NOTE: the plain request a parameter at a time across its events (tracker_columns.py);
+    #   anything else, and any event that fails, event by event.
+    groups = _COLUMNS.groups(items)
+    events = None if groups is None else build_column_groups(groups, len(items))
+    if events is not None:
+        return logged(ParseResult(events=list(enumerate(events))), source)
     return parse_each(items, _parameters_fields, source)
+
+
+_COLUMNS: Final = TrackerColumns(
+    TRACKER_PARAMETERS,
+    EVENT_CODES,
+    text=_text,
+    required=REQUIRED_PARAMETERS,
+    excluded=_SELF_DESCRIBING_KEYS,
+)
 
 
 def _parameters_fields(params: Any) -> CanonicalFields:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from typing import Final
 
 from snowleap.snowplow.errors import EventError
@@ -161,3 +162,36 @@ def parse_bool(field: str, text: str) -> bool:
     if text in ("0", "false"):
         return False
     raise EventError(f"not a boolean (expected 1 or 0), {shown(field, text)}")
+
+
+# -- whole columns: one value per event of a request, all non-empty --------------------------
+# NOTE: the usual column in one pass of C (a join, a length, map(int)); ``None`` when any value
+#   is not in the plain form, and the caller reads value by value, naming the first problem.
+
+
+def _digit_column(column: Sequence[str], digits: int) -> list[int] | None:
+    if not "".join(column).isdecimal() or max(map(len, column)) > digits:
+        return None
+    return list(map(int, column))
+
+
+def epoch_millis_column(column: Sequence[str]) -> list[int] | None:
+    """``check_epoch_millis`` of every value, or ``None`` if one would fail."""
+    millis = _digit_column(column, _EPOCH_MILLIS_DIGITS)
+    return None if millis is None or max(millis) > _MAX_EPOCH_MILLIS else millis
+
+
+def epoch_time_column(column: Sequence[str]) -> list[datetime] | None:
+    """``parse_epoch_millis`` of every value, or ``None`` if one would fail."""
+    millis = epoch_millis_column(column)
+    if millis is None:
+        return None
+    # NOTE: timedelta's fourth argument is milliseconds: the same time as whole seconds plus
+    #   microseconds (integers, normalized exactly).
+    zero = repeat(0)
+    return list(map(EPOCH.__add__, map(timedelta, zero, zero, zero, millis)))
+
+
+def int_column(column: Sequence[str]) -> list[int] | None:
+    """``parse_int`` of every value (unsigned ones only), or ``None``."""
+    return _digit_column(column, _INTEGER_DIGITS)

@@ -93,12 +93,12 @@ def argmax_batch(values: FloatArray) -> FloatArray:
 
 
 def argmax_row(values: list[float]) -> float:
-    best_index = 0
-    best = values[0]
-    for k in range(1, len(values)):
-        if values[k] > best:
-            best_index = k
-            best = values[k]
+    if len(values) == 2:
+        # NOTE: the loop below for two values, the common case of a binary classifier.
+        return 1.0 if values[1] > values[0] else 0.0
+    # NOTE: ``max`` keeps the first of equal values and moves on only for a larger one
+    # (``value > best``), so a NaN never wins unless it comes first: Spark's argmax, in C.
+    best_index: int = max(range(len(values)), key=values.__getitem__)
     return float(best_index)
 
 
@@ -111,7 +111,17 @@ def normalize_batch(values: FloatArray) -> FloatArray:
 
 
 def normalize_row(values: list[float]) -> list[float]:
-    total = sequential_sum(values)
+    # NOTE: ``sequential_sum``'s additions (0.0, then each value in order), written out: a
+    # function call costs more than the sum of a few values; two classes are the common case.
+    if len(values) == 2:
+        first, second = values
+        pair_total = 0.0 + first + second
+        if pair_total != 0.0:
+            return [first / pair_total, second / pair_total]
+        return [first, second]
+    total = 0.0
+    for value in values:
+        total += value
     if total != 0.0:
         return [value / total for value in values]
     return list(values)
@@ -316,13 +326,18 @@ class ProbabilisticClassifierOp(Op):
         row_reader = features_row_function if model.reads_sparse else vector_row_function
         features_of = row_reader(self.features_col, model.num_features, reader_of(self))
         raw_col, probability_col, target = self.raw_col, self.probability_col, self.prediction_col
+        source, width = self.features_col, model.num_features
         raw_of = model.raw_row_function()
         if probability_col is not None:
             to_probability = model.probability_row
             predict = model.probability_prediction_row
 
             def score_probability(row: Row) -> None:
-                raw = raw_of(features_of(row))
+                values = row[source]
+                # NOTE: a list of the right width is the common case; anything else is checked.
+                if values.__class__ is not list or len(values) != width:
+                    values = features_of(row)
+                raw = raw_of(values)
                 if raw_col is not None:
                     row[raw_col] = raw
                 probability = to_probability(raw)

@@ -19,7 +19,7 @@ from snowleap.bundle import store as attr
 from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
-from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, chain_steps, vector
+from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
 
 if TYPE_CHECKING:
@@ -153,12 +153,44 @@ class OneHotEncoderOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
-        return chain_steps(
-            [
-                _column_step(source, target, encoding)
-                for (source, target), encoding in zip(self.columns, self.encodings, strict=True)
-            ]
-        )
+        columns = [
+            (
+                source,
+                target,
+                encoding.width,
+                _valid_slots(encoding),
+                _column_step(source, target, encoding),
+            )
+            for (source, target), encoding in zip(self.columns, self.encodings, strict=True)
+        ]
+
+        if len(columns) == 1:
+            ((source, target, width, slots, encode),) = columns
+
+            def encode_one(row: Row) -> None:
+                slot = slots.get(row[source])
+                if slot is None:
+                    encode(row)
+                else:
+                    one_hot = [0.0] * width
+                    one_hot[slot] = 1.0
+                    row[target] = one_hot
+
+            return encode_one
+
+        def encode_all(row: Row) -> None:
+            for source, target, width, slots, encode in columns:
+                # NOTE: a valid category's slot is one dict lookup; any other label (invalid,
+                # NaN, a fraction) takes the checks of ``encode``.
+                slot = slots.get(row[source])
+                if slot is None:
+                    encode(row)
+                else:
+                    one_hot = [0.0] * width
+                    one_hot[slot] = 1.0
+                    row[target] = one_hot
+
+        return encode_all
 
     def store(self) -> StoredNode:
         first = self.encodings[0]
@@ -170,6 +202,12 @@ class OneHotEncoderOp(Op):
             first.drop_last,
             "keep" if first.keep_invalid else "error",
         )
+
+
+def _valid_slots(encoding: OneHotColumn) -> dict[float, int]:
+    """The slot of each category that has one (``drop_last``'s last has none), by its index as
+    a double; ``-0.0`` finds slot 0, as ``int(-0.0)`` does."""
+    return {float(slot): slot for slot in range(min(encoding.categories, encoding.width))}
 
 
 def _column_step(source: str, target: str, encoding: OneHotColumn) -> RowStep:

@@ -29,7 +29,6 @@ from snowleap.ops.base import (
     Row,
     RowStep,
     SkipRow,
-    chain_steps,
     keep_rows,
 )
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
@@ -211,14 +210,31 @@ class StringIndexerOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
-        # NOTE: columns run one after the other; the first invalid one raises or skips the row,
-        # which is what MLeap's check of all columns before indexing amounts to.
-        return chain_steps(
-            [
-                _column_step(source, target, index, self.handle_invalid, self.name)
-                for (source, target), index in zip(self.columns, self.indexes, strict=True)
-            ]
+        if len(self.columns) == 1:
+            ((source, target),) = self.columns
+            return _column_step(source, target, self.indexes[0], self.handle_invalid, self.name)
+        return _columns_step(
+            [(source, target, index, self.name) for (source, target), index in self._indexed()],
+            self.handle_invalid,
         )
+
+    @classmethod
+    def merged_row_step(cls, ops: list[Op]) -> RowStep | None:
+        """Indexers of one ``handle_invalid`` side by side index all their columns at once."""
+        indexers = [op for op in ops if isinstance(op, StringIndexerOp)]
+        if len(indexers) != len(ops) or len({op.handle_invalid for op in indexers}) != 1:
+            return None
+        return _columns_step(
+            [
+                (source, target, index, op.name)
+                for op in indexers
+                for (source, target), index in op._indexed()
+            ],
+            indexers[0].handle_invalid,
+        )
+
+    def _indexed(self) -> list[tuple[tuple[str, str], LabelIndex]]:
+        return list(zip(self.columns, self.indexes, strict=True))
 
     def store(self) -> StoredNode:
         if len(self.columns) == 1:
@@ -233,6 +249,36 @@ class StringIndexerOp(Op):
             )
         ]
         return pipeline_stored(self.name, nodes)
+
+
+def _columns_step(
+    columns: list[tuple[str, str, LabelIndex, str]], policy: HandleInvalid
+) -> RowStep:
+    """One step indexing several columns (source, target, labels, the op's name) in order: the
+    first invalid column raises or skips, as the column-by-column steps would.
+
+    NOTE: a plain loop; ``map`` of ``dict.get`` over the columns measured twice as slow."""
+    specs = [(source, target, index.table.get, name) for source, target, index, name in columns]
+    if policy == "keep":
+        keeps = [(s, t, index.table.get, index.keep_index) for s, t, index, _ in columns]
+
+        def index_or_keep(row: Row) -> None:
+            for source, target, get, keep_index in keeps:
+                row[target] = get(row[source], keep_index)
+
+        return index_or_keep
+    skip = policy == "skip"
+
+    def index_checked(row: Row) -> None:
+        for source, target, get, name in specs:
+            found = get(row[source])
+            if found is None:
+                if skip:
+                    raise SkipRow
+                raise _invalid_error(name, source, row[source], None)
+            row[target] = found
+
+    return index_checked
 
 
 def _column_step(

@@ -145,25 +145,27 @@ class VectorAssemblerOp(Op):
             return assemble_scalars
         reader = reader_of(self)
         specs = self.assembled
-        vector_columns = [spec.column for spec in specs if spec.kind != "scalar"]
+        plan = [_piece_plan(scalars, spec) for scalars, spec in pieces]
 
         def assemble(row: Row) -> None:
-            if any(row[c].__class__ is SparseVector for c in vector_columns):
-                row[target] = _assemble_sparse_row(specs, row, reader)
-                return
             assembled: list[float] = []
-            for scalars, spec in pieces:
-                if scalars is not None:
-                    assembled += scalars(row)
+            for kind, source, width in plan:
+                if kind is _SCALARS:
+                    assembled += source(row)
                     continue
-                value = row[spec.column]
-                kind = spec.kind
-                if kind == "scalar" or (kind == "any" and value.__class__ is not list):
+                value = row[source]
+                if kind is _SCALAR:
                     assembled.append(value)
-                else:
-                    if spec.width is not None and len(value) != spec.width:
-                        raise width_error(spec.column, len(value), spec.width, reader)
+                elif value.__class__ is SparseVector:
+                    # NOTE: one sparse input makes the whole output sparse.
+                    row[target] = _assemble_sparse_row(specs, row, reader)
+                    return
+                elif kind is _VECTOR or value.__class__ is list:
+                    if width is not None and len(value) != width:
+                        raise width_error(source, len(value), width, reader)
                     assembled += value
+                else:
+                    assembled.append(value)
             row[target] = assembled
 
         return assemble
@@ -240,6 +242,18 @@ def _assemble_sparse_batch(
 
 
 ScalarRun = Callable[[Row], tuple[Any, ...]]
+
+# NOTE: what one piece of the row plan reads: a run of scalars (an ``itemgetter``), one scalar,
+# a vector, or an input of unknown shape (a vector if it holds a list, else a scalar).
+_SCALARS, _SCALAR, _VECTOR, _ANY = "scalars", "scalar", "vector", "any"
+
+
+def _piece_plan(scalars: ScalarRun | None, spec: AssemblerInput) -> tuple[str, Any, int | None]:
+    """(kind, what to read, width) of one piece: ``_row_pieces``' entry as the step reads it."""
+    if scalars is not None:
+        return _SCALARS, scalars, None
+    kind = {"scalar": _SCALAR, "vector": _VECTOR, "any": _ANY}[spec.kind]
+    return kind, spec.column, spec.width
 
 
 def _row_pieces(inputs: list[AssemblerInput]) -> list[tuple[ScalarRun | None, AssemblerInput]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.bundle.store import StoredModel
@@ -25,14 +24,6 @@ class DecisionTreeRegression(TreeRegressor):
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
         return self.scorer.batch(features)[:, 0]
-
-    def predict_row_function(self) -> Callable[[list[float]], float]:
-        leaf = self.scorer.row_function()
-
-        def predict(x: list[float]) -> float:
-            return leaf(x)[0]
-
-        return predict
 
 
 class DecisionTreeRegressionOp(RegressorOp):

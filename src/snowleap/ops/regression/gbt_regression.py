@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.bundle.store import StoredModel
@@ -30,14 +29,6 @@ class GBTRegression(TreeRegressor):
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
         return self.scorer.batch(features)[:, 0]
-
-    def predict_row_function(self) -> Callable[[list[float]], float]:
-        margin = self.scorer.row_function()
-
-        def predict(x: list[float]) -> float:
-            return margin(x)[0]
-
-        return predict
 
 
 class GBTRegressionOp(RegressorOp):

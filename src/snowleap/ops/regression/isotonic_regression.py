@@ -21,6 +21,7 @@ import struct
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from snowleap.bundle import store as attr
@@ -65,6 +66,21 @@ def java_order_keys(values: FloatArray) -> AnyArray:
     return bits
 
 
+def _java_search(keys: list[int], key: int) -> int:
+    """Java's ``Arrays.binarySearch`` of ``key`` in ``keys``: ``~index`` of the one it finds,
+    else the insertion point (the number of keys below it)."""
+    low, high = 0, len(keys) - 1
+    while low <= high:
+        mid = (low + high) >> 1
+        if keys[mid] < key:
+            low = mid + 1
+        elif keys[mid] > key:
+            high = mid - 1
+        else:
+            return ~mid
+    return low
+
+
 class IsotonicRegression:
     """The piecewise-linear function of ``boundaries`` -> ``predictions``.
 
@@ -83,18 +99,21 @@ class IsotonicRegression:
     def predict_row_function(self) -> Callable[[float], float]:
         boundaries, predictions, keys = self.boundaries, self.predictions, self._keys
         last = len(boundaries)
+        # NOTE: for a value that is neither NaN nor zero, the doubles' own order is Java's, so
+        # ``bisect`` (in C) finds Java's insertion point; a boundary equal to it is Java's find
+        # when no boundary is repeated. Zeros (-0.0 below 0.0), NaN and repeated boundaries take
+        # Java's own search (and every value, unless the boundaries increase strictly).
+        searchable = all(a < b for a, b in pairwise(keys)) and not any(b != b for b in boundaries)
 
         def predict(x: float) -> float:
-            key = java_order_key(x)
-            low, high = 0, last - 1
-            while low <= high:
-                mid = (low + high) >> 1
-                if keys[mid] < key:
-                    low = mid + 1
-                elif keys[mid] > key:
-                    high = mid - 1
-                else:
-                    return predictions[mid]
+            if searchable and x == x and x != 0.0:
+                low = bisect_left(boundaries, x)
+                if low < last and boundaries[low] == x:
+                    return predictions[low]
+            else:
+                low = _java_search(keys, java_order_key(x))
+                if low < 0:
+                    return predictions[~low]
             if low == 0:
                 return predictions[0]
             if low == last:

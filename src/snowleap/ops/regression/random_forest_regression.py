@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowleap.bundle.store import StoredModel
@@ -24,19 +23,11 @@ class RandomForestRegression(TreeRegressor):
     """
 
     def __init__(self, layout: TreeLayout, num_features: int) -> None:
-        super().__init__(layout, num_features, "sum")
+        # NOTE: the row's sum over the tree count is divided by the walker (the same division).
+        super().__init__(layout, num_features, "sum", divisor=float(layout.num_trees))
 
     def predict_batch(self, features: FloatArray) -> FloatArray:
         return self.scorer.batch(features)[:, 0] / float(self.layout.num_trees)
-
-    def predict_row_function(self) -> Callable[[list[float]], float]:
-        total = self.scorer.row_function()
-        count = float(self.layout.num_trees)
-
-        def predict(x: list[float]) -> float:
-            return total(x)[0] / count
-
-        return predict
 
 
 class RandomForestRegressionOp(RegressorOp):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from snowleap.ops.regression.regressor import Regressor
@@ -22,10 +22,15 @@ class TreeRegressor(Regressor):
         num_features: int,
         combine: Combine,
         weights: Sequence[float] = (),
+        divisor: float = 1.0,
     ) -> None:
         super().__init__(num_features)
         self.layout = layout
-        self.scorer = TreeScorer(layout, layout.leaf_values, 1, combine, weights)
+        self.scorer = TreeScorer(layout, layout.leaf_values, 1, combine, weights, divisor)
+
+    def predict_row_function(self) -> Callable[[list[float]], float]:
+        """The combined leaf value over ``divisor``, one float straight from the walker."""
+        return self.scorer.first_function()
 
     def describe(self) -> dict[str, Any]:
         return {"num_trees": self.layout.num_trees}

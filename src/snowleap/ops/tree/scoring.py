@@ -8,7 +8,7 @@ bits. The ops say only what a leaf adds (``leaf_outputs``) and how leaves combin
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ class TreeScorer:
         width: int,
         combine: Combine,
         weights: Sequence[float] = (),
+        divisor: float = 1.0,
     ) -> None:
         if combine == "dot" and (width != 1 or len(weights) != layout.num_trees):
             raise ValueError("a weighted sum needs one output per leaf and one weight per tree")
@@ -41,6 +42,7 @@ class TreeScorer:
         self.width = width
         self.combine: Combine = combine
         self.weights = array("d", weights)
+        self.divisor = divisor
         module = compiled_walker()
         self._compiled: Any = None if module is None else self._compile(module)
 
@@ -61,6 +63,7 @@ class TreeScorer:
             self.width,
             _COMBINE_CODES[self.combine],
             self.weights,
+            self.divisor,
         )
 
     @property
@@ -75,6 +78,19 @@ class TreeScorer:
         return python_row_function(
             self.layout, self.leaf_outputs, self.width, self.combine, self.weights
         )
+
+    def first_function(self) -> Callable[[Sequence[float]], float]:
+        """A row's features to its first combined output over ``divisor`` (a forest's mean):
+        the compiled walker returns that float itself, with no list and no Python frame."""
+        if self._compiled is not None:
+            function: Callable[[Sequence[float]], float] = self._compiled.first
+            return function
+        row, divisor = self.row_function(), self.divisor
+
+        def first(x: Sequence[float]) -> float:
+            return row(x)[0] / divisor
+
+        return first
 
     def batch(self, features: FloatArray) -> FloatArray:
         """The combined outputs of each row of ``features``, of shape (rows, width)."""

@@ -26,7 +26,7 @@ from snowleap.spark.stages.classification import (
     one_vs_rest,
     random_forest_classifier,
 )
-from snowleap.spark.stages.clustering import bisecting_k_means, gaussian_mixture, k_means
+from snowleap.spark.stages.clustering import bisecting_k_means, gaussian_mixture, k_means, lda
 from snowleap.spark.stages.feature import (
     binarizer,
     bucketizer,
@@ -98,6 +98,7 @@ _MODULES: tuple[ModuleType, ...] = (
     interaction,
     isotonic_regression,
     k_means,
+    lda,
     linear_regression,
     linear_svc,
     logistic_regression,
@@ -130,11 +131,6 @@ STAGES: dict[str, StageNodes] = {
     spark_class: module.nodes for module in _MODULES for spark_class in module.SPARK_CLASSES
 }
 
-#: Spark classes MLeap has an op for that snowleap's runtime does not have yet (the op waves)
-AWAITING_OPS: dict[str, str] = {
-    "org.apache.spark.ml.clustering.LocalLDAModel": "lda_local_model_op",
-}
-
 
 def stage_nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
     """The nodes of one fitted stage; a pipeline is one node holding its stages' nodes.
@@ -159,13 +155,6 @@ def stage_nodes(stage: FittedStage, columns: Columns) -> list[StoredNode]:
 
 def _no_op_message(stage: FittedStage) -> str:
     where = f"stage {stage.description} ({stage.class_name})"
-    awaited = AWAITING_OPS.get(stage.class_name)
-    if awaited is not None:
-        return (
-            f"{where}: snowleap's runtime has no {awaited!r} op yet, so snowleap cannot write "
-            f"it; export with writer='mleap' where MLeap can write it and serve it with MLeap, "
-            f"or add the op (docs/adding-an-op.md)"
-        )
     return (
         f"{where}: no Bundle.ML op writes this Spark class; replace the stage by ones snowleap "
         f"exports ({', '.join(sorted(c.rsplit('.', 1)[-1] for c in STAGES))})"

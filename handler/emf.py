@@ -1,0 +1,100 @@
+"""EMF documents of the per-request metrics, written without Powertools' per-metric machinery.
+
+Powertools' ``Metrics.add_metric`` validates the unit and resolution against its enums on every
+call, and each document is assembled again when flushed; with a fresh ``EphemeralMetrics`` per
+variant that was a quarter of a warm request. ``EmfWriter.write`` prints the same document
+(CloudWatch's embedded metric format, as Powertools writes it: namespace, one dimension set with
+``service`` last, every value a float in a list) from a metric definition built once per shape.
+Metric names and units are the code's own constants, so they are checked once, not per request.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.metrics import MetricUnit, SchemaValidationError
+
+try:
+    from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+except ImportError:  # pragma: no cover - Powertools before POWERTOOLS_METRICS_DISABLED
+
+    def is_metrics_disabled() -> bool:
+        return False
+
+
+# NOTE: EMF's limit on the values of one metric in one document; more go into further documents.
+MAX_VALUES = 100
+#: one metric of a document: its name, its unit and its values
+Values = tuple[str, MetricUnit, Sequence[float]]
+
+
+class EmfWriter:
+    """Prints EMF documents in the namespace, and with the ``service`` dimension, of a Powertools
+    ``Metrics`` (read at each write, as Powertools reads its own)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+        self._parts: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
+
+    def write(self, dimensions: Mapping[str, str], metrics: Sequence[Values]) -> None:
+        """One document (more if a metric has over 100 values) of ``metrics`` under
+        ``dimensions``; nothing while Powertools' metrics are disabled."""
+        if is_metrics_disabled():
+            return
+        namespace, service = self._metrics.namespace, self._metrics.service
+        if namespace is None:
+            raise SchemaValidationError("Must contain a metric namespace.")
+        dimension_set = {**dimensions}
+        if service and "service" not in dimension_set:
+            dimension_set["service"] = str(service)
+        longest = max((len(values) for _, _, values in metrics), default=0)
+        for start in range(0, max(longest, 1), MAX_VALUES):
+            part = [(n, u, v[start : start + MAX_VALUES]) for n, u, v in metrics]
+            part = [(n, u, v) for n, u, v in part if len(v)]
+            if part:
+                print(self._document(namespace, dimension_set, part))
+
+    def _document(
+        self, namespace: str, dimension_set: dict[str, str], metrics: Sequence[Values]
+    ) -> str:
+        shape = (
+            namespace,
+            *dimension_set.items(),
+            *((name, unit.value) for name, unit, _ in metrics),
+        )
+        parts = self._parts.get(shape)
+        if parts is None:
+            if len(self._parts) >= _MAX_SHAPES:
+                self._parts.clear()
+            parts = self._parts[shape] = _parts(namespace, dimension_set, metrics)
+        head, names = parts
+        values = ",".join(
+            f"{name}:{_dumps([float(value) for value in metric[2]])}"
+            for name, metric in zip(names, metrics, strict=True)
+        )
+        return f'{{"_aws":{{"Timestamp":{int(time.time() * 1000)}{head}{values}}}'
+
+
+_MAX_SHAPES = 256
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _parts(
+    namespace: str, dimension_set: dict[str, str], metrics: Sequence[Values]
+) -> tuple[str, list[str]]:
+    """What a document of this shape says besides its time and values: the metric definition
+    and the dimensions (serialized once), and each metric's name as JSON."""
+    definition = [
+        {
+            "Namespace": namespace,
+            "Dimensions": [list(dimension_set)],
+            "Metrics": [{"Name": name, "Unit": unit.value} for name, unit, _ in metrics],
+        }
+    ]
+    dimensions = _dumps(dimension_set)[1:-1]
+    head = f',"CloudWatchMetrics":{_dumps(definition)}}},{dimensions}{"," if dimensions else ""}'
+    return head, [_dumps(name) for name, _, _ in metrics]
