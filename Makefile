@@ -37,9 +37,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(call pip_requirements,$(PY),dev lambda test-lambda)
 	$(call editable_install,$(PY))
-	touch $(STAMP)
+	touch $(STAMP) $(WALKER_STAMP)
 
-venv: $(STAMP) ## Create .venv with the package and its test tools
+# NOTE: the editable install compiles the tree walker once; a changed C source needs a rebuild
+# (a stale extension fails every tree model with an argument-count TypeError).
+WALKER_STAMP := $(VENV)/.walker-built
+$(WALKER_STAMP): $(STAMP) src/snowleap/_treewalk.c setup.py
+	$(call editable_install,$(PY))
+	touch $@
+
+venv: $(STAMP) $(WALKER_STAMP) ## Create .venv with the package and its test tools
 
 lint: $(STAMP) ## ruff (lint and formatting)
 	$(VENV)/bin/ruff check src tests handler layers training benchmarks
@@ -67,7 +74,7 @@ test: test-envs ## Build every environment, then lint, type-check and run every 
 # must not write one venv at once, so that chain runs one step after the other (-j1) while the
 # separate venvs, Maven's jars and the Go emulator build beside it. Serially they took ~11 minutes
 # from a clean clone (pip's cache warm), the .venv chain alone ~6.
-VENV_CHAIN = $(STAMP) $(SPARK_STAMP) $(TRAINING_STAMP) $(MLFLOW_STAMP) $(ZIG_STAMP)
+VENV_CHAIN = $(STAMP) $(WALKER_STAMP) $(SPARK_STAMP) $(TRAINING_STAMP) $(MLFLOW_STAMP) $(ZIG_STAMP)
 SEPARATE_ENVS = $(SAM_VENV)/.installed $(SPARK4_STAMP) $(VENV313)/.installed $(JARS_STAMP) \
 	$(RIE) $(RUNTIME_STAMP)
 LAYER_ZIPS_FOR_TESTS = $(LAYER_ZIP_X86) $(NUMPY_ZIP_X86) $(TRACING_ZIP_X86)
@@ -82,11 +89,11 @@ test-envs: ## Build every environment the test suites need (side by side where t
 		venv-chain $(SEPARATE_ENVS)
 
 .PHONY: test-unit test-parity
-test-unit: $(STAMP) ## Every test outside the parity and cluster suites (.venv, Python 3.11)
+test-unit: $(STAMP) $(WALKER_STAMP) ## Every test outside the parity and cluster suites (.venv, Python 3.11)
 	mkdir -p build
 	$(PY) $(PYTEST_RUN) --ignore=tests/parity --ignore=tests/cluster
 
-test-parity: $(STAMP) $(SPARK_STAMP) $(JARS_STAMP) ## The parity suite on Spark 3.5: Spark, snowleap and MLeap's JVM runtime
+test-parity: $(STAMP) $(WALKER_STAMP) $(SPARK_STAMP) $(JARS_STAMP) ## The parity suite on Spark 3.5: Spark, snowleap and MLeap's JVM runtime
 	mkdir -p build
 	$(PY) $(PYTEST_RUN) tests/parity
 
