@@ -175,3 +175,26 @@ IDENTITY_CASE = OpCase(
     (Node("one_hot_encoder", current([3], True, "keep"), {"input0": "c"}, {"output0": "v"}),),
     {"c": [0.0, 1.0, 2.0, 3.0, -1.0]},
 )
+
+
+def test_a_width_beyond_the_tensor_limit_is_refused_at_load(one_node_model) -> None:
+    # NOTE: refused before any table or vector of that width is built (a BundleError, not a
+    # MemoryError or an out-of-memory kill)
+    with pytest.raises(snowleap.BundleError, match=r"vectors of 2000000001 values.*MAX_TENSOR"):
+        encoder(one_node_model, current([2_000_000_000], drop_last=False, handle_invalid="keep"))
+
+
+def test_many_categories_score_the_same_without_the_slot_table(one_node_model) -> None:
+    # 100,000 categories is past the row step's slot table: the checks alone give each slot;
+    # keep + drop_last: every category keeps its slot, an invalid index is all zeros
+    model = encoder(one_node_model, current([100_000], drop_last=True, handle_invalid="keep"))
+    labels = [0.0, 99_999.0, -0.0, 123_456.0, -4.0]
+    batch = model.transform({"c": labels})["v"]
+    for row, (label, slot) in enumerate(zip(labels, [0, 99_999, 0, None, None], strict=True)):
+        one_hot = model.transform_row({"c": label})["v"]
+        assert one_hot == batch[row].tolist()
+        assert len(one_hot) == 100_000
+        assert sum(one_hot) == (0.0 if slot is None else 1.0)
+        assert slot is None or one_hot[slot] == 1.0
+    with pytest.raises(snowleap.InputError, match="must be a whole number"):
+        model.transform_row({"c": 2.5})

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from snowleap.bundle import limits
 from snowleap.bundle import store as attr
 from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
 from snowleap.errors import BundleError, InputError
@@ -138,6 +139,14 @@ class OneHotEncoderOp(Op):
                 raise BundleError(
                     f"{node.where}: one_hot_encoder column {i} has {encoding.categories} categories"
                 )
+            if encoding.width > limits.MAX_TENSOR_ELEMENTS:
+                # NOTE: refused here, before the row step's tables or any vector of that width
+                # exist (a 2e9-category encoder is a 40-byte attribute and gigabytes at load).
+                raise BundleError(
+                    f"{node.where}: one_hot_encoder column {i} builds vectors of "
+                    f"{encoding.width} values, more than {limits.MAX_TENSOR_ELEMENTS} "
+                    "(SNOWLEAP_MAX_TENSOR_ELEMENTS)"
+                )
         sources = node.shape.numbered_inputs(node.node_where)
         targets = node.shape.numbered_outputs(node.node_where)
         if not len(sources) == len(targets) == len(encodings):
@@ -204,9 +213,16 @@ class OneHotEncoderOp(Op):
         )
 
 
+#: categories up to which the row step looks a label's slot up in a table (beyond, the checks
+#: of ``_column_step`` alone: a table of millions of entries costs more memory than it saves time)
+_SLOT_TABLE_MAX = 65_536
+
+
 def _valid_slots(encoding: OneHotColumn) -> dict[float, int]:
     """The slot of each category that has one (``drop_last``'s last has none), by its index as
-    a double; ``-0.0`` finds slot 0, as ``int(-0.0)`` does."""
+    a double; ``-0.0`` finds slot 0, as ``int(-0.0)`` does. Empty for very many categories."""
+    if encoding.categories > _SLOT_TABLE_MAX:
+        return {}
     return {float(slot): slot for slot in range(min(encoding.categories, encoding.width))}
 
 
