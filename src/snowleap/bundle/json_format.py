@@ -7,10 +7,7 @@ value; a value object with ``"type": "list"`` or ``"type": "tensor"`` is a list 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,23 +23,21 @@ from snowleap.bundle.definitions import (
     TreeNodeList,
     TreeSink,
 )
+from snowleap.bundle.json_values import (
+    parse_basic,
+    parse_basic_type,
+    parse_data_shape,
+    parse_tensor,
+)
 from snowleap.bundle.values import (
     BASIC_TYPES,
     MAX_VALUE_NESTING,
     Attributes,
-    DataShape,
-    Tensor,
     Value,
     check_count,
     check_name,
-    check_string,
-    check_tensor_size,
-    checked_tensor,
-    to_float32,
 )
 from snowleap.errors import BundleError, JsonLimitError
-
-_INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
 
 FileNode = TypeVar("FileNode")
 
@@ -184,12 +179,6 @@ def _parse_nested_model(raw: Any, where: str, depth: int) -> ModelDef:
     return _parse_model(raw, where, depth + 1)
 
 
-def _parse_basic_type(raw: Any, where: str) -> str:
-    if raw not in BASIC_TYPES and raw != "unknown":
-        raise BundleError(f"{where}: unknown basic type {raw!r}")
-    return str(raw)
-
-
 def _parse_sockets(raw: Any, where: str) -> tuple[Socket, ...]:
     if not isinstance(raw, list):
         raise BundleError(f"{where} should be a list")
@@ -216,7 +205,7 @@ def _parse_value(raw: Any, where: str, depth: int) -> Value:
     if kind == "list":
         return Value(kind="list", fields=_parse_list_fields(raw, where, depth))
     if kind == "tensor":
-        return Value(kind="tensor", tensor=_parse_tensor(raw, where))
+        return Value(kind="tensor", tensor=parse_tensor(raw, where))
     raise BundleError(f"{where}: unknown value type {kind!r}")
 
 
@@ -224,13 +213,13 @@ def _parse_scalar_fields(raw: dict[str, Any], where: str, depth: int) -> dict[st
     fields: dict[str, Any] = {}
     for key, item in raw.items():
         if key in BASIC_TYPES:
-            fields[key] = _basic(key, item, where)
+            fields[key] = parse_basic(key, item, where)
         elif key == "tensor":
-            fields[key] = _parse_tensor(item, f"{where}.tensor")
+            fields[key] = parse_tensor(item, f"{where}.tensor")
         elif key == "data_shape":
-            fields[key] = _parse_data_shape(item, f"{where}.data_shape")
+            fields[key] = parse_data_shape(item, f"{where}.data_shape")
         elif key == "basic_type":
-            fields[key] = _parse_basic_type(item, where)
+            fields[key] = parse_basic_type(item, where)
         elif key == "model":
             fields[key] = _parse_nested_model(item, f"{where}.model", depth)
         else:
@@ -247,15 +236,15 @@ def _parse_list_fields(raw: dict[str, Any], where: str, depth: int) -> dict[str,
             raise BundleError(f"{where}: list field {key!r} should be a JSON array")
         check_count(len(items), where)
         if key in BASIC_TYPES:
-            fields[key] = [_basic(key, item, f"{where}[{i}]") for i, item in enumerate(items)]
+            fields[key] = [parse_basic(key, item, f"{where}[{i}]") for i, item in enumerate(items)]
         elif key == "tensor":
-            fields[key] = [_parse_tensor(t, f"{where}.tensor[{i}]") for i, t in enumerate(items)]
+            fields[key] = [parse_tensor(t, f"{where}.tensor[{i}]") for i, t in enumerate(items)]
         elif key == "data_shape":
             fields[key] = [
-                _parse_data_shape(s, f"{where}.data_shape[{i}]") for i, s in enumerate(items)
+                parse_data_shape(s, f"{where}.data_shape[{i}]") for i, s in enumerate(items)
             ]
         elif key == "basic_type":
-            fields[key] = [_parse_basic_type(t, f"{where}[{i}]") for i, t in enumerate(items)]
+            fields[key] = [parse_basic_type(t, f"{where}[{i}]") for i, t in enumerate(items)]
         elif key == "model":
             fields[key] = [
                 _parse_nested_model(m, f"{where}.model[{i}]", depth) for i, m in enumerate(items)
@@ -263,84 +252,6 @@ def _parse_list_fields(raw: dict[str, Any], where: str, depth: int) -> dict[str,
         else:
             raise BundleError(f"{where}: unknown list field {key!r}")
     return fields
-
-
-def _basic(type_name: str, item: Any, where: str) -> Any:
-    if type_name == "boolean":
-        if isinstance(item, bool):
-            return item
-    elif type_name in _INTEGER_BITS:
-        if isinstance(item, int) and not isinstance(item, bool):
-            bits = _INTEGER_BITS[type_name]
-            if not -(1 << (bits - 1)) <= item < 1 << (bits - 1):
-                raise BundleError(f"{where}: {item} does not fit a {type_name} ({bits} bits)")
-            return item
-    elif type_name in ("float", "double"):
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
-            return float(item)
-        if item is None:
-            # NOTE: spray-json, MLeap's JSON library, writes NaN and +-Infinity as null and reads
-            # null back as NaN; ops that stored infinities (bucketizer splits) restore them.
-            return math.nan
-    elif type_name == "string":
-        if isinstance(item, str):
-            check_string(item, where)
-            return item
-    elif type_name == "byte_string" and isinstance(item, str):
-        try:
-            return base64.b64decode(item, validate=True)
-        except binascii.Error:
-            raise BundleError(f"{where}: byte_string is not valid base64") from None
-    raise BundleError(f"{where}: expected a {type_name}, got {item!r}")
-
-
-def _parse_dimensions(raw: Any, where: str) -> tuple[int, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, dict):
-        raise BundleError(f"{where}: tensor shape should be an object")
-    dims = raw.get("dimensions", [])
-    if not isinstance(dims, list):
-        raise BundleError(f"{where}: tensor dimensions should be a list")
-    sizes = []
-    for i, dim in enumerate(dims):
-        size = dim.get("size", 0) if isinstance(dim, dict) else None
-        if not isinstance(size, int) or isinstance(size, bool):
-            raise BundleError(f"{where}: dimension {i} should have an integer 'size'")
-        sizes.append(size)
-    return tuple(sizes)
-
-
-def _parse_tensor(raw: Any, where: str) -> Tensor:
-    if not isinstance(raw, dict):
-        raise BundleError(f"{where}: tensor should be an object")
-    dimensions = _parse_dimensions(raw.get("shape"), where)
-    for base in BASIC_TYPES:
-        if base in raw:
-            items = raw[base]
-            if not isinstance(items, list):
-                raise BundleError(f"{where}: tensor {base} values should be a JSON array")
-            check_tensor_size(len(items), dimensions, where)
-            values = tuple(_basic(base, item, f"{where}[{i}]") for i, item in enumerate(items))
-            if base == "float":
-                # NOTE: a float tensor holds float32 values, as MLeap reads them (Java's toFloat).
-                values = tuple(to_float32(value) for value in values)
-            return checked_tensor(base, dimensions, values, where)
-    raise BundleError(f"{where}: tensor has no values of a known type")
-
-
-def _parse_data_shape(raw: Any, where: str) -> DataShape:
-    if not isinstance(raw, dict):
-        raise BundleError(f"{where} should be an object")
-    base = raw.get("base", "scalar")
-    if base not in ("scalar", "list", "tensor"):
-        raise BundleError(f"{where}: unknown data shape base {base!r}")
-    nullable = raw.get("isNullable", raw.get("is_nullable", False))
-    if not isinstance(nullable, bool):
-        raise BundleError(f"{where}: isNullable should be a boolean")
-    shape_raw = raw.get("tensorShape", raw.get("tensor_shape"))
-    dims = _parse_dimensions(shape_raw, where) if shape_raw is not None else None
-    return DataShape(base=base, is_nullable=nullable, tensor_dimensions=dims)
 
 
 def _parse_cluster_node(doc: Any, where: str) -> ClusterNodeDef:
@@ -351,13 +262,13 @@ def _parse_cluster_node(doc: Any, where: str) -> ClusterNodeDef:
     values = doc.get("values", [])
     if not isinstance(values, list):
         raise BundleError(f"{where}: 'values' should be a list")
-    children = _basic("int", _either(doc, "numChildren", "num_children", 0), where)
+    children = parse_basic("int", _either(doc, "numChildren", "num_children", 0), where)
     if children < 0:
         raise BundleError(f"{where}: negative 'numChildren' {children}")
     return ClusterNodeDef(
-        index=_basic("int", doc.get("index", 0), where),
-        norm=_basic("double", doc.get("norm", 0.0), where),
-        values=tuple(_basic("double", v, where) for v in values),
+        index=parse_basic("int", doc.get("index", 0), where),
+        norm=parse_basic("double", doc.get("norm", 0.0), where),
+        values=tuple(parse_basic("double", v, where) for v in values),
         num_children=children,
     )
 
@@ -378,12 +289,12 @@ def _push_tree_node(doc: Any, file: str, number: int, sink: TreeSink) -> None:
     split = doc.get("split")
     if not isinstance(split, dict):
         raise BundleError(f"{where}: internal node has no split object")
-    feature = _basic("int", _either(split, "featureIndex", "feature_index", 0), where)
+    feature = parse_basic("int", _either(split, "featureIndex", "feature_index", 0), where)
     if feature < 0:
         raise BundleError(f"{where}: negative feature index {feature}")
     split_type = split.get("type")
     if split_type == "continuous":
-        sink.continuous(feature, _basic("double", split.get("threshold", 0.0), where))
+        sink.continuous(feature, parse_basic("double", split.get("threshold", 0.0), where))
         return
     if split_type == "categorical":
         categories = split.get("categories", [])
@@ -392,8 +303,8 @@ def _push_tree_node(doc: Any, file: str, number: int, sink: TreeSink) -> None:
         sink.categorical(
             feature,
             _doubles(categories, file, number),
-            _basic("boolean", _either(split, "isLeft", "is_left", False), where),
-            _basic("int", _either(split, "numCategories", "num_categories", 0), where),
+            parse_basic("boolean", _either(split, "isLeft", "is_left", False), where),
+            parse_basic("int", _either(split, "numCategories", "num_categories", 0), where),
         )
         return
     raise BundleError(f"{where}: split type should be 'continuous' or 'categorical'")
@@ -403,7 +314,7 @@ def _doubles(items: list[Any], file: str, number: int) -> list[float]:
     # NOTE: the common case (every item already a float) without a call per item.
     if all(item.__class__ is float for item in items):
         return items
-    return [_basic("double", item, f"{file}: line {number}") for item in items]
+    return [parse_basic("double", item, f"{file}: line {number}") for item in items]
 
 
 def _either(doc: dict[str, Any], camel: str, snake: str, default: Any) -> Any:
