@@ -289,7 +289,7 @@ $(TRAINING_STAMP): $(SPARK_STAMP) pyproject.toml
 
 .PHONY: data train
 data: $(STAMP) ## Generate seeded Snowplow enriched events of a web shop into data/events (git-ignored)
-	$(PY) training/generate.py --sessions $(SESSIONS) --out data/events
+	$(PY) -m training.generate --sessions $(SESSIONS) --out data/events
 
 train: $(TRAINING_STAMP) $(JARS_STAMP) ## Train on data/events with Spark; bundle + report into bundles/
 	$(PY) training/train.py --input data/events --out bundles/snowleap-default.zip --report bundles/report
