@@ -22,13 +22,9 @@ from snowleap.leapframe import read_leapframe
 from tests.bundle.proto_cases import JSON, PROTO, WHERE, as_data
 from tests.bundle.protobuf_bundles import ProtobufWriter, to_protobuf_bundle
 from tests.bundle.small_bundles import scaler_bundle
-from tests.conftest import (
-    double_tensor,
-    tree_category_split,
-    tree_leaf,
-    tree_split,
-)
+from tests.conftest import double_tensor
 from tests.fixtures.mleap_protobuf.make_fixtures import forest_bundle, random_tree
+from tests.tree_nodes import tree_category_split, tree_leaf, tree_split
 
 
 def test_bundle_json_declares_protobuf(tmp_path: Path) -> None:

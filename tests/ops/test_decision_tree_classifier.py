@@ -8,15 +8,8 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import (
-    Node,
-    OpCase,
-    double_list,
-    long_value,
-    tree_category_split,
-    tree_leaf,
-    tree_split,
-)
+from tests.conftest import Node, OpCase, double_list, long_value
+from tests.tree_nodes import tree_category_split, tree_leaf, tree_split
 
 ALL_OUTPUTS = {"raw_prediction": "raw", "probability": "prob", "prediction": "pred"}
 

@@ -9,7 +9,8 @@ import pytest
 
 import snowleap
 from snowleap.ops.tree import structure
-from tests.conftest import Node, OpCase, long_value, tree_category_split, tree_leaf, tree_split
+from tests.conftest import Node, OpCase, long_value
+from tests.tree_nodes import tree_category_split, tree_leaf, tree_split
 
 PORTS = ({"features": "features"}, {"prediction": "prediction"})
 

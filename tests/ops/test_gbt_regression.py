@@ -8,17 +8,8 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import (
-    Node,
-    OpCase,
-    double_list,
-    long_value,
-    string_list,
-    sub_tree_models,
-    tree_category_split,
-    tree_leaf,
-    tree_split,
-)
+from tests.conftest import Node, OpCase, double_list, long_value, string_list, sub_tree_models
+from tests.tree_nodes import tree_category_split, tree_leaf, tree_split
 
 # tree0: x0 <= 0.5 ? 1.0 : -1.0
 # tree1: (x1 in {2, 3}) == is_left(True) ? 0.5 : 4.0

@@ -9,16 +9,11 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import (
-    Node,
-    OpCase,
-    double_list,
-    long_value,
+from tests.conftest import Node, OpCase, double_list, long_value, string_list, sub_tree_models
+from tests.tree_nodes import (
     random_feature_rows,
     random_tree_nodes,
     reference_leaf_values,
-    string_list,
-    sub_tree_models,
     tree_category_split,
     tree_leaf,
     tree_split,

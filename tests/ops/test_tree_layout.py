@@ -19,7 +19,7 @@ from snowleap.ops.tree.leaves import vote_shares
 from snowleap.ops.tree.scoring import TreeScorer
 from snowleap.ops.tree.structure import LayoutBuilder
 from tests.bundle.protobuf_bundles import ProtobufWriter
-from tests.conftest import random_tree_nodes, tree_leaf, tree_split
+from tests.tree_nodes import random_tree_nodes, tree_leaf, tree_split
 
 NUM_FEATURES = 4
 ARRAYS = (

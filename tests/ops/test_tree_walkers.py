@@ -19,8 +19,8 @@ from snowleap.ops.tree.batch import BLOCK_ELEMENTS
 from snowleap.ops.tree.layout import TreeLayout
 from snowleap.ops.tree.scoring import TreeScorer
 from snowleap.ops.tree.structure import layout_of
-from tests.conftest import random_feature_rows, random_tree_nodes, reference_leaf_values
 from tests.ops.tree_walkers import WALKERS, scorer_with
+from tests.tree_nodes import random_feature_rows, random_tree_nodes, reference_leaf_values
 
 NUM_FEATURES = 4
 
