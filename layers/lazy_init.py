@@ -9,6 +9,13 @@ from their own ``from X import a, b`` statements, into a table of name -> module
 package exported is still exported (``from aws_lambda_powertools.event_handler import
 AppSyncResolver`` still works, it just costs its import when it happens); an ``__init__`` holding
 anything but imports, ``__all__`` and its docstring is left as it is.
+
+A few module-level imports of a module only one unused path needs are made lazy the same way
+(``LAZY_MODULE_IMPORTS``): Powertools' ``Logger`` imports its JMESPath helpers, and JMESPath
+with them, for ``inject_lambda_context(correlation_id_path=...)``, which the handler does not use
+(it reads the correlation id itself, ``telemetry.correlation_id``). The statement becomes an
+object whose attributes import the module on first use; a statement no longer found fails the
+build, so a new Powertools cannot silently undo it.
 """
 
 from __future__ import annotations
@@ -21,6 +28,26 @@ LAZY_PACKAGES = (
     "aws_lambda_powertools/event_handler",
     "aws_lambda_powertools/utilities/data_classes",
 )
+
+# NOTE: the file (relative to the layer's python/ folder) and the exact statement in it; the
+# statement must import one module under the name the file uses.
+LAZY_MODULE_IMPORTS = {
+    "aws_lambda_powertools/logging/logger.py": (
+        "from aws_lambda_powertools.utilities import jmespath_utils"
+    ),
+}
+
+MODULE_TEMPLATE = '''import importlib as _lazy_importlib
+
+
+class _LazyModule:
+    """``{module}``, imported on first use (snowleap's layers/lazy_init.py)."""
+
+    def __getattr__(self, name):
+        return getattr(_lazy_importlib.import_module("{module}"), name)
+
+
+{name} = _LazyModule()'''
 
 TEMPLATE = '''"""{doc}
 
@@ -89,9 +116,28 @@ def lazy_source(source: str) -> str | None:
     )
 
 
+class LazyImportError(RuntimeError):
+    """A statement ``LAZY_MODULE_IMPORTS`` names is not in its file (a new Powertools)."""
+
+
+def lazy_module_import(source: str, statement: str) -> str:
+    """``source`` with ``statement`` (``from package import module``) made lazy."""
+    lines = source.split("\n")
+    if lines.count(statement) != 1:
+        raise LazyImportError(f"{statement!r} is not a line of its own, exactly once")
+    package, _, name = statement.removeprefix("from ").partition(" import ")
+    lines[lines.index(statement)] = MODULE_TEMPLATE.format(module=f"{package}.{name}", name=name)
+    return "\n".join(lines)
+
+
 def make_lazy(root: Path) -> list[str]:
-    """Rewrite every ``LAZY_PACKAGES`` ``__init__.py`` under ``root``; returns those rewritten."""
+    """Rewrite every ``LAZY_PACKAGES`` ``__init__.py`` and ``LAZY_MODULE_IMPORTS`` file under
+    ``root``; returns those rewritten."""
     rewritten = []
+    for file, statement in LAZY_MODULE_IMPORTS.items():
+        path = root / file
+        path.write_text(lazy_module_import(path.read_text(), statement))
+        rewritten.append(file)
     for package in LAZY_PACKAGES:
         init = root / package / "__init__.py"
         if not init.is_file():

@@ -133,13 +133,19 @@ LAZY_CHECK = """
 import importlib, json, sys
 sys.path.insert(0, sys.argv[1])
 from lazy_packages import PACKAGES
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 cheap = "asyncio" not in sys.modules
+jmespath_at_import = "jmespath" in sys.modules
+from aws_lambda_powertools.logging.logger import jmespath_utils
+envelope = jmespath_utils.query(envelope="requestContext.requestId",
+                                data={"requestContext": {"requestId": "r-1"}})
 missing = {}
 for package in PACKAGES:
     module = importlib.import_module(package.replace("/", "."))
     missing[package] = [n for n in module.__all__ if getattr(module, n, None) is None]
-print("RESULT " + json.dumps({"cheap": cheap, "missing": missing,
+print("RESULT " + json.dumps({"cheap": cheap, "missing": missing, "envelope": envelope,
+                              "jmespath_at_import": jmespath_at_import,
                               "lazy": [hasattr(importlib.import_module(p.replace("/", ".")),
                                                "_LAZY") for p in PACKAGES]}))
 """
@@ -164,8 +170,27 @@ def test_the_layers_lazy_powertools_packages_still_export_every_name(
     assert completed.returncode == 0, completed.stderr[-3000:]
     line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
-    # THEN the packages are the lazy ones, the resolver came without AppSync's asyncio, and
-    #   every name the packages exported still resolves
+    # THEN the packages are the lazy ones, the resolver came without AppSync's asyncio, the
+    #   Logger without JMESPath, and every name the packages exported still resolves, the
+    #   Logger's JMESPath helpers too (correlation_id_path)
     assert result["lazy"] == [True] * len(LAZY_PACKAGES)
     assert result["cheap"], "importing APIGatewayRestResolver imported asyncio"
+    assert not result["jmespath_at_import"], "importing Logger imported JMESPath"
     assert result["missing"] == {p: [] for p in LAZY_PACKAGES}
+    assert result["envelope"] == "r-1"
+
+
+def test_a_lazy_module_import_the_source_no_longer_holds_fails_the_build() -> None:
+    # GIVEN a Logger source whose JMESPath import was reworded (a new Powertools)
+    from lazy_init import LazyImportError, lazy_module_import
+
+    statement = "from aws_lambda_powertools.utilities import jmespath_utils"
+    reworded = "import os\nfrom aws_lambda_powertools.utilities import jmespath_utils as jp\n"
+    # WHEN the layer build makes it lazy, THEN it stops instead of leaving it eager unnoticed
+    with pytest.raises(LazyImportError, match="jmespath_utils"):
+        lazy_module_import(reworded, statement)
+    # AND the statement as Powertools writes it becomes an object importing on first use
+    lazy = lazy_module_import(f"import os\n{statement}\nx = 1\n", statement)
+    assert statement not in lazy
+    assert 'import_module("aws_lambda_powertools.utilities.jmespath_utils")' in lazy
+    assert "jmespath_utils = _LazyModule()" in lazy

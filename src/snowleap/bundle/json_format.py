@@ -39,6 +39,9 @@ from snowleap.bundle.values import (
 )
 from snowleap.errors import BundleError, JsonLimitError
 
+#: one past the largest int feature index (Bundle.ML's feature index is a 32-bit int)
+_INT32_END = 1 << 31
+
 FileNode = TypeVar("FileNode")
 
 
@@ -283,19 +286,31 @@ def _push_tree_node(doc: Any, file: str, number: int, sink: TreeSink) -> None:
             raise BundleError(f"{file}: line {number}: leaf values should be a list")
         sink.leaf(_doubles(values, file, number))
         return
-    where = f"{file}: line {number}"
     if kind != "internal":
-        raise BundleError(f"{where}: tree node type should be 'internal' or 'leaf', got {kind!r}")
+        raise BundleError(
+            f"{file}: line {number}: tree node type should be 'internal' or 'leaf', got {kind!r}"
+        )
     split = doc.get("split")
     if not isinstance(split, dict):
-        raise BundleError(f"{where}: internal node has no split object")
-    feature = parse_basic("int", _either(split, "featureIndex", "feature_index", 0), where)
-    if feature < 0:
-        raise BundleError(f"{where}: negative feature index {feature}")
+        raise BundleError(f"{file}: line {number}: internal node has no split object")
+    # NOTE: the common case (an int feature index in range, a float threshold) is taken as it
+    # is, without building the error location or a parse_basic call per value: a model's load
+    # decodes thousands of nodes on a cold start. Anything else goes through parse_basic, which
+    # gives the same value or words the error.
+    feature = _either(split, "featureIndex", "feature_index", 0)
+    if feature.__class__ is not int or not 0 <= feature < _INT32_END:
+        where = f"{file}: line {number}"
+        feature = parse_basic("int", feature, where)
+        if feature < 0:
+            raise BundleError(f"{where}: negative feature index {feature}")
     split_type = split.get("type")
     if split_type == "continuous":
-        sink.continuous(feature, parse_basic("double", split.get("threshold", 0.0), where))
+        threshold = split.get("threshold", 0.0)
+        if threshold.__class__ is not float:
+            threshold = parse_basic("double", threshold, f"{file}: line {number}")
+        sink.continuous(feature, threshold)
         return
+    where = f"{file}: line {number}"
     if split_type == "categorical":
         categories = split.get("categories", [])
         if not isinstance(categories, list):

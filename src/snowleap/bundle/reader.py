@@ -23,18 +23,16 @@ from snowleap.bundle.definitions import (
     TreeSink,
 )
 from snowleap.bundle.json_format import JsonFormat, load_json_object
-from snowleap.bundle.proto_format import ProtoFormat
 from snowleap.bundle.values import Attributes, check_name
 from snowleap.errors import BundleError
 
 # NOTE: pipelines nest a few levels in practice; the bound stops a hostile bundle recursing.
 MAX_NESTING = 32
 
-_FORMATS: dict[str, SerializationFormat] = {
-    "json": JsonFormat(),
-    "protobuf": ProtoFormat(),
-    "proto": ProtoFormat(),
-}
+# NOTE: the protobuf reader (and its wire decoder) is imported only for a bundle that says it is
+# protobuf: a JSON bundle, the default one, never needs it, and a cold start pays for every import.
+_FORMAT_NAMES = ("json", "protobuf", "proto")
+_FORMATS: dict[str, SerializationFormat] = {"json": JsonFormat()}
 
 # NOTE: what a node loads into is the runtime's business (an op); this layer only reads the format.
 NodeLoader = Callable[["NodeContext"], Any]
@@ -199,11 +197,21 @@ def read_bundle_info(archive: BundleArchive) -> BundleInfo:
             raise BundleError(f"{where}: {key!r} should be a string, got {value!r}")
         check_name(value, repr(key), where)
         fields[key] = value
-    if fields["format"] not in _FORMATS:
+    if fields["format"] not in _FORMAT_NAMES:
         raise BundleError(
             f"{where}: unknown format {fields['format']!r} (expected 'json' or 'protobuf')"
         )
     return BundleInfo(**fields)
+
+
+def serialization_format(name: str) -> SerializationFormat:
+    """The reader of format ``name`` (one of ``_FORMAT_NAMES``), made on first use."""
+    fmt = _FORMATS.get(name)
+    if fmt is None:
+        from snowleap.bundle.proto_format import ProtoFormat
+
+        fmt = _FORMATS.setdefault(name, ProtoFormat())
+    return fmt
 
 
 def read_bundle(
@@ -212,6 +220,6 @@ def read_bundle(
     """Open a bundle and load its root node (recursively) with ``loader``."""
     archive = open_archive(source)
     info = read_bundle_info(archive)
-    fmt = _FORMATS[info.format]
+    fmt = serialization_format(info.format)
     root = loader(_node_context(archive, fmt, "root", 0, loader))
     return info, root

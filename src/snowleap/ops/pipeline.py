@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from snowleap.bundle import store as attr
-from snowleap.bundle.store import StoredModel, StoredNode, node_shape
 from snowleap.ops.base import Field, Frame, Op, RowStep, chain_steps
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredNode
 
 
 class PipelineOp(Op):
@@ -59,6 +58,10 @@ class PipelineOp(Op):
 
 def stored(name: str, children: Sequence[StoredNode]) -> StoredNode:
     """A ``pipeline`` node: its children's names in order, each child a folder beside it."""
+    # NOTE: imported here: writing a bundle is never on a cold start's path.
+    from snowleap.bundle import store as attr
+    from snowleap.bundle.store import StoredModel, StoredNode, node_shape
+
     nodes = attr.string_list([child.name for child in children])
     return StoredNode(
         name, node_shape(), StoredModel("pipeline", {"nodes": nodes}, children=children)

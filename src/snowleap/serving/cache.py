@@ -14,7 +14,6 @@ import dataclasses
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -317,6 +316,10 @@ class _DiskCache:
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
+    # NOTE: imported here: only a model fetched from S3 is written to disk, and a cold start
+    # pays for every import.
+    import tempfile
+
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -25,7 +25,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
-from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
@@ -41,6 +40,7 @@ from snowleap.ops.vectors import (
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import ModelContext, NodeContext
+    from snowleap.bundle.store import StoredModel, StoredNode
     from snowleap.numeric import FloatArray
 
 # NOTE: one row's features: a list of floats, or a SparseVector for models that read sparse.
@@ -365,6 +365,9 @@ class ProbabilisticClassifierOp(Op):
         """The model file of this classifier's node (its op's attributes, trees...)."""
 
     def store(self) -> StoredNode:
+        # NOTE: imported here: writing a bundle is never on a cold start's path.
+        from snowleap.bundle.store import predictor_node
+
         outputs = [
             (port, column)
             for port, column in (

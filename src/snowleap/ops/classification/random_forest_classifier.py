@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from snowleap.bundle.store import StoredModel
 from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifierOp,
     read_num_classes,
@@ -13,12 +12,12 @@ from snowleap.ops.classification.probabilistic import (
 from snowleap.ops.classification.tree_classifier import TreeClassifier
 from snowleap.ops.tree.leaves import vote_shares
 from snowleap.ops.tree.loading import class_counts, num_features_of, read_ensemble
-from snowleap.ops.tree.storing import CLASSIFICATION_TREE, ensemble_of_layout
 
 if TYPE_CHECKING:
     from array import array
 
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredModel
     from snowleap.ops.tree.layout import TreeLayout
 
 
@@ -53,6 +52,9 @@ class RandomForestClassifierOp(ProbabilisticClassifierOp):
         return cls.wired(node, model)
 
     def stored_model(self) -> StoredModel:
+        # NOTE: imported here: writing a bundle is never on a cold start's path.
+        from snowleap.ops.tree.storing import CLASSIFICATION_TREE, ensemble_of_layout
+
         model = self.model
         assert isinstance(model, RandomForestClassification)
         # NOTE: Spark weights every tree of a forest 1.0; MLeap and snowleap ignore the weights.

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from snowleap.bundle import store as attr
-from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.bundle.values import Attributes, DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
@@ -21,6 +19,7 @@ from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredNode
     from snowleap.numeric import FloatArray
 
 Kind = Literal["scalar", "vector", "any"]
@@ -132,6 +131,10 @@ def stored(
     name: str, input_col: str, output_col: str, threshold: float, input_shape: DataShape | None
 ) -> StoredNode:
     """The ``binarizer`` node MLeap writes, as ``from_bundle`` reads it."""
+    # NOTE: imported here: writing a bundle is never on a cold start's path.
+    from snowleap.bundle import store as attr
+    from snowleap.bundle.store import simple_node
+
     attributes = {"threshold": attr.double(threshold)}
     if input_shape is not None:
         attributes["input_shapes"] = attr.data_shape(input_shape)

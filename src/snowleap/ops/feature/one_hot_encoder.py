@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from snowleap.bundle import limits
-from snowleap.bundle import store as attr
-from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
@@ -26,6 +24,7 @@ from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredNode
     from snowleap.numeric import AnyArray, FloatArray
 
 # NOTE: MLeap converts the index with Scala's Double.toInt, which saturates at the Int bounds;
@@ -256,6 +255,10 @@ def stored(
     handle_invalid: str,
 ) -> StoredNode:
     """The ``one_hot_encoder`` node MLeap writes (ports ``input0``.. / ``output0``..)."""
+    # NOTE: imported here: writing a bundle is never on a cold start's path.
+    from snowleap.bundle import store as attr
+    from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
+
     attributes = {
         "category_sizes": attr.int_list(category_sizes),
         "drop_last": attr.boolean(drop_last),

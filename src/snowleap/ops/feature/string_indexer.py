@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from snowleap.bundle import store as attr
-from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import (
@@ -37,6 +35,7 @@ from snowleap.ops.pipeline import stored as pipeline_stored
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredNode
     from snowleap.numeric import AnyArray, BoolArray, FloatArray, ObjectArray
 
 _INVALID = -1.0
@@ -316,5 +315,9 @@ def stored(
     name: str, input_col: str, output_col: str, labels: Sequence[str], handle_invalid: str
 ) -> StoredNode:
     """The ``string_indexer`` node MLeap 0.16 writes (one column), as ``from_bundle`` reads it."""
+    # NOTE: imported here: writing a bundle is never on a cold start's path.
+    from snowleap.bundle import store as attr
+    from snowleap.bundle.store import simple_node
+
     attributes = {"labels": attr.string_list(labels), "handle_invalid": attr.string(handle_invalid)}
     return simple_node(name, "string_indexer", input_col, output_col, attributes)

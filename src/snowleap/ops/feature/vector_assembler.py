@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
-from snowleap.bundle import store as attr
-from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
 from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
@@ -35,6 +33,7 @@ from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredNode
     from snowleap.numeric import FloatArray
 
 
@@ -287,6 +286,10 @@ def stored(
     name: str, inputs: Sequence[str], output_col: str, shapes: Sequence[DataShape] | None
 ) -> StoredNode:
     """The ``vector_assembler`` node MLeap writes: each input's shape, ports ``input0``.."""
+    # NOTE: imported here: writing a bundle is never on a cold start's path.
+    from snowleap.bundle import store as attr
+    from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
+
     attributes = {} if shapes is None else {"input_shapes": attr.data_shape_list(shapes)}
     shape = node_shape(numbered("input", inputs), [("output", output_col)])
     return StoredNode(name, shape, StoredModel("vector_assembler", attributes))

@@ -24,8 +24,6 @@ from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from snowleap.bundle import store as attr
-from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.bundle.values import Value
 from snowleap.errors import BundleError
 from snowleap.numeric import np
@@ -36,6 +34,7 @@ from snowleap.ops.vectors import SCALARS, features_column, reader_of, shape_erro
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
     from snowleap.bundle.reader import NodeContext
+    from snowleap.bundle.store import StoredModel, StoredNode
     from snowleap.numeric import AnyArray, FloatArray
 
 _MAGNITUDE_BITS = (1 << 63) - 1
@@ -282,6 +281,9 @@ class IsotonicRegressionOp(Op):
         return described
 
     def store(self) -> StoredNode:
+        # NOTE: imported here: writing a bundle is never on a cold start's path.
+        from snowleap.bundle.store import predictor_node
+
         model = self.model
         stored_model_ = stored_model(
             model.boundaries, model.predictions, model.isotonic, self.feature_index
@@ -297,6 +299,10 @@ def stored_model(
     feature_index: int | None,
 ) -> StoredModel:
     """The ``isotonic_regression`` model MLeap writes (``feature_index`` for a vector input)."""
+    # NOTE: imported here: writing a bundle is never on a cold start's path.
+    from snowleap.bundle import store as attr
+    from snowleap.bundle.store import StoredModel
+
     attributes: dict[str, Value] = {
         "boundaries": attr.double_list(boundaries),
         "predictions": attr.double_list(predictions),
