@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from itertools import compress, repeat
-from operator import attrgetter, eq, sub
+from operator import attrgetter
 from typing import Final, Literal
 
 from snowleap.snowplow.event import Event
@@ -150,6 +148,10 @@ def _time_order(event: Event) -> tuple[object, ...]:
     )
 
 
+def _seconds(later: Event, earlier: Event) -> float:
+    return (later.timestamp - earlier.timestamp).total_seconds()
+
+
 def session_features(events: Sequence[Event]) -> SessionFeatures:
     """The feature row (columns of ``FEATURE_SCHEMA``) of one session's events.
 
@@ -169,7 +171,7 @@ def session_features(events: Sequence[Event]) -> SessionFeatures:
     """
     kinds: dict[str | None, str | None] = {}
     order, cut = _time_order_and_cut(events, kinds)
-    used = list(map(events.__getitem__, order[:cut]))
+    used = [events[position] for position in order[:cut]]
     return SessionFeatures(
         row=_row(used, kinds),
         used=len(used),
@@ -194,7 +196,7 @@ def prefix_features(
     """
     kinds: dict[str | None, str | None] = {}
     order, cut = _time_order_and_cut(events, kinds)
-    used = list(map(events.__getitem__, order[:cut]))
+    used = [events[position] for position in order[:cut]]
     wanted = sorted({length for length in lengths if 0 < length <= len(used)})
     return [(length, _row(used[:length], kinds)) for length in wanted]
 
@@ -203,7 +205,7 @@ def _time_order_and_cut(
     events: Sequence[Event], kinds: dict[str | None, str | None]
 ) -> tuple[list[int], int]:
     """Positions of ``events`` in time order, and how many come before the first purchase."""
-    stamps = list(map(_TIMESTAMP, events))
+    stamps = [event.timestamp for event in events]
     # NOTE: events at the same instant are ordered by the full _time_order key; a session without
     # such ties (the usual case: all its times distinct) is ordered by time alone, which gives
     # the same order.
@@ -224,16 +226,12 @@ def _time_order_and_cut(
 
 
 _COMMERCE_ACTION: Final = attrgetter("commerce_action")
-#: the row of a session of no events: zeros and "unknown"
-_EMPTY_ROW: Final[dict[str, float | str]] = {
-    **dict.fromkeys(NUMERIC_FEATURES, 0.0),
-    **dict.fromkeys(CATEGORICAL_FEATURES, UNKNOWN),
-}
 _PAGE_PATH: Final = attrgetter("page_path")
 
 
 def _row(used: list[Event], kinds: dict[str | None, str | None]) -> dict[str, float | str]:
-    row = dict(_EMPTY_ROW)
+    row: dict[str, float | str] = dict.fromkeys(NUMERIC_FEATURES, 0.0)
+    row.update(dict.fromkeys(CATEGORICAL_FEATURES, UNKNOWN))
     if used:
         _fill(row, used, kinds)
     return row
@@ -258,39 +256,53 @@ def _is_purchase(event: Event, kinds: dict[str | None, str | None]) -> bool:
 def _fill(
     row: dict[str, float | str], used: list[Event], kinds: dict[str | None, str | None]
 ) -> None:
-    # NOTE: a field at a time over the session (counts, differences and maxima by C-level map
-    #   and count), not an event at a time: the same values in the same order as the event
-    #   loop this replaced.
-    types = list(map(_EVENT_TYPE, used))
-    stamps = list(map(_TIMESTAMP, used))
-    gaps = list(map(timedelta.total_seconds, map(sub, stamps[1:], stamps)))
-    pinged = zip(gaps, types[1:], strict=True)
-    active = [min(gap, PING_GAP_CAP_S) for gap, kind in pinged if kind == "page_ping"]
-    page_views = list(compress(used, map(eq, types, repeat("page_view"))))
-    view_paths = list(map(_PAGE_PATH, page_views))
-    for path in dict.fromkeys(view_paths):
-        _page_kind(path, kinds)
-    view_kinds = list(map(kinds.__getitem__, view_paths))
-    actions = list(map(_COMMERCE_ACTION, used))
-    scrolls = [scroll for scroll in map(_SCROLL, used) if scroll is not None]
-    visit_number = next((v for v in map(_VISIT, used) if v is not None), None)
+    page_views: list[Event] = []
+    page_counts = dict.fromkeys(("product", "category", "basket", "checkout"), 0)
+    actions = dict.fromkeys(("product_view", "add_to_basket", "remove_from_basket"), 0)
+    pings = 0
+    scroll_max: int | None = None
+    visit_number: int | None = None
+    active: list[float] = []
+    gaps: list[float] = []
+    previous: Event | None = None
+    for event in used:
+        kind = event.event
+        if kind == "page_view":
+            page_views.append(event)
+            page = _page_kind(event.page_path, kinds)
+            if page in page_counts:
+                page_counts[page] += 1
+        elif kind == "page_ping":
+            pings += 1
+        if event.commerce_action in actions:
+            actions[event.commerce_action] += 1
+        scroll = event.scroll_y_max
+        if scroll is not None and (scroll_max is None or scroll > scroll_max):
+            scroll_max = scroll
+        if visit_number is None:
+            visit_number = event.visit_number
+        if previous is not None:
+            gap = (event.timestamp - previous.timestamp).total_seconds()
+            gaps.append(gap)
+            if kind == "page_ping":
+                active.append(min(gap, PING_GAP_CAP_S))
+        previous = event
     first = used[0]
     row["n_events"] = float(len(used))
     row["n_page_views"] = float(len(page_views))
-    row["n_page_pings"] = float(types.count("page_ping"))
-    row["n_distinct_pages"] = float(len(set(view_paths)))
-    row["n_product_views"] = float(view_kinds.count("product") + actions.count("product_view"))
-    row["n_category_views"] = float(view_kinds.count("category"))
-    row["n_basket_views"] = float(view_kinds.count("basket"))
-    row["n_checkout_views"] = float(view_kinds.count("checkout"))
-    row["n_add_to_basket"] = float(actions.count("add_to_basket"))
-    row["n_remove_from_basket"] = float(actions.count("remove_from_basket"))
-    row["duration_s"] = (stamps[-1] - stamps[0]).total_seconds()
+    row["n_page_pings"] = float(pings)
+    row["n_distinct_pages"] = float(len({e.page_path for e in page_views}))
+    row["n_product_views"] = float(page_counts["product"] + actions["product_view"])
+    row["n_category_views"] = float(page_counts["category"])
+    row["n_basket_views"] = float(page_counts["basket"])
+    row["n_checkout_views"] = float(page_counts["checkout"])
+    row["n_add_to_basket"] = float(actions["add_to_basket"])
+    row["n_remove_from_basket"] = float(actions["remove_from_basket"])
+    row["duration_s"] = _seconds(used[-1], first)
     # NOTE: sum() as before, over the same values in the same order: Python 3.12 made float sums
     # compensated, so a hand-written loop would differ in the last bits there.
     row["active_time_s"] = sum(active, start=0.0)
-    # NOTE: max() keeps the first of equal values, as the loop's strict comparison did.
-    row["max_scroll_px"] = float(max(scrolls) if scrolls else 0)
+    row["max_scroll_px"] = float(scroll_max if scroll_max is not None else 0)
     row["start_hour"] = float(first.timestamp.hour)
     row["start_weekday"] = float(first.timestamp.weekday())
     row["mean_gap_s"] = sum(gaps) / len(gaps) if gaps else 0.0
@@ -300,9 +312,3 @@ def _fill(
     row["referrer_medium"] = landing.medium
     row["device_class"] = first.device_class
     row["platform"] = first.platform
-
-
-_EVENT_TYPE: Final = attrgetter("event")
-_TIMESTAMP: Final = attrgetter("timestamp")
-_SCROLL: Final = attrgetter("scroll_y_max")
-_VISIT: Final = attrgetter("visit_number")
