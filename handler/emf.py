@@ -73,14 +73,22 @@ class EmfWriter:
             parts = self._parts[shape] = _parts(namespace, dimension_set, metrics)
         head, names = parts
         values = ",".join(
-            f"{name}:{_dumps([float(value) for value in metric[2]])}"
-            for name, metric in zip(names, metrics, strict=True)
+            f"{name}:{_floats(metric[2])}" for name, metric in zip(names, metrics, strict=True)
         )
         return f'{{"_aws":{{"Timestamp":{int(time.time() * 1000)}{head}{values}}}'
 
 
 _MAX_SHAPES = 256
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _floats(values: Sequence[float]) -> str:
+    """``values`` as floats in a JSON array, as ``_dumps`` writes them."""
+    floats = list(map(float, values))
+    # NOTE: JSON writes a finite float as its repr; an infinity or NaN (the only reprs holding
+    #   an "n") as JSON's own words.
+    text = ",".join(map(float.__repr__, floats))
+    return _dumps(floats) if "n" in text else f"[{text}]"
 
 
 def _parts(

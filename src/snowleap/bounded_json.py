@@ -29,7 +29,11 @@ MAX_NUMBER_DIGITS: Final[int] = 100
 
 # NOTE: what nesting depends on, once escapes are gone: brackets and quotes.
 _NOT_STRUCTURE: Final[bytes] = bytes(code for code in range(256) if code not in b'[]{}"')
-_DIGITS: Final[bytes] = bytes(0x39 if 0x30 <= code <= 0x39 else 0x2E for code in range(256))
+# NOTE: digits become 9, the openings of arrays and objects [, anything else a dot: one
+#   translation tells both digit runs and (counting [) how many arrays and objects open.
+_DIGITS: Final[bytes] = bytes(
+    0x39 if 0x30 <= code <= 0x39 else 0x5B if code in b"[{" else 0x2E for code in range(256)
+)
 _STEP: Final[list[int]] = [{91: 1, 123: 1, 93: -1, 125: -1}.get(code, 0) for code in range(256)]
 # NOTE: only a \u escape can make a surrogate: text decoded from UTF-8 never holds one.
 _SURROGATE_ESCAPE: Final[re.Pattern[str]] = re.compile(r"\\u[dD][89a-fA-F]")
@@ -81,12 +85,13 @@ def check_bounds(text: str, *, max_depth: int, max_digits: int) -> None:
     than ``max_digits`` digits in a row (outside its strings).
 
     NOTE: the usual text crosses neither bound even counting what its strings hold, which costs
-    a byte translation and two counts; only text that might is looked at closely.
+    a byte translation and a count; only text that might is looked at closely.
     """
     data = text.encode("utf-8", "surrogatepass")
-    if _digit_run(data, max_digits + 1) and _digit_run(_outside(data), max_digits + 1):
+    shape = data.translate(_DIGITS)
+    if b"9" * (max_digits + 1) in shape and _digit_run(_outside(data), max_digits + 1):
         raise JsonLimitError(f"JSON holds a number of more than {max_digits} digits")
-    if data.count(b"[") + data.count(b"{") <= max_depth:
+    if shape.count(b"[") <= max_depth:
         return
     structure = b"".join(_unescaped(data).translate(None, _NOT_STRUCTURE).split(b'"')[::2])
     if structure and max(accumulate(map(_STEP.__getitem__, structure))) > max_depth:
@@ -120,7 +125,9 @@ def _digit_run(data: bytes, count: int) -> bool:
 
 def may_hold_surrogates(text: str) -> bool:
     """Whether decoding ``text`` can give lone surrogates (it holds a surrogate ``\\u`` escape)."""
-    return "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
+    # NOTE: a one-character search runs at memory speed, a two-character one a character at a
+    #   time: most bodies hold no backslash at all.
+    return "\\" in text and "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
 
 
 def holds_lone_surrogate(value: Any) -> bool:

@@ -145,6 +145,9 @@ def _name_of(event: str) -> str:
     return "event" if event == "struct" else event
 
 
+_NAMES: Final[dict[str, str]] = {event: _name_of(event) for event in EVENT_TYPES}
+
+
 class EventBuilder:
     """Turns canonical fields into ``Event`` records, one request's events at a time.
 
@@ -299,18 +302,26 @@ class EventBuilder:
             raise EventError(f"no event time: none of {', '.join(TIME_FIELDS)} is set")
         absent = (None,) * len(events)
         get = columns.get
-        keys = zip(*(get(name, absent) for name in _CONTEXT_FIELDS), strict=True)
-        platforms, paths, mediums, devices = zip(*map(self._context_of, keys), strict=True)
+        # NOTE: what is derived from an event's values is worked out once per distinct values,
+        #   and handed to each event by C-level map (most of a request's events share them).
+        keys = list(zip(*(get(name, absent) for name in _CONTEXT_FIELDS), strict=True))
+        contexts = self._contexts
+        for key in dict.fromkeys(keys):
+            if key not in contexts:
+                contexts[key] = self._context(*key)
+        platforms, paths, mediums, devices = zip(*map(contexts.__getitem__, keys), strict=True)
+        actions = list(zip(events, get("se_action", absent), strict=True))
+        known = {action: commerce_action(*action, None) for action in dict.fromkeys(actions)}
         return list(
             map(
                 Event,
                 events,
-                get("event_name") or list(map(_name_of, events)),
+                get("event_name") or list(map(_NAMES.__getitem__, events)),
                 times,
                 platforms,
                 paths,
                 mediums,
-                map(commerce_action, events, get("se_action", absent), absent),
+                map(known.__getitem__, actions),
                 get("pp_yoffset_max", absent),
                 devices,
                 get("domain_sessionidx", absent),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from operator import attrgetter, itemgetter
+from typing import Final
+
 from snowleap.snowplow.event import Event
 from snowleap.snowplow.privacy import session_key
 
@@ -22,6 +25,11 @@ def group_sessions(
     >>> [key[:8] for key in group_sessions(events, salt="pepper")]
     ['95ac8d48']
     """
+    sids = list(map(_SESSION_ID, map(_EVENT, events)))
+    distinct = dict.fromkeys(sids)
+    if len(distinct) == 1 and sids[0] is not None:
+        # NOTE: the usual request, one session's events: no event-by-event grouping.
+        return {session_key(sids[0], salt): list(events)}
     groups: dict[str, list[tuple[int, Event]]] = {}
     keys: dict[str, str] = {}
     for index, event in events:
@@ -31,3 +39,7 @@ def group_sessions(
         key = keys.get(sid) or keys.setdefault(sid, session_key(sid, salt))
         groups.setdefault(key, []).append((index, event))
     return groups
+
+
+_EVENT: Final = itemgetter(1)
+_SESSION_ID: Final = attrgetter("domain_sessionid")

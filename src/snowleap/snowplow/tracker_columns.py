@@ -16,7 +16,7 @@ problem; the results are the same either way (``tests/snowplow/test_tracker.py``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from itertools import chain, repeat
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, Final
 
@@ -40,7 +40,6 @@ _COLUMN_READERS: Final[dict[Any, Callable[[Sequence[str]], list[Any] | None]]] =
 _DICT: Final[set[type]] = {dict}
 #: canonical field name -> its value in each event of a group
 Columns = dict[str, Sequence[Any]]
-_STR: Final[set[type]] = {str}
 
 
 class TrackerColumns:
@@ -71,29 +70,38 @@ class TrackerColumns:
         canonical fields a field at a time; ``None`` when the request is not the plain case."""
         if not items or {*map(type, items)} != _DICT:
             return None
-        if {*map(type, chain.from_iterable(map(dict.values, items)))} != _STR:
-            return None
-        shapes = {*map(tuple, items)}
-        if len(shapes) == 1:
-            columns = self._columns(items, next(iter(shapes)))
-            return None if columns is None else [(range(len(items)), columns)]
+        keys = tuple(items[0])
+        if len({*map(len, items)}) == 1 and len(keys) > 1:
+            # NOTE: events of one size that all hold the first one's keys hold exactly those.
+            values = _transposed(keys, items)
+            if values is not None:
+                columns = self._columns(keys, values)
+                return None if columns is None else [(range(len(items)), columns)]
         positions: dict[tuple[str, ...], list[int]] = {}
-        for index, keys in enumerate(map(tuple, items)):
-            positions.setdefault(keys, []).append(index)
+        for index, shape in enumerate(map(tuple, items)):
+            positions.setdefault(shape, []).append(index)
         groups: list[tuple[Sequence[int], Columns]] = []
-        for keys, indices in positions.items():
-            columns = self._columns([items[i] for i in indices], keys)
+        for shape, indices in positions.items():
+            if len(shape) < 2:
+                return None
+            values = _transposed(shape, [items[i] for i in indices])
+            columns = None if values is None else self._columns(shape, values)
             if columns is None:
                 return None
             groups.append((indices, columns))
         return groups
 
-    def _columns(self, items: list[dict[str, str]], keys: tuple[str, ...]) -> Columns | None:
-        """The canonical fields of events that all have ``keys``, or ``None``."""
+    def _columns(self, keys: tuple[str, ...], values: list[tuple[Any, ...]]) -> Columns | None:
+        """The canonical fields of events that all have ``keys`` (``values``: each key's value
+        in every event), or ``None``."""
         if not self._excluded.isdisjoint(keys) or not all(k in keys for k in self._required):
             return None
-        # NOTE: the required keys make at least two, so itemgetter gives tuples.
-        by_key = dict(zip(keys, zip(*map(itemgetter(*keys), items), strict=True), strict=True))
+        try:
+            # NOTE: a join fails on any value that is not text: one C-level pass per column.
+            list(map("".join, values))
+        except TypeError:
+            return None
+        by_key = dict(zip(keys, values, strict=True))
         events = list(map(self._codes.get, by_key["e"]))
         # NOTE: a self-describing event needs ue_pr or ue_px, which the plain case excludes.
         if None in events or "unstruct" in events:
@@ -113,6 +121,15 @@ class TrackerColumns:
                 return None
             columns[name] = typed
         return columns
+
+
+def _transposed(keys: tuple[str, ...], items: list[Any]) -> list[tuple[Any, ...]] | None:
+    """Each of ``keys``' value in every one of ``items`` (two keys at least, so that itemgetter
+    gives tuples), ``None`` if an item lacks one."""
+    try:
+        return list(zip(*map(itemgetter(*keys), items), strict=True))
+    except KeyError:
+        return None
 
 
 def _typed(parse: Parser, name: str, column: Sequence[str]) -> Sequence[Any] | None:

@@ -11,7 +11,6 @@ import math
 import re
 from collections.abc import Container, Sequence
 from datetime import UTC, datetime, timedelta
-from itertools import repeat
 from typing import Final
 
 from snowleap.snowplow.errors import EventError
@@ -186,10 +185,12 @@ def epoch_time_column(column: Sequence[str]) -> list[datetime] | None:
     millis = epoch_millis_column(column)
     if millis is None:
         return None
-    # NOTE: timedelta's fourth argument is milliseconds: the same time as whole seconds plus
-    #   microseconds (integers, normalized exactly).
-    zero = repeat(0)
-    return list(map(EPOCH.__add__, map(timedelta, zero, zero, zero, millis)))
+    # NOTE: a millisecond times an integer: the same time as whole seconds plus microseconds
+    #   (integers, normalized exactly), without timedelta's argument parsing per value.
+    return list(map(EPOCH.__add__, map(_MILLISECOND.__mul__, millis)))
+
+
+_MILLISECOND: Final[timedelta] = timedelta(milliseconds=1)
 
 
 def int_column(column: Sequence[str]) -> list[int] | None:
