@@ -357,6 +357,16 @@ static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, doubl
     }
 }
 
+/* Python numbers into doubles, as float() takes them; -1 with an exception set. */
+static int to_doubles(PyObject *const *values, Py_ssize_t count, double *x) {
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = values[i];
+        x[i] = PyFloat_CheckExact(value) ? PyFloat_AS_DOUBLE(value) : PyFloat_AsDouble(value);
+        if (x[i] == -1.0 && PyErr_Occurred()) return -1;
+    }
+    return 0;
+}
+
 /* One row's combined outputs into `totals` (`width` values); -1 with an exception set. */
 static int row_totals(Forest *self, PyObject *row, double *totals) {
     PyObject *items = PySequence_Fast(row, "a row's features must be a list or tuple");
@@ -375,12 +385,7 @@ static int row_totals(Forest *self, PyObject *row, double *totals) {
         PyErr_NoMemory();
         goto done;
     }
-    PyObject **values = PySequence_Fast_ITEMS(items);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *value = values[i];
-        x[i] = PyFloat_CheckExact(value) ? PyFloat_AS_DOUBLE(value) : PyFloat_AsDouble(value);
-        if (x[i] == -1.0 && PyErr_Occurred()) goto done;
-    }
+    if (to_doubles(PySequence_Fast_ITEMS(items), count, x) < 0) goto done;
     walk_rows(self, x, 0, totals, 0, 1);
     status = 0;
 done:
@@ -416,6 +421,83 @@ static PyObject *forest_first(Forest *self, PyObject *row) {
     if (totals == NULL) return PyErr_NoMemory();
     PyObject *result = NULL;
     if (row_totals(self, row, totals) == 0) result = PyFloat_FromDouble(totals[0] / self->divisor);
+    if (totals != totals_local) PyMem_Free(totals);
+    return result;
+}
+
+/* A row's `width` features read from `pieces` ((column, n): n 0 a scalar, else a list of n)
+ * into `x`, their values also into `assembled` (a new list of `width`, or NULL): 1; 0 when the
+ * row is not in that common shape (a missing column, another vector type or width); -1 with an
+ * exception set. */
+static int gather(PyObject *row, PyObject *pieces, Py_ssize_t width, double *x,
+                  PyObject *assembled) {
+    Py_ssize_t at = 0;
+    const Py_ssize_t count = PyTuple_GET_SIZE(pieces);
+    for (Py_ssize_t p = 0; p < count; p++) {
+        PyObject *piece = PyTuple_GET_ITEM(pieces, p);
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(piece, 0));
+        if (value == NULL) return PyErr_Occurred() ? -1 : 0;
+        const Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(piece, 1));
+        PyObject *const *items = &value;
+        Py_ssize_t taken = 1;
+        if (n > 0) {
+            if (!PyList_CheckExact(value) || PyList_GET_SIZE(value) != n) return 0;
+            items = PySequence_Fast_ITEMS(value);
+            taken = n;
+        }
+        if (at + taken > width) return 0;
+        if (to_doubles(items, taken, x + at) < 0) return -1;
+        if (assembled != NULL)
+            for (Py_ssize_t i = 0; i < taken; i++)
+                PyList_SET_ITEM(assembled, at + i, Py_NewRef(items[i]));
+        at += taken;
+    }
+    return at == width;
+}
+
+/*
+ * assembled_first(pieces, assembled, width, target, fallback, row): a forest's mean straight
+ * from a row dict: the features gathered from `pieces` (see gather), row[assembled] = their
+ * list (unless `assembled` is None), row[target] = the first combined output over the divisor.
+ * A row of another shape goes to fallback(row), the same steps in Python (which word errors).
+ * One C call for a vector assembler and a tree regressor together (snowleap/row_plan.py).
+ */
+static PyObject *forest_assembled_first(Forest *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 6 || !PyTuple_CheckExact(args[0]) || !PyLong_CheckExact(args[2]) ||
+        !PyDict_CheckExact(args[5])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "assembled_first(pieces, assembled, width, target, fallback, row)");
+        return NULL;
+    }
+    PyObject *pieces = args[0], *name = args[1], *target = args[3], *row = args[5];
+    const Py_ssize_t width = PyLong_AsSsize_t(args[2]);
+    if (width < 0) return NULL;
+    double local[256], totals_local[16];
+    double *x = width <= 256 ? local : PyMem_Malloc(sizeof(double) * (size_t)width);
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    PyObject *assembled = name == Py_None ? NULL : PyList_New(width);
+    PyObject *result = NULL, *mean = NULL;
+    if (x == NULL || totals == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (name != Py_None && assembled == NULL) goto done;
+    const int shaped = width >= self->num_features ? gather(row, pieces, width, x, assembled) : 0;
+    if (shaped < 0) goto done;
+    if (shaped == 0) {
+        result = PyObject_CallOneArg(args[4], row);
+        goto done;
+    }
+    walk_rows(self, x, 0, totals, 0, 1);
+    if ((mean = PyFloat_FromDouble(totals[0] / self->divisor)) == NULL) goto done;
+    if (assembled != NULL && PyDict_SetItem(row, name, assembled) < 0) goto done;
+    if (PyDict_SetItem(row, target, mean) < 0) goto done;
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(mean);
+    Py_XDECREF(assembled);
+    if (x != local) PyMem_Free(x);
     if (totals != totals_local) PyMem_Free(totals);
     return result;
 }
@@ -482,6 +564,8 @@ static PyMethodDef forest_methods[] = {
      "row(features) -> the combined outputs of one row (a new list)"},
     {"first", (PyCFunction)forest_first, METH_O,
      "first(features) -> the first combined output of one row over the divisor (a float)"},
+    {"assembled_first", (PyCFunction)(void (*)(void))forest_assembled_first, METH_FASTCALL,
+     "assembled_first(pieces, assembled, width, target, fallback, row): a row dict's mean"},
     {"batch", (PyCFunction)forest_batch, METH_VARARGS,
      "batch(features, rows, stride, out, threads): the combined outputs of every row into out"},
     {NULL, NULL, 0, NULL},
@@ -551,6 +635,86 @@ static PyObject *exact_types(PyObject *Py_UNUSED(module), PyObject *args) {
         if ((PyObject *)Py_TYPE(value) != PyTuple_GET_ITEM(types, i)) Py_RETURN_FALSE;
     }
     Py_RETURN_TRUE;
+}
+
+/*
+ * index_into(specs, fallback, row): row[target] = table[row[source]] for each (source, target,
+ * table) of specs, in order: a string indexer's row step (snowleap/ops/feature/string_indexer.py)
+ * in one C call. A missing column, an unhashable value or a label not in its table sends the row
+ * to fallback(row), the step in Python, which keeps, skips or raises as the op says.
+ */
+static PyObject *index_into(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyTuple_CheckExact(args[0]) || !PyDict_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "index_into(specs, fallback, row)");
+        return NULL;
+    }
+    PyObject *specs = args[0], *row = args[2];
+    const Py_ssize_t count = PyTuple_GET_SIZE(specs);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *spec = PyTuple_GET_ITEM(specs, i);
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(spec, 0));
+        PyObject *found = value == NULL ? NULL : PyDict_GetItemWithError(PyTuple_GET_ITEM(spec, 2), value);
+        if (found == NULL) {
+            PyErr_Clear();
+            return PyObject_CallOneArg(args[1], row);
+        }
+        if (PyDict_SetItem(row, PyTuple_GET_ITEM(spec, 1), found) < 0) return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/*
+ * affine_into(source, target, mean, factors, zeros, fallback, row): row[target] = a new list of
+ * (x - mean) * factors over the list row[source] (either tuple may be None: no centring, no
+ * scaling), then 0.0 at each index of zeros: a standard scaler's row step
+ * (snowleap/ops/feature/standard_scaler.py), the same float operations in C. A value that is
+ * not a list of len(mean or factors) floats goes to fallback(row), the step in Python.
+ */
+static PyObject *affine_into(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 7 || !PyDict_CheckExact(args[6]) || !PyTuple_CheckExact(args[4]) ||
+        (args[2] != Py_None && !PyTuple_CheckExact(args[2])) ||
+        (args[3] != Py_None && !PyTuple_CheckExact(args[3])) ||
+        (args[2] == Py_None && args[3] == Py_None)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "affine_into(source, target, mean, factors, zeros, fallback, row)");
+        return NULL;
+    }
+    PyObject *row = args[6], *mean = args[2], *factors = args[3], *zeros = args[4];
+    const Py_ssize_t width = PyTuple_GET_SIZE(mean != Py_None ? mean : factors);
+    PyObject *value = PyDict_GetItemWithError(row, args[0]);
+    if (value == NULL && PyErr_Occurred()) return NULL;
+    int shaped = value != NULL && PyList_CheckExact(value) && PyList_GET_SIZE(value) == width &&
+                 (factors == Py_None || PyTuple_GET_SIZE(factors) == width);
+    for (Py_ssize_t i = 0; shaped && i < width; i++)
+        shaped = PyFloat_CheckExact(PyList_GET_ITEM(value, i));
+    if (!shaped) return PyObject_CallOneArg(args[5], row);
+    PyObject *out = PyList_New(width);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < width; i++) {
+        double v = PyFloat_AS_DOUBLE(PyList_GET_ITEM(value, i));
+        if (mean != Py_None) v = v - PyFloat_AsDouble(PyTuple_GET_ITEM(mean, i));
+        if (factors != Py_None) v = v * PyFloat_AsDouble(PyTuple_GET_ITEM(factors, i));
+        PyObject *number = PyFloat_FromDouble(v);
+        if (number == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, number);
+    }
+    for (Py_ssize_t z = 0; z < PyTuple_GET_SIZE(zeros); z++) {
+        const Py_ssize_t i = PyLong_AsSsize_t(PyTuple_GET_ITEM(zeros, z));
+        if (i < 0 || i >= width) continue;
+        PyObject *zero = PyFloat_FromDouble(0.0);
+        if (zero == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SetItem(out, i, zero);
+    }
+    const int stored = PyDict_SetItem(row, args[1], out);
+    Py_DECREF(out);
+    if (stored < 0) return NULL;
+    Py_RETURN_NONE;
 }
 
 /* ---- tree.pb: canonical dtree.Node messages straight into the layout ---------------------- */
@@ -876,6 +1040,10 @@ static PyMethodDef module_methods[] = {
      "vote_shares(counts, width, out): each leaf's counts over their sum, into out"},
     {"exact_types", exact_types, METH_VARARGS,
      "exact_types(names, types, row): whether each named value is of exactly its type"},
+    {"index_into", (PyCFunction)(void (*)(void))index_into, METH_FASTCALL,
+     "index_into(specs, fallback, row): string indexers' lookups into a row dict"},
+    {"affine_into", (PyCFunction)(void (*)(void))affine_into, METH_FASTCALL,
+     "affine_into(source, target, mean, factors, zeros, fallback, row): a standard scaler's step"},
     {"parse_protobuf_tree", parse_protobuf_tree, METH_VARARGS,
      "A canonical tree.pb into the compact layout's parts, or None"},
     {NULL, NULL, 0, NULL},

@@ -65,18 +65,36 @@ class RowPlan:
 
 def plan_steps(leaves: list[Op]) -> list[RowStep]:
     """The row steps of ``leaves`` in order; a run of ops of one class that read none of each
-    other's outputs gets one step if the class merges them (``Op.merged_row_step``)."""
+    other's outputs gets one step if the class merges them (``Op.merged_row_step``), and an op
+    may take over the step of the op just before it (``Op.row_step_after``)."""
     steps: list[RowStep] = []
-    run: list[Op] = []
-    for leaf in [*leaves, None]:
-        if leaf is not None and run and _joins(run, leaf):
-            run.append(leaf)
+    alone: Op | None = None  # the op of the last step, when that step is its own
+    for run in _runs(leaves):
+        merged = type(run[0]).merged_row_step(run) if len(run) > 1 else None
+        if merged is not None:
+            steps.append(merged)
+            alone = None
             continue
-        if run:
-            merged = type(run[0]).merged_row_step(run) if len(run) > 1 else None
-            steps.extend([merged] if merged is not None else [op.row_step() for op in run])
-        run = [leaf] if leaf is not None else []
+        for op in run:
+            after = None if alone is None else op.row_step_after(alone)
+            if after is not None:
+                steps[-1] = after
+                alone = None
+            else:
+                steps.append(op.row_step())
+                alone = op
     return steps
+
+
+def _runs(leaves: list[Op]) -> list[list[Op]]:
+    """``leaves`` cut into runs of ops of one class, none reading another's outputs."""
+    runs: list[list[Op]] = []
+    for leaf in leaves:
+        if runs and _joins(runs[-1], leaf):
+            runs[-1].append(leaf)
+        else:
+            runs.append([leaf])
+    return runs
 
 
 def _joins(run: list[Op], leaf: Op) -> bool:

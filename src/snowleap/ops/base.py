@@ -144,6 +144,17 @@ class Op(ABC):
         pipeline, none reading another's outputs), or ``None`` to run their own steps."""
         return None
 
+    def row_step_after(self, producer: Op) -> RowStep | None:
+        """One row step doing ``producer``'s row step and then this op's (``producer`` is the
+        op just before this one), or ``None`` to run the two steps."""
+        return None
+
+    def concatenated_columns(self) -> tuple[tuple[str, int], ...] | None:
+        """When this op's one output is a list of its inputs' values in order, each input as
+        (column, width; 0 for a scalar): what a next op's ``row_step_after`` may read in its
+        place; else ``None``."""
+        return None
+
     def leaves(self) -> list[Op]:
         """The ops that do the work, in order: the op itself, or a pipeline's flattened children."""
         return [self]

@@ -170,6 +170,13 @@ class VectorAssemblerOp(Op):
 
         return assemble
 
+    def concatenated_columns(self) -> tuple[tuple[str, int], ...] | None:
+        if any(i.kind == "any" or (i.kind == "vector" and not i.width) for i in self.assembled):
+            return None
+        return tuple(
+            (i.column, (i.width or 0) if i.kind == "vector" else 0) for i in self.assembled
+        )
+
     def store(self) -> StoredNode:
         if any(i.kind == "any" for i in self.assembled):
             # NOTE: legacy bundles (MLeap < 0.8) leave the shapes to the data, and so does this.
