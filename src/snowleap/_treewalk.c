@@ -39,7 +39,7 @@ typedef struct {
     /* Each internal node packed in one 32-byte record (one cache line holds two), and the
      * steps from each tree's root to its deepest leaf: built at init from the arrays above. */
     struct PackedNode *nodes;
-    int *tree_steps;
+    int *tree_steps, *tree_min_steps;
 } Forest;
 
 enum { NODE_BITSET = 1, NODE_SEARCHED = 2, NODE_SET_IS_LEFT = 4 };
@@ -61,6 +61,8 @@ static void forest_free_bits(Forest *self) {
     PyMem_Free(self->bit_limit);
     PyMem_Free(self->nodes);
     PyMem_Free(self->tree_steps);
+    PyMem_Free(self->tree_min_steps);
+    self->tree_min_steps = NULL;
     self->bits = NULL;
     self->bit_start = self->bit_limit = NULL;
     self->nodes = NULL;
@@ -103,15 +105,20 @@ static int forest_build_bits(Forest *self) {
     return forest_pack(self);
 }
 
-/* The packed nodes and each tree's steps (children come after their parents, so heights are
- * known in one pass from the last node back; a node shared by two parents is fine too). */
+/* The packed nodes and each tree's steps, to its deepest and to its nearest leaf (children come
+ * after their parents, so heights are known in one pass from the last node back; a node shared
+ * by two parents is fine too). */
 static int forest_pack(Forest *self) {
     const Py_ssize_t internal = self->internal;
     self->nodes = PyMem_Calloc((size_t)internal + 1, sizeof(PackedNode));
     self->tree_steps = PyMem_Calloc((size_t)self->trees + 1, sizeof(int));
+    self->tree_min_steps = PyMem_Calloc((size_t)self->trees + 1, sizeof(int));
     int *height = PyMem_Calloc((size_t)internal + 1, sizeof(int));
-    if (self->nodes == NULL || self->tree_steps == NULL || height == NULL) {
+    int *low = PyMem_Calloc((size_t)internal + 1, sizeof(int));
+    if (self->nodes == NULL || self->tree_steps == NULL || self->tree_min_steps == NULL ||
+        height == NULL || low == NULL) {
         PyMem_Free(height);
+        PyMem_Free(low);
         return -1;
     }
     for (Py_ssize_t i = internal - 1; i >= 0; i--) {
@@ -136,10 +143,16 @@ static int forest_pack(Forest *self) {
         const int below_left = node->left >= 0 ? height[node->left] : 0;
         const int below_right = node->right >= 0 ? height[node->right] : 0;
         height[i] = 1 + (below_left > below_right ? below_left : below_right);
+        const int near_left = node->left >= 0 ? low[node->left] : 0;
+        const int near_right = node->right >= 0 ? low[node->right] : 0;
+        low[i] = 1 + (near_left < near_right ? near_left : near_right);
     }
-    for (Py_ssize_t t = 0; t < self->trees; t++)
+    for (Py_ssize_t t = 0; t < self->trees; t++) {
         self->tree_steps[t] = self->roots[t] >= 0 ? height[self->roots[t]] : 0;
+        self->tree_min_steps[t] = self->roots[t] >= 0 ? low[self->roots[t]] : 0;
+    }
     PyMem_Free(height);
+    PyMem_Free(low);
     return 0;
 }
 
@@ -300,13 +313,17 @@ enum { LANES = 8 };
 static void reach_block(const Forest *f, const double *x, Py_ssize_t stride, Py_ssize_t tree,
                         Py_ssize_t block, Py_ssize_t end, Py_ssize_t *leaves) {
     const int root = f->roots[tree], steps = f->tree_steps[tree];
+    const int sure = f->tree_min_steps[tree];
     Py_ssize_t r = block;
     for (; r + LANES <= end; r += LANES) {
         int node[LANES];
         for (int j = 0; j < LANES; j++) node[j] = root;
-        /* NOTE: every lane steps at once, up to the tree's depth or until all are at leaves:
-         * a lane at its leaf steps node 0 and keeps its leaf (a choice, not a branch). */
-        for (int s = 0; s < steps; s++) {
+        /* NOTE: no row reaches a leaf in fewer than `sure` steps: those need no leaf test. */
+        for (int s = 0; s < sure; s++)
+            for (int j = 0; j < LANES; j++) node[j] = step(f, x + (r + j) * stride, node[j]);
+        /* NOTE: then every lane steps at once, up to the tree's depth or until all are at
+         * leaves: a lane at its leaf steps node 0 and keeps its leaf (a choice, not a branch). */
+        for (int s = sure; s < steps; s++) {
             int leaves_only = -1; /* the sign bit stays set while every lane is at a leaf */
             for (int j = 0; j < LANES; j++) {
                 const int at = node[j];
