@@ -57,6 +57,8 @@ def test_side_by_side_indexers_share_one_step(pipeline_model, compiled: bool) ->
     steps = model._row_plan._steps
     assert len(steps) == 2
     assert isinstance(steps[0], partial) == compiled
+    # AND a row of exactly typed inputs is checked, copied and scored in one C call
+    assert (model._row_plan._run is not None) == compiled
     assert (model._row_plan._check is not None) == compiled
     given = {"a": "y", "b": "x", "c": "y", "d": "x", "e": "y"}
     row = model.transform_row({**given, "n": 2.0})

@@ -734,6 +734,40 @@ static PyObject *affine_into(PyObject *Py_UNUSED(module), PyObject *const *args,
     Py_RETURN_NONE;
 }
 
+/*
+ * run_plan(names, types, steps, row): a copy of the dict row, with every step of steps called
+ * on it in order, when row[names[i]] is of exactly types[i] for every i; None (nothing run) when
+ * one is not or row is another mapping, and the row plan converts the inputs itself (snowleap/row_plan.py). A step's exception
+ * (SkipRow too) propagates. One C call for the row plan's input check and its loop of steps.
+ */
+static PyObject *run_plan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyTuple_CheckExact(args[0]) || !PyTuple_CheckExact(args[1]) ||
+        !PyTuple_CheckExact(args[2]) || PyTuple_GET_SIZE(args[0]) != PyTuple_GET_SIZE(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "run_plan(names, types, steps, row)");
+        return NULL;
+    }
+    /* NOTE: another mapping than a dict is copied by the row plan, in Python. */
+    if (!PyDict_CheckExact(args[3])) Py_RETURN_NONE;
+    PyObject *names = args[0], *types = args[1], *steps = args[2], *row = args[3];
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(names, i));
+        if (value == NULL && PyErr_Occurred()) return NULL;
+        if (value == NULL || (PyObject *)Py_TYPE(value) != PyTuple_GET_ITEM(types, i))
+            Py_RETURN_NONE;
+    }
+    PyObject *values = PyDict_Copy(row);
+    if (values == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(steps); i++) {
+        PyObject *done = PyObject_CallOneArg(PyTuple_GET_ITEM(steps, i), values);
+        if (done == NULL) {
+            Py_DECREF(values);
+            return NULL;
+        }
+        Py_DECREF(done);
+    }
+    return values;
+}
+
 /* ---- tree.pb: canonical dtree.Node messages straight into the layout ---------------------- */
 
 typedef struct {
@@ -1057,6 +1091,8 @@ static PyMethodDef module_methods[] = {
      "vote_shares(counts, width, out): each leaf's counts over their sum, into out"},
     {"exact_types", exact_types, METH_VARARGS,
      "exact_types(names, types, row): whether each named value is of exactly its type"},
+    {"run_plan", (PyCFunction)(void (*)(void))run_plan, METH_FASTCALL,
+     "run_plan(names, types, steps, row): a row plan's input check and steps, or None"},
     {"index_into", (PyCFunction)(void (*)(void))index_into, METH_FASTCALL,
      "index_into(specs, fallback, row): string indexers' lookups into a row dict"},
     {"affine_into", (PyCFunction)(void (*)(void))affine_into, METH_FASTCALL,

@@ -42,10 +42,19 @@ class RowPlan:
         self._converted = _converters([f for f in root.inputs if row_ready_type(f) is None])
         self._check = _exact_check(plain)
         self._steps = tuple(plan_steps(root.leaves()))
+        self._run = None if self._converted else _compiled_run(plain, self._steps)
 
     def __call__(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
         """Every column of the scored row (inputs, intermediates, outputs); ``None`` if an op
         skips it."""
+        run = self._run
+        if run is not None:
+            try:
+                scored = run(row)
+            except SkipRow:
+                return None
+            if scored is not None:
+                return scored
         values = dict(row)
         check = self._check
         try:
@@ -121,6 +130,20 @@ def _exact_check(fields: list[Field]) -> Callable[[Row], bool] | None:
     # NOTE: a partial of a C function is called without a Python frame.
     check: Callable[[Row], bool] = partial(module.exact_types, names, types)
     return check
+
+
+def _compiled_run(
+    fields: list[Field], steps: tuple[RowStep, ...]
+) -> Callable[[Any], Row | None] | None:
+    """The input check, the copy and the steps of a row whose inputs all have their exact types
+    as one C call (``run_plan``; ``None`` for any other row), or ``None`` without the extension."""
+    module = compiled_walker()
+    if module is None or not hasattr(module, "run_plan"):
+        return None
+    names = tuple(f.name for f in fields)
+    types = tuple(row_ready_type(f) for f in fields)
+    run: Callable[[Any], Row | None] = partial(module.run_plan, names, types, steps)
+    return run
 
 
 def _convert(values: Row, converters: Converters) -> None:
