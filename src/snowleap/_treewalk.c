@@ -411,21 +411,26 @@ done:
     return status;
 }
 
+/* `width` totals as a new list of floats. */
+static PyObject *totals_list(const Forest *self, const double *totals) {
+    PyObject *result = PyList_New(self->width);
+    for (int k = 0; result != NULL && k < self->width; k++) {
+        PyObject *number = PyFloat_FromDouble(totals[k]);
+        if (number == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, k, number);
+    }
+    return result;
+}
+
 static PyObject *forest_row(Forest *self, PyObject *row) {
     double totals_local[16];
     double *totals =
         self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
     if (totals == NULL) return PyErr_NoMemory();
-    PyObject *result = NULL;
-    if (row_totals(self, row, totals) == 0 && (result = PyList_New(self->width)) != NULL)
-        for (int k = 0; k < self->width; k++) {
-            PyObject *number = PyFloat_FromDouble(totals[k]);
-            if (number == NULL) {
-                Py_CLEAR(result);
-                break;
-            }
-            PyList_SET_ITEM(result, k, number);
-        }
+    PyObject *result = row_totals(self, row, totals) == 0 ? totals_list(self, totals) : NULL;
     if (totals != totals_local) PyMem_Free(totals);
     return result;
 }
@@ -472,49 +477,80 @@ static int gather(PyObject *row, PyObject *pieces, Py_ssize_t width, double *x,
     return at == width;
 }
 
-/*
- * assembled_first(pieces, assembled, width, target, fallback, row): a forest's mean straight
- * from a row dict: the features gathered from `pieces` (see gather), row[assembled] = their
- * list (unless `assembled` is None), row[target] = the first combined output over the divisor.
- * A row of another shape goes to fallback(row), the same steps in Python (which word errors).
- * One C call for a vector assembler and a tree regressor together (snowleap/row_plan.py).
- */
-static PyObject *forest_assembled_first(Forest *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 6 || !PyTuple_CheckExact(args[0]) || !PyLong_CheckExact(args[2]) ||
-        !PyDict_CheckExact(args[5])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "assembled_first(pieces, assembled, width, target, fallback, row)");
-        return NULL;
-    }
-    PyObject *pieces = args[0], *name = args[1], *target = args[3], *row = args[5];
-    const Py_ssize_t width = PyLong_AsSsize_t(args[2]);
-    if (width < 0) return NULL;
-    double local[256], totals_local[16];
+/* The combined outputs of a row dict's features into `totals` (`width` values): the features
+ * gathered from `pieces` (see gather), row[name] = their list unless `name` is None. 1; 0 when
+ * the row is of another shape (nothing stored); -1 with an exception set. */
+static int assembled_totals(Forest *self, PyObject *pieces, PyObject *name, Py_ssize_t width,
+                            PyObject *row, double *totals) {
+    double local[256];
     double *x = width <= 256 ? local : PyMem_Malloc(sizeof(double) * (size_t)width);
-    double *totals =
-        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
     PyObject *assembled = name == Py_None ? NULL : PyList_New(width);
-    PyObject *result = NULL, *mean = NULL;
-    if (x == NULL || totals == NULL) {
+    int status = -1;
+    if (x == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     if (name != Py_None && assembled == NULL) goto done;
-    const int shaped = width >= self->num_features ? gather(row, pieces, width, x, assembled) : 0;
-    if (shaped < 0) goto done;
-    if (shaped == 0) {
-        result = PyObject_CallOneArg(args[4], row);
-        goto done;
-    }
+    status = width >= self->num_features ? gather(row, pieces, width, x, assembled) : 0;
+    if (status != 1) goto done;
     walk_rows(self, x, 0, totals, 0, 1);
-    if ((mean = PyFloat_FromDouble(totals[0] / self->divisor)) == NULL) goto done;
-    if (assembled != NULL && PyDict_SetItem(row, name, assembled) < 0) goto done;
-    if (PyDict_SetItem(row, target, mean) < 0) goto done;
-    result = Py_NewRef(Py_None);
+    if (assembled != NULL && PyDict_SetItem(row, name, assembled) < 0) status = -1;
 done:
-    Py_XDECREF(mean);
     Py_XDECREF(assembled);
     if (x != local) PyMem_Free(x);
+    return status;
+}
+
+static int assembled_arguments(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t expected,
+                               Py_ssize_t *width) {
+    if (nargs != expected || !PyTuple_CheckExact(args[0]) || !PyLong_CheckExact(args[2]) ||
+        !PyDict_CheckExact(args[expected - 1])) {
+        PyErr_SetString(PyExc_TypeError, "(pieces, assembled, width, ..., row) expected");
+        return -1;
+    }
+    *width = PyLong_AsSsize_t(args[2]);
+    return *width < 0 ? -1 : 0;
+}
+
+/*
+ * assembled_first(pieces, assembled, width, target, fallback, row): a forest's mean straight
+ * from a row dict (see assembled_totals): row[target] = the first combined output over the
+ * divisor. A row of another shape goes to fallback(row), the same steps in Python (which word
+ * errors). One C call for a vector assembler and a tree regressor together.
+ */
+static PyObject *forest_assembled_first(Forest *self, PyObject *const *args, Py_ssize_t nargs) {
+    Py_ssize_t width;
+    if (assembled_arguments(args, nargs, 6, &width) < 0) return NULL;
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    PyObject *result = NULL, *mean = NULL;
+    const int shaped = assembled_totals(self, args[0], args[1], width, args[5], totals);
+    if (shaped == 0) result = PyObject_CallOneArg(args[4], args[5]);
+    if (shaped == 1 && (mean = PyFloat_FromDouble(totals[0] / self->divisor)) != NULL &&
+        PyDict_SetItem(args[5], args[3], mean) == 0)
+        result = Py_NewRef(Py_None);
+    Py_XDECREF(mean);
+    if (totals != totals_local) PyMem_Free(totals);
+    return result;
+}
+
+/*
+ * assembled_row(pieces, assembled, width, row): row's combined outputs (a new list, as row()
+ * gives) from a row dict (see assembled_totals), or None for a row of another shape, which the
+ * caller scores in Python. For a vector assembler and a tree classifier together.
+ */
+static PyObject *forest_assembled_row(Forest *self, PyObject *const *args, Py_ssize_t nargs) {
+    Py_ssize_t width;
+    if (assembled_arguments(args, nargs, 4, &width) < 0) return NULL;
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    const int shaped = assembled_totals(self, args[0], args[1], width, args[3], totals);
+    PyObject *result = shaped == 0 ? Py_NewRef(Py_None) : NULL;
+    if (shaped == 1) result = totals_list(self, totals);
     if (totals != totals_local) PyMem_Free(totals);
     return result;
 }
@@ -583,6 +619,8 @@ static PyMethodDef forest_methods[] = {
      "first(features) -> the first combined output of one row over the divisor (a float)"},
     {"assembled_first", (PyCFunction)(void (*)(void))forest_assembled_first, METH_FASTCALL,
      "assembled_first(pieces, assembled, width, target, fallback, row): a row dict's mean"},
+    {"assembled_row", (PyCFunction)(void (*)(void))forest_assembled_row, METH_FASTCALL,
+     "assembled_row(pieces, assembled, width, row): a row dict's combined outputs, or None"},
     {"batch", (PyCFunction)forest_batch, METH_VARARGS,
      "batch(features, rows, stride, out, threads): the combined outputs of every row into out"},
     {NULL, NULL, 0, NULL},

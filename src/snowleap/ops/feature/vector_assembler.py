@@ -28,7 +28,7 @@ from snowleap.bundle.store import StoredModel, StoredNode, node_shape, numbered
 from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
-from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Pieces, Row, RowStep, vector
 from snowleap.ops.sparse import SparseRows, SparseVector
 from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
 
@@ -170,7 +170,7 @@ class VectorAssemblerOp(Op):
 
         return assemble
 
-    def concatenated_columns(self) -> tuple[tuple[str, int], ...] | None:
+    def concatenated_columns(self) -> Pieces | None:
         if any(i.kind == "any" or (i.kind == "vector" and not i.width) for i in self.assembled):
             return None
         return tuple(

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from snowleap.ops.base import DOUBLE, Op, RowStep, chain_steps
+from snowleap.ops.base import DOUBLE, Op, Pieces, RowStep, chain_steps, fed_pieces
 from snowleap.ops.predictor import PredictionOp
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class Regressor(ABC):
 
     def compiled_row_step(
         self,
-        pieces: tuple[tuple[str, int], ...],
+        pieces: Pieces,
         assembled: str | None,
         target: str,
         fallback: RowStep,
@@ -60,8 +60,8 @@ class RegressorOp(PredictionOp[Regressor]):
     def row_step_after(self, producer: Op) -> RowStep | None:
         # NOTE: a vector assembler feeding the trees costs as much as the walk itself in Python
         # (a frame, a list built piece by piece, a dict write and read): one C call does both.
-        pieces = producer.concatenated_columns()
-        if pieces is None or [f.name for f in producer.outputs] != [self.features_col]:
+        pieces = fed_pieces(producer, self.features_col)
+        if pieces is None:
             return None
         both = chain_steps([producer.row_step(), super().row_step()])
         return self.model.compiled_row_step(pieces, self.features_col, self.prediction_col, both)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from snowleap.ops.base import RowStep
+from snowleap.ops.base import Pieces, RowStep
 from snowleap.ops.regression.regressor import Regressor
 from snowleap.ops.tree.scoring import TreeScorer
 
@@ -35,7 +35,7 @@ class TreeRegressor(Regressor):
 
     def compiled_row_step(
         self,
-        pieces: tuple[tuple[str, int], ...],
+        pieces: Pieces,
         assembled: str | None,
         target: str,
         fallback: RowStep,
