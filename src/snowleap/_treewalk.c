@@ -719,6 +719,49 @@ static PyObject *index_into(PyObject *Py_UNUSED(module), PyObject *const *args, 
 }
 
 /*
+ * one_hot_into(specs, fallback, row): row[target] = a new list of width 0.0 with 1.0 at
+ * slots[row[source]] for each (source, target, width, slots) of specs, in order: a one-hot
+ * encoder's row step (snowleap/ops/feature/one_hot_encoder.py) in one C call. A value with no
+ * slot (or a missing column, an unhashable value) sends the row to fallback(row), the step in
+ * Python, which encodes it or raises as the op says.
+ */
+static PyObject *one_hot_into(PyObject *Py_UNUSED(module), PyObject *const *args,
+                              Py_ssize_t nargs) {
+    if (nargs != 3 || !PyTuple_CheckExact(args[0]) || !PyDict_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "one_hot_into(specs, fallback, row)");
+        return NULL;
+    }
+    PyObject *specs = args[0], *row = args[2];
+    PyObject *zero = PyFloat_FromDouble(0.0), *one = PyFloat_FromDouble(1.0), *result = NULL;
+    if (zero == NULL || one == NULL) goto done;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(specs); i++) {
+        PyObject *spec = PyTuple_GET_ITEM(specs, i);
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(spec, 0));
+        PyObject *found =
+            value == NULL ? NULL : PyDict_GetItemWithError(PyTuple_GET_ITEM(spec, 3), value);
+        const Py_ssize_t width = PyLong_AsSsize_t(PyTuple_GET_ITEM(spec, 2));
+        const Py_ssize_t slot = found == NULL ? -1 : PyLong_AsSsize_t(found);
+        if (slot < 0 || slot >= width) {
+            PyErr_Clear();
+            result = PyObject_CallOneArg(args[1], row);
+            goto done;
+        }
+        PyObject *encoded = PyList_New(width);
+        if (encoded == NULL) goto done;
+        for (Py_ssize_t k = 0; k < width; k++)
+            PyList_SET_ITEM(encoded, k, Py_NewRef(k == slot ? one : zero));
+        const int stored = PyDict_SetItem(row, PyTuple_GET_ITEM(spec, 1), encoded);
+        Py_DECREF(encoded);
+        if (stored < 0) goto done;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(zero);
+    Py_XDECREF(one);
+    return result;
+}
+
+/*
  * affine_into(source, target, mean, factors, zeros, fallback, row): row[target] = a new list of
  * (x - mean) * factors over the list row[source] (either tuple may be None: no centring, no
  * scaling), then 0.0 at each index of zeros: a standard scaler's row step
@@ -1133,6 +1176,8 @@ static PyMethodDef module_methods[] = {
      "run_plan(names, types, steps, row): a row plan's input check and steps, or None"},
     {"index_into", (PyCFunction)(void (*)(void))index_into, METH_FASTCALL,
      "index_into(specs, fallback, row): string indexers' lookups into a row dict"},
+    {"one_hot_into", (PyCFunction)(void (*)(void))one_hot_into, METH_FASTCALL,
+     "one_hot_into(specs, fallback, row): one-hot encoders' vectors into a row dict"},
     {"affine_into", (PyCFunction)(void (*)(void))affine_into, METH_FASTCALL,
      "affine_into(source, target, mean, factors, zeros, fallback, row): a standard scaler's step"},
     {"parse_protobuf_tree", parse_protobuf_tree, METH_VARARGS,
