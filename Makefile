@@ -178,6 +178,10 @@ bench-runtime: $(STAMP) $(BENCH_STAMP) $(BENCH_TREES_STAMP) $(SPARK_STAMP) ## Ti
 	$(PY) -m benchmarks.tree_runtime
 	$(PY) -m benchmarks.text_pipeline
 
+.PHONY: bench-trees
+bench-trees: $(STAMP) $(WALKER_STAMP) $(BENCH_STAMP) $(BENCH_TREES_STAMP) ## Only bench-runtime's tree ensembles (trees.*): rows beside MLeap's JVM, batches beside ONNX Runtime, the 1M-node forest (TREES_ARGS=--skip-large: without it)
+	$(PY) -m benchmarks.tree_runtime $(TREES_ARGS)
+
 .PHONY: bench-numpy-rule
 bench-numpy-rule: $(STAMP) ## Import + load + first row in fresh processes, with and without numpy (benchmarks/results/numpy_rule.*)
 	$(PY) -m benchmarks.numpy_rule

@@ -3,6 +3,8 @@ steps of ops side by side (string indexers), with and without the compiled exten
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 import snowleap
@@ -50,8 +52,13 @@ def test_side_by_side_indexers_share_one_step(pipeline_model, compiled: bool) ->
     else:
         with pure_python_trees():
             model = indexed_pipeline(pipeline_model)
-    # THEN the indexers are one step before the assembler's, and the input check is the C one
-    assert len(plan_steps(model.root.leaves())) == 2
+    # THEN the indexers are one step (one C call with the extension) before the assembler's,
+    # and the input check is the C one
+    steps = model._row_plan._steps
+    assert len(steps) == 2
+    assert isinstance(steps[0], partial) == compiled
+    # AND a row of exactly typed inputs is checked, copied and scored in one C call
+    assert (model._row_plan._run is not None) == compiled
     assert (model._row_plan._check is not None) == compiled
     given = {"a": "y", "b": "x", "c": "y", "d": "x", "e": "y"}
     row = model.transform_row({**given, "n": 2.0})

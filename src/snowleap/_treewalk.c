@@ -39,7 +39,7 @@ typedef struct {
     /* Each internal node packed in one 32-byte record (one cache line holds two), and the
      * steps from each tree's root to its deepest leaf: built at init from the arrays above. */
     struct PackedNode *nodes;
-    int *tree_steps;
+    int *tree_steps, *tree_min_steps;
 } Forest;
 
 enum { NODE_BITSET = 1, NODE_SEARCHED = 2, NODE_SET_IS_LEFT = 4 };
@@ -61,6 +61,8 @@ static void forest_free_bits(Forest *self) {
     PyMem_Free(self->bit_limit);
     PyMem_Free(self->nodes);
     PyMem_Free(self->tree_steps);
+    PyMem_Free(self->tree_min_steps);
+    self->tree_min_steps = NULL;
     self->bits = NULL;
     self->bit_start = self->bit_limit = NULL;
     self->nodes = NULL;
@@ -103,15 +105,20 @@ static int forest_build_bits(Forest *self) {
     return forest_pack(self);
 }
 
-/* The packed nodes and each tree's steps (children come after their parents, so heights are
- * known in one pass from the last node back; a node shared by two parents is fine too). */
+/* The packed nodes and each tree's steps, to its deepest and to its nearest leaf (children come
+ * after their parents, so heights are known in one pass from the last node back; a node shared
+ * by two parents is fine too). */
 static int forest_pack(Forest *self) {
     const Py_ssize_t internal = self->internal;
     self->nodes = PyMem_Calloc((size_t)internal + 1, sizeof(PackedNode));
     self->tree_steps = PyMem_Calloc((size_t)self->trees + 1, sizeof(int));
+    self->tree_min_steps = PyMem_Calloc((size_t)self->trees + 1, sizeof(int));
     int *height = PyMem_Calloc((size_t)internal + 1, sizeof(int));
-    if (self->nodes == NULL || self->tree_steps == NULL || height == NULL) {
+    int *low = PyMem_Calloc((size_t)internal + 1, sizeof(int));
+    if (self->nodes == NULL || self->tree_steps == NULL || self->tree_min_steps == NULL ||
+        height == NULL || low == NULL) {
         PyMem_Free(height);
+        PyMem_Free(low);
         return -1;
     }
     for (Py_ssize_t i = internal - 1; i >= 0; i--) {
@@ -136,10 +143,16 @@ static int forest_pack(Forest *self) {
         const int below_left = node->left >= 0 ? height[node->left] : 0;
         const int below_right = node->right >= 0 ? height[node->right] : 0;
         height[i] = 1 + (below_left > below_right ? below_left : below_right);
+        const int near_left = node->left >= 0 ? low[node->left] : 0;
+        const int near_right = node->right >= 0 ? low[node->right] : 0;
+        low[i] = 1 + (near_left < near_right ? near_left : near_right);
     }
-    for (Py_ssize_t t = 0; t < self->trees; t++)
+    for (Py_ssize_t t = 0; t < self->trees; t++) {
         self->tree_steps[t] = self->roots[t] >= 0 ? height[self->roots[t]] : 0;
+        self->tree_min_steps[t] = self->roots[t] >= 0 ? low[self->roots[t]] : 0;
+    }
     PyMem_Free(height);
+    PyMem_Free(low);
     return 0;
 }
 
@@ -300,13 +313,17 @@ enum { LANES = 8 };
 static void reach_block(const Forest *f, const double *x, Py_ssize_t stride, Py_ssize_t tree,
                         Py_ssize_t block, Py_ssize_t end, Py_ssize_t *leaves) {
     const int root = f->roots[tree], steps = f->tree_steps[tree];
+    const int sure = f->tree_min_steps[tree];
     Py_ssize_t r = block;
     for (; r + LANES <= end; r += LANES) {
         int node[LANES];
         for (int j = 0; j < LANES; j++) node[j] = root;
-        /* NOTE: every lane steps at once, up to the tree's depth or until all are at leaves:
-         * a lane at its leaf steps node 0 and keeps its leaf (a choice, not a branch). */
-        for (int s = 0; s < steps; s++) {
+        /* NOTE: no row reaches a leaf in fewer than `sure` steps: those need no leaf test. */
+        for (int s = 0; s < sure; s++)
+            for (int j = 0; j < LANES; j++) node[j] = step(f, x + (r + j) * stride, node[j]);
+        /* NOTE: then every lane steps at once, up to the tree's depth or until all are at
+         * leaves: a lane at its leaf steps node 0 and keeps its leaf (a choice, not a branch). */
+        for (int s = sure; s < steps; s++) {
             int leaves_only = -1; /* the sign bit stays set while every lane is at a leaf */
             for (int j = 0; j < LANES; j++) {
                 const int at = node[j];
@@ -357,6 +374,16 @@ static void walk_rows(const Forest *f, const double *x, Py_ssize_t stride, doubl
     }
 }
 
+/* Python numbers into doubles, as float() takes them; -1 with an exception set. */
+static int to_doubles(PyObject *const *values, Py_ssize_t count, double *x) {
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = values[i];
+        x[i] = PyFloat_CheckExact(value) ? PyFloat_AS_DOUBLE(value) : PyFloat_AsDouble(value);
+        if (x[i] == -1.0 && PyErr_Occurred()) return -1;
+    }
+    return 0;
+}
+
 /* One row's combined outputs into `totals` (`width` values); -1 with an exception set. */
 static int row_totals(Forest *self, PyObject *row, double *totals) {
     PyObject *items = PySequence_Fast(row, "a row's features must be a list or tuple");
@@ -375,12 +402,7 @@ static int row_totals(Forest *self, PyObject *row, double *totals) {
         PyErr_NoMemory();
         goto done;
     }
-    PyObject **values = PySequence_Fast_ITEMS(items);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *value = values[i];
-        x[i] = PyFloat_CheckExact(value) ? PyFloat_AS_DOUBLE(value) : PyFloat_AsDouble(value);
-        if (x[i] == -1.0 && PyErr_Occurred()) goto done;
-    }
+    if (to_doubles(PySequence_Fast_ITEMS(items), count, x) < 0) goto done;
     walk_rows(self, x, 0, totals, 0, 1);
     status = 0;
 done:
@@ -389,21 +411,26 @@ done:
     return status;
 }
 
+/* `width` totals as a new list of floats. */
+static PyObject *totals_list(const Forest *self, const double *totals) {
+    PyObject *result = PyList_New(self->width);
+    for (int k = 0; result != NULL && k < self->width; k++) {
+        PyObject *number = PyFloat_FromDouble(totals[k]);
+        if (number == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, k, number);
+    }
+    return result;
+}
+
 static PyObject *forest_row(Forest *self, PyObject *row) {
     double totals_local[16];
     double *totals =
         self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
     if (totals == NULL) return PyErr_NoMemory();
-    PyObject *result = NULL;
-    if (row_totals(self, row, totals) == 0 && (result = PyList_New(self->width)) != NULL)
-        for (int k = 0; k < self->width; k++) {
-            PyObject *number = PyFloat_FromDouble(totals[k]);
-            if (number == NULL) {
-                Py_CLEAR(result);
-                break;
-            }
-            PyList_SET_ITEM(result, k, number);
-        }
+    PyObject *result = row_totals(self, row, totals) == 0 ? totals_list(self, totals) : NULL;
     if (totals != totals_local) PyMem_Free(totals);
     return result;
 }
@@ -416,6 +443,114 @@ static PyObject *forest_first(Forest *self, PyObject *row) {
     if (totals == NULL) return PyErr_NoMemory();
     PyObject *result = NULL;
     if (row_totals(self, row, totals) == 0) result = PyFloat_FromDouble(totals[0] / self->divisor);
+    if (totals != totals_local) PyMem_Free(totals);
+    return result;
+}
+
+/* A row's `width` features read from `pieces` ((column, n): n 0 a scalar, else a list of n)
+ * into `x`, their values also into `assembled` (a new list of `width`, or NULL): 1; 0 when the
+ * row is not in that common shape (a missing column, another vector type or width); -1 with an
+ * exception set. */
+static int gather(PyObject *row, PyObject *pieces, Py_ssize_t width, double *x,
+                  PyObject *assembled) {
+    Py_ssize_t at = 0;
+    const Py_ssize_t count = PyTuple_GET_SIZE(pieces);
+    for (Py_ssize_t p = 0; p < count; p++) {
+        PyObject *piece = PyTuple_GET_ITEM(pieces, p);
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(piece, 0));
+        if (value == NULL) return PyErr_Occurred() ? -1 : 0;
+        const Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(piece, 1));
+        PyObject *const *items = &value;
+        Py_ssize_t taken = 1;
+        if (n > 0) {
+            if (!PyList_CheckExact(value) || PyList_GET_SIZE(value) != n) return 0;
+            items = PySequence_Fast_ITEMS(value);
+            taken = n;
+        }
+        if (at + taken > width) return 0;
+        if (to_doubles(items, taken, x + at) < 0) return -1;
+        if (assembled != NULL)
+            for (Py_ssize_t i = 0; i < taken; i++)
+                PyList_SET_ITEM(assembled, at + i, Py_NewRef(items[i]));
+        at += taken;
+    }
+    return at == width;
+}
+
+/* The combined outputs of a row dict's features into `totals` (`width` values): the features
+ * gathered from `pieces` (see gather), row[name] = their list unless `name` is None. 1; 0 when
+ * the row is of another shape (nothing stored); -1 with an exception set. */
+static int assembled_totals(Forest *self, PyObject *pieces, PyObject *name, Py_ssize_t width,
+                            PyObject *row, double *totals) {
+    double local[256];
+    double *x = width <= 256 ? local : PyMem_Malloc(sizeof(double) * (size_t)width);
+    PyObject *assembled = name == Py_None ? NULL : PyList_New(width);
+    int status = -1;
+    if (x == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (name != Py_None && assembled == NULL) goto done;
+    status = width >= self->num_features ? gather(row, pieces, width, x, assembled) : 0;
+    if (status != 1) goto done;
+    walk_rows(self, x, 0, totals, 0, 1);
+    if (assembled != NULL && PyDict_SetItem(row, name, assembled) < 0) status = -1;
+done:
+    Py_XDECREF(assembled);
+    if (x != local) PyMem_Free(x);
+    return status;
+}
+
+static int assembled_arguments(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t expected,
+                               Py_ssize_t *width) {
+    if (nargs != expected || !PyTuple_CheckExact(args[0]) || !PyLong_CheckExact(args[2]) ||
+        !PyDict_CheckExact(args[expected - 1])) {
+        PyErr_SetString(PyExc_TypeError, "(pieces, assembled, width, ..., row) expected");
+        return -1;
+    }
+    *width = PyLong_AsSsize_t(args[2]);
+    return *width < 0 ? -1 : 0;
+}
+
+/*
+ * assembled_first(pieces, assembled, width, target, fallback, row): a forest's mean straight
+ * from a row dict (see assembled_totals): row[target] = the first combined output over the
+ * divisor. A row of another shape goes to fallback(row), the same steps in Python (which word
+ * errors). One C call for a vector assembler and a tree regressor together.
+ */
+static PyObject *forest_assembled_first(Forest *self, PyObject *const *args, Py_ssize_t nargs) {
+    Py_ssize_t width;
+    if (assembled_arguments(args, nargs, 6, &width) < 0) return NULL;
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    PyObject *result = NULL, *mean = NULL;
+    const int shaped = assembled_totals(self, args[0], args[1], width, args[5], totals);
+    if (shaped == 0) result = PyObject_CallOneArg(args[4], args[5]);
+    if (shaped == 1 && (mean = PyFloat_FromDouble(totals[0] / self->divisor)) != NULL &&
+        PyDict_SetItem(args[5], args[3], mean) == 0)
+        result = Py_NewRef(Py_None);
+    Py_XDECREF(mean);
+    if (totals != totals_local) PyMem_Free(totals);
+    return result;
+}
+
+/*
+ * assembled_row(pieces, assembled, width, row): row's combined outputs (a new list, as row()
+ * gives) from a row dict (see assembled_totals), or None for a row of another shape, which the
+ * caller scores in Python. For a vector assembler and a tree classifier together.
+ */
+static PyObject *forest_assembled_row(Forest *self, PyObject *const *args, Py_ssize_t nargs) {
+    Py_ssize_t width;
+    if (assembled_arguments(args, nargs, 4, &width) < 0) return NULL;
+    double totals_local[16];
+    double *totals =
+        self->width <= 16 ? totals_local : PyMem_Malloc(sizeof(double) * (size_t)self->width);
+    if (totals == NULL) return PyErr_NoMemory();
+    const int shaped = assembled_totals(self, args[0], args[1], width, args[3], totals);
+    PyObject *result = shaped == 0 ? Py_NewRef(Py_None) : NULL;
+    if (shaped == 1) result = totals_list(self, totals);
     if (totals != totals_local) PyMem_Free(totals);
     return result;
 }
@@ -482,6 +617,10 @@ static PyMethodDef forest_methods[] = {
      "row(features) -> the combined outputs of one row (a new list)"},
     {"first", (PyCFunction)forest_first, METH_O,
      "first(features) -> the first combined output of one row over the divisor (a float)"},
+    {"assembled_first", (PyCFunction)(void (*)(void))forest_assembled_first, METH_FASTCALL,
+     "assembled_first(pieces, assembled, width, target, fallback, row): a row dict's mean"},
+    {"assembled_row", (PyCFunction)(void (*)(void))forest_assembled_row, METH_FASTCALL,
+     "assembled_row(pieces, assembled, width, row): a row dict's combined outputs, or None"},
     {"batch", (PyCFunction)forest_batch, METH_VARARGS,
      "batch(features, rows, stride, out, threads): the combined outputs of every row into out"},
     {NULL, NULL, 0, NULL},
@@ -551,6 +690,163 @@ static PyObject *exact_types(PyObject *Py_UNUSED(module), PyObject *args) {
         if ((PyObject *)Py_TYPE(value) != PyTuple_GET_ITEM(types, i)) Py_RETURN_FALSE;
     }
     Py_RETURN_TRUE;
+}
+
+/*
+ * index_into(specs, fallback, row): row[target] = table[row[source]] for each (source, target,
+ * table) of specs, in order: a string indexer's row step (snowleap/ops/feature/string_indexer.py)
+ * in one C call. A missing column, an unhashable value or a label not in its table sends the row
+ * to fallback(row), the step in Python, which keeps, skips or raises as the op says.
+ */
+static PyObject *index_into(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyTuple_CheckExact(args[0]) || !PyDict_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "index_into(specs, fallback, row)");
+        return NULL;
+    }
+    PyObject *specs = args[0], *row = args[2];
+    const Py_ssize_t count = PyTuple_GET_SIZE(specs);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *spec = PyTuple_GET_ITEM(specs, i);
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(spec, 0));
+        PyObject *found = value == NULL ? NULL : PyDict_GetItemWithError(PyTuple_GET_ITEM(spec, 2), value);
+        if (found == NULL) {
+            PyErr_Clear();
+            return PyObject_CallOneArg(args[1], row);
+        }
+        if (PyDict_SetItem(row, PyTuple_GET_ITEM(spec, 1), found) < 0) return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/*
+ * one_hot_into(specs, fallback, row): row[target] = a new list of width 0.0 with 1.0 at
+ * slots[row[source]] for each (source, target, width, slots) of specs, in order: a one-hot
+ * encoder's row step (snowleap/ops/feature/one_hot_encoder.py) in one C call. A value with no
+ * slot (or a missing column, an unhashable value) sends the row to fallback(row), the step in
+ * Python, which encodes it or raises as the op says.
+ */
+static PyObject *one_hot_into(PyObject *Py_UNUSED(module), PyObject *const *args,
+                              Py_ssize_t nargs) {
+    if (nargs != 3 || !PyTuple_CheckExact(args[0]) || !PyDict_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "one_hot_into(specs, fallback, row)");
+        return NULL;
+    }
+    PyObject *specs = args[0], *row = args[2];
+    PyObject *zero = PyFloat_FromDouble(0.0), *one = PyFloat_FromDouble(1.0), *result = NULL;
+    if (zero == NULL || one == NULL) goto done;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(specs); i++) {
+        PyObject *spec = PyTuple_GET_ITEM(specs, i);
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(spec, 0));
+        PyObject *found =
+            value == NULL ? NULL : PyDict_GetItemWithError(PyTuple_GET_ITEM(spec, 3), value);
+        const Py_ssize_t width = PyLong_AsSsize_t(PyTuple_GET_ITEM(spec, 2));
+        const Py_ssize_t slot = found == NULL ? -1 : PyLong_AsSsize_t(found);
+        if (slot < 0 || slot >= width) {
+            PyErr_Clear();
+            result = PyObject_CallOneArg(args[1], row);
+            goto done;
+        }
+        PyObject *encoded = PyList_New(width);
+        if (encoded == NULL) goto done;
+        for (Py_ssize_t k = 0; k < width; k++)
+            PyList_SET_ITEM(encoded, k, Py_NewRef(k == slot ? one : zero));
+        const int stored = PyDict_SetItem(row, PyTuple_GET_ITEM(spec, 1), encoded);
+        Py_DECREF(encoded);
+        if (stored < 0) goto done;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(zero);
+    Py_XDECREF(one);
+    return result;
+}
+
+/*
+ * affine_into(source, target, mean, factors, zeros, fallback, row): row[target] = a new list of
+ * (x - mean) * factors over the list row[source] (either tuple may be None: no centring, no
+ * scaling), then 0.0 at each index of zeros: a standard scaler's row step
+ * (snowleap/ops/feature/standard_scaler.py), the same float operations in C. A value that is
+ * not a list of len(mean or factors) floats goes to fallback(row), the step in Python.
+ */
+static PyObject *affine_into(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 7 || !PyDict_CheckExact(args[6]) || !PyTuple_CheckExact(args[4]) ||
+        (args[2] != Py_None && !PyTuple_CheckExact(args[2])) ||
+        (args[3] != Py_None && !PyTuple_CheckExact(args[3])) ||
+        (args[2] == Py_None && args[3] == Py_None)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "affine_into(source, target, mean, factors, zeros, fallback, row)");
+        return NULL;
+    }
+    PyObject *row = args[6], *mean = args[2], *factors = args[3], *zeros = args[4];
+    const Py_ssize_t width = PyTuple_GET_SIZE(mean != Py_None ? mean : factors);
+    PyObject *value = PyDict_GetItemWithError(row, args[0]);
+    if (value == NULL && PyErr_Occurred()) return NULL;
+    int shaped = value != NULL && PyList_CheckExact(value) && PyList_GET_SIZE(value) == width &&
+                 (factors == Py_None || PyTuple_GET_SIZE(factors) == width);
+    for (Py_ssize_t i = 0; shaped && i < width; i++)
+        shaped = PyFloat_CheckExact(PyList_GET_ITEM(value, i));
+    if (!shaped) return PyObject_CallOneArg(args[5], row);
+    PyObject *out = PyList_New(width);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < width; i++) {
+        double v = PyFloat_AS_DOUBLE(PyList_GET_ITEM(value, i));
+        if (mean != Py_None) v = v - PyFloat_AsDouble(PyTuple_GET_ITEM(mean, i));
+        if (factors != Py_None) v = v * PyFloat_AsDouble(PyTuple_GET_ITEM(factors, i));
+        PyObject *number = PyFloat_FromDouble(v);
+        if (number == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, number);
+    }
+    for (Py_ssize_t z = 0; z < PyTuple_GET_SIZE(zeros); z++) {
+        const Py_ssize_t i = PyLong_AsSsize_t(PyTuple_GET_ITEM(zeros, z));
+        if (i < 0 || i >= width) continue;
+        PyObject *zero = PyFloat_FromDouble(0.0);
+        if (zero == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SetItem(out, i, zero);
+    }
+    const int stored = PyDict_SetItem(row, args[1], out);
+    Py_DECREF(out);
+    if (stored < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/*
+ * run_plan(names, types, steps, row): a copy of the dict row, with every step of steps called
+ * on it in order, when row[names[i]] is of exactly types[i] for every i; None (nothing run) when
+ * one is not or row is another mapping, and the row plan converts the inputs itself (snowleap/row_plan.py). A step's exception
+ * (SkipRow too) propagates. One C call for the row plan's input check and its loop of steps.
+ */
+static PyObject *run_plan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyTuple_CheckExact(args[0]) || !PyTuple_CheckExact(args[1]) ||
+        !PyTuple_CheckExact(args[2]) || PyTuple_GET_SIZE(args[0]) != PyTuple_GET_SIZE(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "run_plan(names, types, steps, row)");
+        return NULL;
+    }
+    /* NOTE: another mapping than a dict is copied by the row plan, in Python. */
+    if (!PyDict_CheckExact(args[3])) Py_RETURN_NONE;
+    PyObject *names = args[0], *types = args[1], *steps = args[2], *row = args[3];
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *value = PyDict_GetItemWithError(row, PyTuple_GET_ITEM(names, i));
+        if (value == NULL && PyErr_Occurred()) return NULL;
+        if (value == NULL || (PyObject *)Py_TYPE(value) != PyTuple_GET_ITEM(types, i))
+            Py_RETURN_NONE;
+    }
+    PyObject *values = PyDict_Copy(row);
+    if (values == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(steps); i++) {
+        PyObject *done = PyObject_CallOneArg(PyTuple_GET_ITEM(steps, i), values);
+        if (done == NULL) {
+            Py_DECREF(values);
+            return NULL;
+        }
+        Py_DECREF(done);
+    }
+    return values;
 }
 
 /* ---- tree.pb: canonical dtree.Node messages straight into the layout ---------------------- */
@@ -876,6 +1172,14 @@ static PyMethodDef module_methods[] = {
      "vote_shares(counts, width, out): each leaf's counts over their sum, into out"},
     {"exact_types", exact_types, METH_VARARGS,
      "exact_types(names, types, row): whether each named value is of exactly its type"},
+    {"run_plan", (PyCFunction)(void (*)(void))run_plan, METH_FASTCALL,
+     "run_plan(names, types, steps, row): a row plan's input check and steps, or None"},
+    {"index_into", (PyCFunction)(void (*)(void))index_into, METH_FASTCALL,
+     "index_into(specs, fallback, row): string indexers' lookups into a row dict"},
+    {"one_hot_into", (PyCFunction)(void (*)(void))one_hot_into, METH_FASTCALL,
+     "one_hot_into(specs, fallback, row): one-hot encoders' vectors into a row dict"},
+    {"affine_into", (PyCFunction)(void (*)(void))affine_into, METH_FASTCALL,
+     "affine_into(source, target, mean, factors, zeros, fallback, row): a standard scaler's step"},
     {"parse_protobuf_tree", parse_protobuf_tree, METH_VARARGS,
      "A canonical tree.pb into the compact layout's parts, or None"},
     {NULL, NULL, 0, NULL},

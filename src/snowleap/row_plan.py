@@ -42,10 +42,19 @@ class RowPlan:
         self._converted = _converters([f for f in root.inputs if row_ready_type(f) is None])
         self._check = _exact_check(plain)
         self._steps = tuple(plan_steps(root.leaves()))
+        self._run = None if self._converted else _compiled_run(plain, self._steps)
 
     def __call__(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
         """Every column of the scored row (inputs, intermediates, outputs); ``None`` if an op
         skips it."""
+        run = self._run
+        if run is not None:
+            try:
+                scored = run(row)
+            except SkipRow:
+                return None
+            if scored is not None:
+                return scored
         values = dict(row)
         check = self._check
         try:
@@ -65,18 +74,36 @@ class RowPlan:
 
 def plan_steps(leaves: list[Op]) -> list[RowStep]:
     """The row steps of ``leaves`` in order; a run of ops of one class that read none of each
-    other's outputs gets one step if the class merges them (``Op.merged_row_step``)."""
+    other's outputs gets one step if the class merges them (``Op.merged_row_step``), and an op
+    may take over the step of the op just before it (``Op.row_step_after``)."""
     steps: list[RowStep] = []
-    run: list[Op] = []
-    for leaf in [*leaves, None]:
-        if leaf is not None and run and _joins(run, leaf):
-            run.append(leaf)
+    alone: Op | None = None  # the op of the last step, when that step is its own
+    for run in _runs(leaves):
+        merged = type(run[0]).merged_row_step(run) if len(run) > 1 else None
+        if merged is not None:
+            steps.append(merged)
+            alone = None
             continue
-        if run:
-            merged = type(run[0]).merged_row_step(run) if len(run) > 1 else None
-            steps.extend([merged] if merged is not None else [op.row_step() for op in run])
-        run = [leaf] if leaf is not None else []
+        for op in run:
+            after = None if alone is None else op.row_step_after(alone)
+            if after is not None:
+                steps[-1] = after
+                alone = None
+            else:
+                steps.append(op.row_step())
+                alone = op
     return steps
+
+
+def _runs(leaves: list[Op]) -> list[list[Op]]:
+    """``leaves`` cut into runs of ops of one class, none reading another's outputs."""
+    runs: list[list[Op]] = []
+    for leaf in leaves:
+        if runs and _joins(runs[-1], leaf):
+            runs[-1].append(leaf)
+        else:
+            runs.append([leaf])
+    return runs
 
 
 def _joins(run: list[Op], leaf: Op) -> bool:
@@ -103,6 +130,20 @@ def _exact_check(fields: list[Field]) -> Callable[[Row], bool] | None:
     # NOTE: a partial of a C function is called without a Python frame.
     check: Callable[[Row], bool] = partial(module.exact_types, names, types)
     return check
+
+
+def _compiled_run(
+    fields: list[Field], steps: tuple[RowStep, ...]
+) -> Callable[[Any], Row | None] | None:
+    """The input check, the copy and the steps of a row whose inputs all have their exact types
+    as one C call (``run_plan``; ``None`` for any other row), or ``None`` without the extension."""
+    module = compiled_walker()
+    if module is None or not hasattr(module, "run_plan"):
+        return None
+    names = tuple(f.name for f in fields)
+    types = tuple(row_ready_type(f) for f in fields)
+    run: Callable[[Any], Row | None] = partial(module.run_plan, names, types, steps)
+    return run
 
 
 def _convert(values: Row, converters: Converters) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
+from functools import partial
 
 import pytest
 
 import snowleap
 from snowleap.ops.base import DOUBLE, vector
-from tests.conftest import Node, OpCase
+from snowleap.ops.tree.compiled import pure_python_trees
+from tests.conftest import Node, OpCase, load_bundle, write_bundle
 
 
 def current(sizes: list[int], drop_last: bool, handle_invalid: str) -> dict[str, object]:
@@ -198,3 +201,30 @@ def test_many_categories_score_the_same_without_the_slot_table(one_node_model) -
         assert slot is None or one_hot[slot] == 1.0
     with pytest.raises(snowleap.InputError, match="must be a whole number"):
         model.transform_row({"c": 2.5})
+
+
+@pytest.mark.parametrize("drop_last", [True, False])
+@pytest.mark.parametrize("handle_invalid", ["keep", "error"])
+def test_the_compiled_row_step_encodes_as_the_python_step(
+    tmp_path, drop_last: bool, handle_invalid: str
+) -> None:
+    attributes = current([3, 2], drop_last=drop_last, handle_invalid=handle_invalid)
+    ports = ({"input0": "c", "input1": "d"}, {"output0": "v", "output1": "w"})
+    node = Node("one_hot_encoder", attributes, *ports)
+    model = load_bundle(write_bundle(tmp_path / "compiled", [node]))
+    with pure_python_trees():
+        pure = load_bundle(write_bundle(tmp_path / "pure", [node]))
+    (step,) = model._row_plan._steps
+    (python_step,) = pure._row_plan._steps
+    assert isinstance(step, partial)
+    # THEN the same vectors, -0.0 and a dropped or invalid category (the Python step's) included
+    for c, d in [(0.0, 1.0), (-0.0, 0.0), (2.0, 1.0), (1.0, 5.0), (math.nan, 0.0), (0.5, 0.0)]:
+        mine, oracle = {"c": c, "d": d}, {"c": c, "d": d}
+        try:
+            python_step(oracle)
+        except snowleap.InputError as error:
+            with pytest.raises(snowleap.InputError, match=re.escape(str(error))):
+                step(mine)
+            continue
+        step(mine)
+        assert mine == oracle

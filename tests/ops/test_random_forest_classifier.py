@@ -9,7 +9,18 @@ import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import Node, OpCase, double_list, long_value, string_list, sub_tree_models
+from snowleap.ops.sparse import SparseVector
+from snowleap.ops.tree.compiled import pure_python_trees
+from tests.conftest import (
+    Node,
+    OpCase,
+    double_list,
+    load_bundle,
+    long_value,
+    same_value,
+    string_list,
+    sub_tree_models,
+)
 from tests.tree_nodes import (
     random_feature_rows,
     random_tree_nodes,
@@ -17,6 +28,7 @@ from tests.tree_nodes import (
     tree_category_split,
     tree_leaf,
     tree_split,
+    write_bundle,
 )
 
 OUTPUTS = {"raw_prediction": "raw", "probability": "prob", "prediction": "pred"}
@@ -168,3 +180,46 @@ IDENTITY_CASE = OpCase(
     (forest_node(),),
     {"features": np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, 2.0], [math.nan, math.nan]])},
 )
+
+
+def assembled_forest(folder) -> snowleap.Model:
+    """A vector assembler (a scalar, then a vector of one) feeding the forest."""
+    scalar = {"base": "scalar", "isNullable": True}
+    vector = {
+        "base": "tensor",
+        "isNullable": True,
+        "tensorShape": {"dimensions": [{"size": 1, "name": ""}]},
+    }
+    assembler = Node(
+        "vector_assembler",
+        {"input_shapes": {"type": "list", "data_shape": [scalar, vector]}},
+        {"input0": "a", "input1": "v"},
+        {"output": "features"},
+    )
+    return load_bundle(write_bundle(folder, [assembler, forest_node()]))
+
+
+def test_an_assembler_and_the_forest_are_one_step_of_the_same_bits(tmp_path) -> None:
+    compiled = assembled_forest(tmp_path / "compiled")
+    with pure_python_trees():
+        pure = assembled_forest(tmp_path / "pure")
+    # THEN with the extension the assembler's work is done by the forest's step, in C
+    assert len(compiled._row_plan._steps) == 1
+    assert len(pure._row_plan._steps) == 2
+    rows = [
+        {"a": 0.0, "v": [0.0]},
+        {"a": 2.0, "v": [3.0]},
+        {"a": math.nan, "v": [math.nan]},
+        {"a": 1.0, "v": [-0.0]},
+        # a sparse vector takes the Python steps (the C call hands the row back)
+        {"a": 1.0, "v": SparseVector(1, [0], [4.0])},
+    ]
+    for row in rows:
+        mine, oracle = compiled.transform_row(row), pure.transform_row(row)
+        assert mine is not None and oracle is not None
+        assert list(mine) == list(oracle)
+        assert all(same_value(mine[name], oracle[name]) for name in oracle)
+    # AND a wrong width is the same input error
+    for model in (compiled, pure):
+        with pytest.raises(snowleap.InputError, match=r"'v'.*width 2"):
+            model.transform_row({"a": 0.0, "v": [0.0, 1.0]})

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
 
 import snowleap
-from tests.conftest import Node, OpCase, double_tensor
+from snowleap.ops.sparse import SparseVector
+from snowleap.ops.tree.compiled import pure_python_trees
+from tests.conftest import Node, OpCase, double_tensor, same_value
 
 
 def test_mean_and_std_centre_then_scale(one_node_model, score_both) -> None:
@@ -78,3 +81,34 @@ IDENTITY_CASE = OpCase(
     ),
     {"x": np.array([[3.0, 5.0, 1.0], [math.nan, math.inf, -2.0], [1.0, 10.0, 0.0]])},
 )
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"mean": double_tensor([5.0, 0.1, -3.0]), "std": double_tensor([0.0, 0.3, 7.0])},
+        {"std": double_tensor([0.0, 0.3, 7.0])},
+        {"mean": double_tensor([5.0, 0.1, -3.0])},
+    ],
+)
+def test_the_compiled_row_step_gives_the_python_steps_bits(one_node_model, attributes) -> None:
+    model = one_node_model("standard_scaler", attributes, {"input": "x"}, {"output": "y"})
+    with pure_python_trees():
+        pure = one_node_model("standard_scaler", attributes, {"input": "x"}, {"output": "y"})
+    (step,) = model._row_plan._steps
+    (python_step,) = pure._row_plan._steps
+    assert isinstance(step, partial)
+    # THEN the same floats, NaN and infinities included; a list holding an int or a sparse
+    # vector is handed to the Python step
+    values: list[object] = [
+        [7.0, math.nan, 1e300],
+        [math.inf, -0.0, -math.inf],
+        [0.1, 0.2, 0.3],
+        [1, 0.2, 3.0],
+        SparseVector(3, [1], [2.5]),
+    ]
+    for x in values:
+        mine, oracle = {"x": x}, {"x": x}
+        step(mine)
+        python_step(oracle)
+        assert same_value(mine["y"], oracle["y"])

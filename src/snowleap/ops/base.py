@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 Frame = dict[str, Any]
 Row = dict[str, Any]
 RowStep = Callable[[Row], None]
+# NOTE: the columns a list is made of, in order: (column, width), width 0 for a scalar.
+Pieces = tuple[tuple[str, int], ...]
 
 
 BaseType = Literal["double", "float", "long", "int", "short", "byte", "boolean", "string"]
@@ -144,6 +146,17 @@ class Op(ABC):
         pipeline, none reading another's outputs), or ``None`` to run their own steps."""
         return None
 
+    def row_step_after(self, producer: Op) -> RowStep | None:
+        """One row step doing ``producer``'s row step and then this op's (``producer`` is the
+        op just before this one), or ``None`` to run the two steps."""
+        return None
+
+    def concatenated_columns(self) -> Pieces | None:
+        """When this op's one output is a list of its inputs' values in order, each input as
+        (column, width; 0 for a scalar): what a next op's ``row_step_after`` may read in its
+        place; else ``None``."""
+        return None
+
     def leaves(self) -> list[Op]:
         """The ops that do the work, in order: the op itself, or a pipeline's flattened children."""
         return [self]
@@ -169,6 +182,14 @@ def keep_rows(frame: Frame, mask: BoolArray) -> Frame:
     if bool(mask.all()):
         return frame
     return {name: column[mask] for name, column in frame.items()}
+
+
+def fed_pieces(producer: Op, column: str) -> Pieces | None:
+    """What ``producer`` concatenates into ``column`` when that is its one output (see
+    ``Op.concatenated_columns``), for a ``row_step_after`` that reads the pieces instead."""
+    if [f.name for f in producer.outputs] != [column]:
+        return None
+    return producer.concatenated_columns()
 
 
 def chain_steps(steps: list[RowStep]) -> RowStep:

@@ -58,6 +58,11 @@ class VectorFunction(ABC):
     def row_function(self) -> RowFunction:
         """A function of one input vector (list of floats), prepared once at load time."""
 
+    def compiled_row_step(self, source: str, target: str, fallback: RowStep) -> RowStep | None:
+        """``fallback``'s work (row[target] from the list row[source]) as one C call that hands
+        rows of another shape to ``fallback``; ``None`` where the function has none."""
+        return None
+
     def width_problem(self, width: int) -> str | None:
         """Why an input of this width cannot be scored, for inputs of undeclared width."""
         return None
@@ -133,7 +138,8 @@ class VectorMapOp(Op):
                 # NOTE: a list is the common case; only a sparse vector needs expanding.
                 row[target] = apply(values if values.__class__ is list else dense_row(values))
 
-            return step_fixed_width
+            compiled = self.function.compiled_row_step(source, target, step_fixed_width)
+            return step_fixed_width if compiled is None else compiled
         problem_of = self.function.width_problem
 
         def step_any_width(row: Row) -> None:

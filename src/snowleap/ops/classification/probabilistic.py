@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from snowleap.errors import BundleError
 from snowleap.numeric import np
-from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.base import DOUBLE, Field, Frame, Op, Pieces, Row, RowStep, fed_pieces, vector
 from snowleap.ops.linalg import sequential_sum, sequential_sum_batch
 from snowleap.ops.vectors import (
     features_column,
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 # NOTE: one row's features: a list of floats, or a SparseVector for models that read sparse.
 RawRowFunction = Callable[[Any], list[float]]
+# NOTE: raw scores from a whole row dict; None hands the row back (see assembled_raw_function).
+RawFrom = Callable[[Row], list[float] | None]
 
 # NOTE: below this, exp cannot overflow (math.exp raises OverflowError above about 709.78).
 _EXP_SAFE_BELOW = 709.0
@@ -182,6 +184,11 @@ class ProbabilisticClassifier(ABC):
     @abstractmethod
     def raw_row_function(self) -> RawRowFunction:
         """A function from one row's features to its raw scores, prepared once."""
+
+    def assembled_raw_function(self, pieces: Pieces, assembled: str) -> RawFrom | None:
+        """Raw scores from a row dict's ``pieces``, stored as list ``assembled`` on the way, in
+        one C call (``None`` for a row of another shape); ``None`` where there is no such call."""
+        return None
 
     @abstractmethod
     def probability_batch(self, raw: FloatArray) -> FloatArray:
@@ -322,6 +329,18 @@ class ProbabilisticClassifierOp(Op):
         return frame
 
     def row_step(self) -> RowStep:
+        return self._scoring_step(None, None)
+
+    def row_step_after(self, producer: Op) -> RowStep | None:
+        column = self.features_col
+        pieces = fed_pieces(producer, column)
+        raw_from = None if pieces is None else self.model.assembled_raw_function(pieces, column)
+        if raw_from is None or self.probability_col is None:
+            return None
+        return self._scoring_step(raw_from, producer.row_step())
+
+    def _scoring_step(self, raw_from: RawFrom | None, producer: RowStep | None) -> RowStep:
+        """The row step; raw scores from ``raw_from``, or ``producer``'s step and this op's."""
         model = self.model
         row_reader = features_row_function if model.reads_sparse else vector_row_function
         features_of = row_reader(self.features_col, model.num_features, reader_of(self))
@@ -333,11 +352,15 @@ class ProbabilisticClassifierOp(Op):
             predict = model.probability_prediction_row
 
             def score_probability(row: Row) -> None:
-                values = row[source]
-                # NOTE: a list of the right width is the common case; anything else is checked.
-                if values.__class__ is not list or len(values) != width:
-                    values = features_of(row)
-                raw = raw_of(values)
+                raw = None if raw_from is None else raw_from(row)
+                if raw is None:
+                    if producer is not None:
+                        producer(row)
+                    values = row[source]
+                    # NOTE: a right-width list is the common case; anything else is checked.
+                    if values.__class__ is not list or len(values) != width:
+                        values = features_of(row)
+                    raw = raw_of(values)
                 if raw_col is not None:
                     row[raw_col] = raw
                 probability = to_probability(raw)

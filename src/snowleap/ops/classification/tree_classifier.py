@@ -5,7 +5,12 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
-from snowleap.ops.classification.probabilistic import NormalizedProbabilities, RawRowFunction
+from snowleap.ops.base import Pieces
+from snowleap.ops.classification.probabilistic import (
+    NormalizedProbabilities,
+    RawFrom,
+    RawRowFunction,
+)
 from snowleap.ops.tree.scoring import TreeScorer
 
 if TYPE_CHECKING:
@@ -46,3 +51,6 @@ class TreeClassifier(NormalizedProbabilities):
 
     def raw_row_function(self) -> RawRowFunction:
         return self.scorer.row_function()
+
+    def assembled_raw_function(self, pieces: Pieces, assembled: str) -> RawFrom | None:
+        return self.scorer.assembled_row_function(pieces, assembled, self.num_features)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from snowleap.bundle import limits
@@ -20,6 +21,7 @@ from snowleap.errors import BundleError, InputError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
 from snowleap.ops.handle_invalid import HandleInvalid, read_handle_invalid
+from snowleap.ops.tree.compiled import compiled_walker
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape
@@ -184,7 +186,7 @@ class OneHotEncoderOp(Op):
                     one_hot[slot] = 1.0
                     row[target] = one_hot
 
-            return encode_one
+            return _compiled_step(columns, encode_one)
 
         def encode_all(row: Row) -> None:
             for source, target, width, slots, encode in columns:
@@ -198,7 +200,7 @@ class OneHotEncoderOp(Op):
                     one_hot[slot] = 1.0
                     row[target] = one_hot
 
-        return encode_all
+        return _compiled_step(columns, encode_all)
 
     def store(self) -> StoredNode:
         first = self.encodings[0]
@@ -215,6 +217,19 @@ class OneHotEncoderOp(Op):
 #: categories up to which the row step looks a label's slot up in a table (beyond, the checks
 #: of ``_column_step`` alone: a table of millions of entries costs more memory than it saves time)
 _SLOT_TABLE_MAX = 65_536
+
+
+def _compiled_step(
+    columns: list[tuple[str, str, int, dict[float, int], RowStep]], python: RowStep
+) -> RowStep:
+    """``python``'s encoding as one C call (``one_hot_into``) while every value has a slot; any
+    other row goes to ``python``, which encodes it or raises."""
+    module = compiled_walker()
+    if module is None or not hasattr(module, "one_hot_into"):
+        return python
+    specs = tuple((source, target, width, slots) for source, target, width, slots, _ in columns)
+    step: RowStep = partial(module.one_hot_into, specs, python)
+    return step
 
 
 def _valid_slots(encoding: OneHotColumn) -> dict[float, int]:

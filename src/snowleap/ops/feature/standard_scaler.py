@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from operator import mul, sub
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,8 @@ from snowleap.bundle import store as attr
 from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
+from snowleap.ops.base import RowStep
+from snowleap.ops.tree.compiled import compiled_walker
 from snowleap.ops.vector_map import RowFunction, VectorFunction, VectorMapOp
 
 if TYPE_CHECKING:
@@ -70,6 +72,24 @@ class StandardScaling(VectorFunction):
             assert factors is not None
             return values * factors
 
+    def compiled_row_step(self, source: str, target: str, fallback: RowStep) -> RowStep | None:
+        module = compiled_walker()
+        if module is None or not hasattr(module, "affine_into"):
+            return None
+        mean = None if self.mean is None else tuple(self.mean)
+        factors = None if self.factors is None else tuple(self.factors)
+        if any(len(v) != self.size for v in (mean, factors) if v is not None):
+            return None
+        # NOTE: the zeros of a zero std apply when centring (``standardise``), as below.
+        zeros = () if mean is None or self.std is None else self._zero_std
+        step: RowStep = partial(module.affine_into, source, target, mean, factors, zeros, fallback)
+        return step
+
+    @cached_property
+    def _zero_std(self) -> tuple[int, ...]:
+        assert self.std is not None
+        return tuple(i for i, s in enumerate(self.std) if s == 0.0)
+
     def row_function(self) -> RowFunction:
         # NOTE: ``map`` over ``operator.sub`` and ``operator.mul`` makes the same float
         # operations as a comprehension, in C: about three times faster on a row.
@@ -90,7 +110,7 @@ class StandardScaling(VectorFunction):
             return centre
         assert self.std is not None
         factors = self.factors
-        zero_std = [i for i, s in enumerate(self.std) if s == 0.0]
+        zero_std = self._zero_std
 
         def standardise(values: list[float]) -> list[float]:
             scaled = list(map(mul, map(sub, values, mean), factors))

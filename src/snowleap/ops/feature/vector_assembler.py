@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from snowleap.bundle.values import DataShape
 from snowleap.errors import BundleError
 from snowleap.numeric import np
-from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Row, RowStep, vector
+from snowleap.ops.base import DOUBLE, ColumnType, Field, Frame, Op, Pieces, Row, RowStep, vector
 from snowleap.ops.sparse import SparseRows, SparseVector
 from snowleap.ops.vectors import SCALARS, VECTORS, reader_of, shape_error, width_error
 
@@ -168,6 +168,13 @@ class VectorAssemblerOp(Op):
             row[target] = assembled
 
         return assemble
+
+    def concatenated_columns(self) -> Pieces | None:
+        if any(i.kind == "any" or (i.kind == "vector" and not i.width) for i in self.assembled):
+            return None
+        return tuple(
+            (i.column, (i.width or 0) if i.kind == "vector" else 0) for i in self.assembled
+        )
 
     def store(self) -> StoredNode:
         if any(i.kind == "any" for i in self.assembled):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from snowleap.ops.base import Pieces, RowStep
 from snowleap.ops.regression.regressor import Regressor
 from snowleap.ops.tree.scoring import TreeScorer
 
@@ -31,6 +32,15 @@ class TreeRegressor(Regressor):
     def predict_row_function(self) -> Callable[[list[float]], float]:
         """The combined leaf value over ``divisor``, one float straight from the walker."""
         return self.scorer.first_function()
+
+    def compiled_row_step(
+        self,
+        pieces: Pieces,
+        assembled: str | None,
+        target: str,
+        fallback: RowStep,
+    ) -> RowStep | None:
+        return self.scorer.first_step(pieces, assembled, self.num_features, target, fallback)
 
     def describe(self) -> dict[str, Any]:
         return {"num_trees": self.layout.num_trees}

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
+from snowleap.ops.base import Pieces, Row, RowStep
 from snowleap.ops.tree.batch import BatchWalker, combined_batch, compiled_batch
 from snowleap.ops.tree.compiled import compiled_walker
 from snowleap.ops.tree.layout import TreeLayout
@@ -91,6 +92,37 @@ class TreeScorer:
             return row(x)[0] / divisor
 
         return first
+
+    def first_step(
+        self,
+        pieces: Pieces,
+        assembled: str | None,
+        width: int,
+        target: str,
+        fallback: RowStep,
+    ) -> RowStep | None:
+        """A row step putting ``first_function``'s float of the row's features, read from
+        ``pieces`` (column, width; 0 a scalar) and stored as list ``assembled`` unless that is
+        ``None``, into ``target``: one C call, with ``fallback`` (the same in Python) for a row
+        of another shape; ``None`` without the compiled walker."""
+        if self._compiled is None:
+            return None
+        step: RowStep = partial(
+            self._compiled.assembled_first, pieces, assembled, width, target, fallback
+        )
+        return step
+
+    def assembled_row_function(
+        self, pieces: Pieces, assembled: str, width: int
+    ) -> Callable[[Row], list[float] | None] | None:
+        """``row_function``'s outputs from a row dict's ``pieces`` (as ``first_step`` reads
+        them), stored as list ``assembled`` on the way: one C call, ``None`` for a row of
+        another shape; ``None`` without the compiled walker."""
+        if self._compiled is None:
+            return None
+        function: Callable[[Row], list[float] | None]
+        function = partial(self._compiled.assembled_row, pieces, assembled, width)
+        return function
 
     def batch(self, features: FloatArray) -> FloatArray:
         """The combined outputs of each row of ``features``, of shape (rows, width)."""
