@@ -20,6 +20,7 @@ from tests.conftest import (
     same_value,
     string_list,
     sub_tree_models,
+    write_bundle,
 )
 from tests.tree_nodes import (
     random_feature_rows,
@@ -28,7 +29,6 @@ from tests.tree_nodes import (
     tree_category_split,
     tree_leaf,
     tree_split,
-    write_bundle,
 )
 
 OUTPUTS = {"raw_prediction": "raw", "probability": "prob", "prediction": "pred"}

@@ -21,6 +21,7 @@ from tests.conftest import (
     same_value,
     string_list,
     sub_tree_models,
+    write_bundle,
 )
 from tests.tree_nodes import (
     random_feature_rows,
@@ -29,7 +30,6 @@ from tests.tree_nodes import (
     tree_category_split,
     tree_leaf,
     tree_split,
-    write_bundle,
 )
 
 # tree0: x0 <= 1 ? 1.0 : 2.0
