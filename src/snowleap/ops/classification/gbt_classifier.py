@@ -12,9 +12,8 @@ from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifierOp,
     RawRowFunction,
     read_thresholds,
-    sigmoid_batch,
-    sigmoid_row,
 )
+from snowleap.ops.classification.probability_math import sigmoid_batch, sigmoid_row
 from snowleap.ops.regression.gbt_regression import GBTRegression
 from snowleap.ops.tree.loading import PREDICTION, num_features_of, read_ensemble
 from snowleap.ops.tree.storing import (

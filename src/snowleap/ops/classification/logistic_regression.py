@@ -21,12 +21,14 @@ from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifier,
     ProbabilisticClassifierOp,
     RawRowFunction,
+    read_num_classes,
+    read_thresholds,
+)
+from snowleap.ops.classification.probability_math import (
     argmax_batch,
     argmax_row,
     exp_batch,
     exp_row,
-    read_num_classes,
-    read_thresholds,
     sigmoid_batch,
     sigmoid_row,
 )

@@ -23,6 +23,8 @@ from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifier,
     ProbabilisticClassifierOp,
     RawRowFunction,
+)
+from snowleap.ops.classification.probability_math import (
     sigmoid_batch,
     sigmoid_row,
     softmax_batch,

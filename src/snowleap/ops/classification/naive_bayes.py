@@ -30,10 +30,12 @@ from snowleap.ops.classification.probabilistic import (
     ProbabilisticClassifier,
     ProbabilisticClassifierOp,
     RawRowFunction,
-    exp_batch,
-    exp_row,
     read_num_classes,
     read_thresholds,
+)
+from snowleap.ops.classification.probability_math import (
+    exp_batch,
+    exp_row,
     softmax_batch,
     softmax_row,
 )

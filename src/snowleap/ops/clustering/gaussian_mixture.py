@@ -17,7 +17,7 @@ from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import Field, Frame, Row, RowStep, vector
-from snowleap.ops.classification.probabilistic import exp_batch, exp_row
+from snowleap.ops.classification.probability_math import exp_batch, exp_row
 from snowleap.ops.clustering.clusterer import (
     Clusterer,
     ClustererOp,

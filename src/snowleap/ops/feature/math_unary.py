@@ -13,7 +13,7 @@ from snowleap.bundle.store import StoredNode, simple_node
 from snowleap.errors import BundleError
 from snowleap.ops import jvm_math
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep
-from snowleap.ops.classification.probabilistic import exp_row
+from snowleap.ops.classification.probability_math import exp_row
 
 if TYPE_CHECKING:
     from snowleap.bundle.definitions import NodeShape

@@ -19,7 +19,7 @@ from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.errors import BundleError
 from snowleap.numeric import np
 from snowleap.ops.base import DOUBLE, Field, Frame, Op, Row, RowStep, vector
-from snowleap.ops.classification.probabilistic import exp_batch, exp_row
+from snowleap.ops.classification.probability_math import exp_batch, exp_row
 from snowleap.ops.regression.linear_predictor import LinearPredictor, wired_columns
 from snowleap.ops.vectors import reader_of
 

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 
 from snowleap.errors import BundleError
 from snowleap.numeric import np
-from snowleap.ops.classification.probabilistic import exp_batch, exp_row, sigmoid_batch, sigmoid_row
+from snowleap.ops.classification.probability_math import (
+    exp_batch,
+    exp_row,
+    sigmoid_batch,
+    sigmoid_row,
+)
 from snowleap.ops.jvm_math import elementwise, java_pow
 
 if TYPE_CHECKING:
