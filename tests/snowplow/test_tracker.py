@@ -22,8 +22,8 @@ from snowleap.snowplow import (
     tracker,
 )
 from snowleap.snowplow.errors import EventError
-from snowleap.snowplow.event import parse_each
 from snowleap.snowplow.features import is_purchase
+from snowleap.snowplow.parsing import parse_each
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4"
 

@@ -16,8 +16,9 @@ Example
 
 from snowleap.snowplow.enriched import parse_enriched_json, parse_enriched_tsv
 from snowleap.snowplow.errors import PayloadError
-from snowleap.snowplow.event import Event, ParseResult, Rejected
+from snowleap.snowplow.event import Event
 from snowleap.snowplow.features import FEATURE_SCHEMA, SessionFeatures, session_features
+from snowleap.snowplow.parsing import ParseResult, Rejected
 from snowleap.snowplow.privacy import session_key
 from snowleap.snowplow.sessions import group_sessions
 from snowleap.snowplow.tracker import parse_tracker_get, parse_tracker_payload

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from snowleap.snowplow.errors import EventError
-from snowleap.snowplow.event import CanonicalFields, ParseResult, parse_each
 from snowleap.snowplow.fields import ENRICHED_FIELDS, FIELD_KIND, FieldKind
+from snowleap.snowplow.parsing import CanonicalFields, ParseResult, parse_each
 from snowleap.snowplow.selfdesc import (
     SelfDescribing,
     check_contexts,

@@ -9,11 +9,10 @@ closed-vocabulary labels, counts, times and the URL path; everything personal st
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from snowleap.snowplow.classify import (
     campaign_from_query,
@@ -28,8 +27,6 @@ from snowleap.snowplow.selfdesc import SelfDescribing
 from snowleap.snowplow.urls import NO_URL, UrlParts
 from snowleap.snowplow.urls import split_url as _split_url
 from snowleap.snowplow.values import shown
-
-T = TypeVar("T")
 
 EVENT_TYPES: Final[frozenset[str]] = frozenset(
     {"page_view", "page_ping", "struct", "unstruct", "transaction", "transaction_item",
@@ -124,22 +121,6 @@ _SLOT_SETTERS: Final[tuple[Callable[[Event, Any], None], ...]] = tuple(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """An event that could not be used: its position in the request and the precise reason."""
-
-    index: int
-    reason: str
-
-
-@dataclass
-class ParseResult:
-    """Events that parsed (with their positions in the request) and those that did not."""
-
-    events: list[tuple[int, Event]] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
-
-
 def _name_of(event: str) -> str:
     """The ``event_name`` Snowplow's enrichment gives an event that is not self-describing."""
     return "event" if event == "struct" else event
@@ -154,8 +135,8 @@ class EventBuilder:
     The events of a request repeat themselves (a session's page pings carry their page's URL,
     every event the visitor's user agent and referrer), so what is derived from those values is
     worked out once per distinct value. The memory lives as long as the builder, which
-    ``parse_each`` (or ``build_column_groups``) makes for one request: nothing personal outlives
-    the request.
+    ``parsing.parse_each`` (or ``build_column_groups``) makes for one request: nothing personal
+    outlives the request.
     """
 
     def __init__(self) -> None:
@@ -365,45 +346,3 @@ _CONTEXT_FIELDS: Final[tuple[str, ...]] = (
 def build_event(fields: Mapping[str, Any], unstruct: SelfDescribing | None) -> Event:
     """The ``Event`` for canonical fields; ``EventError`` if a required part is missing."""
     return EventBuilder().build(fields, unstruct)
-
-
-CanonicalFields = tuple[Mapping[str, Any], SelfDescribing | None]
-
-
-def parse_each(
-    items: Iterable[T],
-    canonical: Callable[[T], CanonicalFields],
-    source: str,
-    label: str = "",
-) -> ParseResult:
-    """One ``Event`` per item, or one ``Rejected`` whose reason says what was wrong.
-
-    ``canonical`` turns one item of a source's own shape into canonical fields, raising
-    ``EventError`` for what it cannot read; ``label`` (``"line"``, ``"item"``) prefixes each reason
-    with the item's 1-based number, as a person counts lines. A bad item never stops the others.
-    """
-    result = ParseResult()
-    build = EventBuilder().build
-    for index, item in enumerate(items):
-        try:
-            result.events.append((index, build(*canonical(item))))
-        except EventError as exc:
-            reason = f"{label} {index + 1}: {exc}" if label else str(exc)
-            result.rejected.append(Rejected(index, reason))
-    return logged(result, source)
-
-
-_LOGGER: Final = logging.getLogger("snowleap.snowplow")
-
-
-def logged(result: ParseResult, source: str) -> ParseResult:
-    """Log how many events of ``source`` parsed and why each rejected one was rejected.
-
-    Reasons never quote personal values (see ``values.shown``), so they are safe to log.
-    """
-    _LOGGER.debug(
-        "%s: %d events parsed, %d rejected", source, len(result.events), len(result.rejected)
-    )
-    for rejected in result.rejected:
-        _LOGGER.info("%s: event %d rejected: %s", source, rejected.index, rejected.reason)
-    return result

@@ -14,13 +14,8 @@ from urllib.parse import parse_qsl
 from snowleap import bounded_json
 from snowleap.errors import JsonLimitError
 from snowleap.snowplow.errors import EventError, PayloadError
-from snowleap.snowplow.event import (
-    CanonicalFields,
-    ParseResult,
-    build_column_groups,
-    logged,
-    parse_each,
-)
+from snowleap.snowplow.event import build_column_groups
+from snowleap.snowplow.parsing import CanonicalFields, ParseResult, logged, parse_each
 from snowleap.snowplow.selfdesc import (
     SelfDescribing,
     check_contexts,
