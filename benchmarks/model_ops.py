@@ -30,7 +30,8 @@ import numpy as np
 
 import snowleap
 from benchmarks.contenders import mleap_jvm
-from benchmarks.runtime_bench import RESULTS_DIR, machine, time_transform, time_transform_row
+from benchmarks.runtime_bench import machine, time_transform, time_transform_row
+from benchmarks.runtime_cases import RESULTS_DIR
 from snowleap.bundle.store import StoredModel, StoredNode, predictor_node
 from snowleap.bundle.writer import write_bundle
 from snowleap.leapframe import write_leapframe

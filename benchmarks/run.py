@@ -128,12 +128,12 @@ def profile(works: list[CaseWork]) -> dict[str, Any] | None:
     """Where snowleap's time goes on the profiled case: the row path (runtime_bench's profiler)
     and one ``transform`` of 10,000 rows, both by cProfile, heaviest functions first."""
     import snowleap
-    from benchmarks import runtime_bench
+    from benchmarks import runtime_bench, runtime_cases
 
     for work in works:
         if work.name == PROFILED_CASE and work.bundle is not None:
             frame = json.loads(work.frame_path.read_text())
-            case = runtime_bench.Case(work.name, work.bundle, frame, work.frame_path)
+            case = runtime_cases.Case(work.name, work.bundle, frame, work.frame_path)
             row_text = runtime_bench.profile_row_path(case, top=20)
             model = snowleap.load(work.bundle)
             columns = work.batch_columns(10_000)

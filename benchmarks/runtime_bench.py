@@ -6,7 +6,7 @@ and writes ``benchmarks/results/runtime.json`` and ``runtime.md``.
 
 The functions are meant for reuse by other benchmarks (ONNX, PySpark, the MLeap JVM):
 ``time_transform_row`` and ``time_transform`` take a loaded model and return numbers;
-``find_cases`` lists the bundles with the frame each is scored on.
+``runtime_cases.find_cases`` lists the bundles with the frame each is scored on.
 
 Method: ``time.perf_counter_ns`` around each single ``transform_row`` call (after a warm-up), so
 the median and the 99th percentile are of individual calls, clock overhead included (it is
@@ -36,14 +36,14 @@ from typing import Any
 import numpy as np
 
 import snowleap
-from snowleap.leapframe import read_leapframe
-
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_DIR = ROOT.parent / "shared" / "mleap-reference"
-FIXTURES_DIR = ROOT / "tests" / "fixtures"
-RESULTS_DIR = ROOT / "benchmarks" / "results"
-DEFAULT_BUNDLE = ROOT / "bundles" / "snowleap-default.zip"
-SESSION_EVENTS = ROOT / "events" / "sessions.json"
+from benchmarks.runtime_cases import (
+    RESULTS_DIR,
+    ROOT,
+    Case,
+    Columns,
+    default_bundle_cases,
+    find_cases,
+)
 
 # Targets from the issue, for an airbnb-style row (indexers, encoders, assembler, scaler, forest).
 ROW_TARGET_US = 10.0
@@ -71,26 +71,6 @@ class BatchTiming:
     median_s: float
     best_s: float
     rows_per_s: float
-
-
-Columns = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Case:
-    """A bundle to time and what it is scored on: input columns, or a LeapFrame document."""
-
-    name: str
-    bundle: Path
-    inputs: Mapping[str, Any]
-    source: Path
-
-    @property
-    def columns(self) -> Columns:
-        """The input columns (lists, or 2-D arrays for vectors)."""
-        if "schema" in self.inputs and "rows" in self.inputs:
-            return read_leapframe(self.inputs)
-        return self.inputs
 
 
 def clock_overhead_ns(samples: int = 10_000) -> float:
@@ -180,99 +160,6 @@ def _array(values: list[Any]) -> np.ndarray[Any, Any]:
 
 def _plain(value: Any) -> Any:
     return value.tolist() if isinstance(value, np.ndarray) else value
-
-
-def find_cases(
-    reference_dir: Path = REFERENCE_DIR, fixtures_dir: Path = FIXTURES_DIR
-) -> list[Case]:
-    """Reference bundles (scored on their ``.expected.json`` frames) and fixture bundles.
-
-    A fixture bundle (a ``.zip`` or a folder with ``bundle.json``) is scored on inputs beside it:
-    ``<stem>.expected.json`` with a LeapFrame ``frame``, ``<stem>.frame.json`` (the stem may drop
-    a ``.pb``/``.json`` suffix), or an ``expected.json`` with ``inputs`` columns in its folder
-    (the Spark golden fixtures); else on the first reference frame that holds every input
-    column the model needs.
-    """
-    cases: list[Case] = []
-    frames: list[tuple[Columns, Path]] = []
-    for expected in sorted(reference_dir.glob("*.expected.json")):
-        doc = json.loads(expected.read_text())
-        stem = expected.name[: -len(".expected.json")]
-        columns = read_leapframe(doc["frame"])
-        cases.append(
-            Case(stem, reference_dir / doc.get("bundle", f"{stem}.zip"), columns, expected)
-        )
-        frames.append((columns, expected))
-    for extra in sorted(reference_dir.glob("frame.*.json")):
-        frames.append((read_leapframe(json.loads(extra.read_text())), extra))
-    if fixtures_dir.is_dir():
-        for bundle in _fixture_bundles(fixtures_dir):
-            found = _own_inputs(bundle) or _covering_frame(bundle, frames)
-            if found is not None:
-                name = f"fixtures/{bundle.relative_to(fixtures_dir).as_posix()}"
-                cases.append(Case(name, bundle, found[0], found[1]))
-    return cases
-
-
-def default_bundle_cases(
-    bundle: Path = DEFAULT_BUNDLE, events: Path = SESSION_EVENTS
-) -> list[Case]:
-    """The default Snowplow model, scored on the feature rows of the sessions in ``events``
-    (a tracker POST body), as the Lambda handler builds them; none if either file is missing."""
-    if not bundle.is_file() or not events.is_file():
-        return []
-    from snowleap.snowplow import group_sessions, parse_tracker_payload, session_features
-
-    parsed = parse_tracker_payload(events.read_text())
-    sessions = group_sessions(parsed.events, salt="bench")
-    rows = [session_features([event for _, event in found]).row for found in sessions.values()]
-    if not rows:
-        return []
-    columns = {name: [row[name] for row in rows] for name in rows[0]}
-    return [Case("bundles/snowleap-default.zip", bundle, columns, events)]
-
-
-def _fixture_bundles(fixtures_dir: Path) -> list[Path]:
-    zips = list(fixtures_dir.rglob("*.zip"))
-    folders = [p.parent for p in fixtures_dir.rglob("bundle.json")]
-    return sorted(zips + folders)
-
-
-def _stem(bundle: Path) -> str:
-    return bundle.name[: -len(".zip")] if bundle.name.endswith(".zip") else bundle.name
-
-
-def _own_inputs(bundle: Path) -> tuple[Columns, Path] | None:
-    # NOTE: "forest.pb.zip" and "forest.json.zip" share "forest.frame.json".
-    stem = _stem(bundle)
-    for name in dict.fromkeys((stem, stem.split(".")[0])):
-        expected = bundle.parent / f"{name}.expected.json"
-        if expected.is_file():
-            doc = json.loads(expected.read_text())
-            if "frame" in doc:
-                return read_leapframe(doc["frame"]), expected
-        frame = bundle.parent / f"{name}.frame.json"
-        if frame.is_file():
-            return read_leapframe(json.loads(frame.read_text())), frame
-    shared = bundle.parent / "expected.json"
-    if shared.is_file():
-        doc = json.loads(shared.read_text())
-        if isinstance(doc.get("inputs"), dict):
-            return doc["inputs"], shared
-    return None
-
-
-def _covering_frame(
-    bundle: Path, frames: Sequence[tuple[Columns, Path]]
-) -> tuple[Columns, Path] | None:
-    try:
-        needed = set(snowleap.load(bundle).input_schema)
-    except snowleap.BundleError:
-        return None
-    for columns, source in frames:
-        if needed <= set(columns):
-            return columns, source
-    return None
 
 
 def bench_case(case: Case, *, rows: int, row_calls: int, repeats: int) -> dict[str, Any]:

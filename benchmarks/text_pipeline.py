@@ -33,7 +33,8 @@ import numpy as np
 
 import snowleap
 from benchmarks.contenders import mleap_jvm
-from benchmarks.runtime_bench import RESULTS_DIR, machine, time_transform, time_transform_row
+from benchmarks.runtime_bench import machine, time_transform, time_transform_row
+from benchmarks.runtime_cases import RESULTS_DIR
 from snowleap.ops.sparse import SparseRows
 
 BENCH_ROWS = 1000

@@ -37,16 +37,8 @@ import snowleap
 from benchmarks import large_forest
 from benchmarks.contenders import mleap_jvm
 from benchmarks.onnx_trees import onnx_forest
-from benchmarks.runtime_bench import (
-    RESULTS_DIR,
-    ROOT,
-    Case,
-    batch_columns,
-    default_bundle_cases,
-    find_cases,
-    machine,
-    time_transform_row,
-)
+from benchmarks.runtime_bench import batch_columns, machine, time_transform_row
+from benchmarks.runtime_cases import RESULTS_DIR, ROOT, Case, default_bundle_cases, find_cases
 from snowleap.leapframe import write_leapframe
 from snowleap.ops.tree.batch import BATCH_THREADS
 from snowleap.ops.tree.compiled import pure_python_trees

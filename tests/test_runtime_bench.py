@@ -8,16 +8,14 @@ from pathlib import Path
 
 import numpy as np
 from benchmarks.runtime_bench import (
-    Case,
     batch_columns,
     bench_case,
-    default_bundle_cases,
-    find_cases,
     frame_rows,
     markdown,
     time_transform,
     time_transform_row,
 )
+from benchmarks.runtime_cases import Case, default_bundle_cases, find_cases
 
 import snowleap
 from snowleap.leapframe import read_leapframe
