@@ -18,11 +18,13 @@ ZIG_STAMP := $(VENV)/.zig-installed
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 LAYER_DIR := layers/build
+# NOTE: the tree walker's C sources: the module file and its parts (setup.py builds them all)
+WALKER_SOURCES := src/snowleap/_treewalk.c $(wildcard src/snowleap/treewalk/*.c src/snowleap/treewalk/*.h)
 LAYER_ZIP_X86 := $(LAYER_DIR)/layer-x86_64.zip
 LAYER_ZIP_ARM := $(LAYER_DIR)/layer-arm64.zip
 NUMPY_ZIP_X86 := $(LAYER_DIR)/numpy-layer-x86_64.zip
 TRACING_ZIP_X86 := $(LAYER_DIR)/tracing-layer-x86_64.zip
-LAYER_INPUTS := layers/build_layer.py layers/lazy_init.py layers/tree_walker.py src/snowleap/_treewalk.c \
+LAYER_INPUTS := layers/build_layer.py layers/lazy_init.py layers/tree_walker.py $(WALKER_SOURCES) \
 	layers/requirements.txt
 EVENT ?= events/score.json
 PORT ?= 3000
@@ -42,7 +44,7 @@ $(STAMP): pyproject.toml
 # NOTE: the editable install compiles the tree walker once; a changed C source needs a rebuild
 # (a stale extension fails every tree model with an argument-count TypeError).
 WALKER_STAMP := $(VENV)/.walker-built
-$(WALKER_STAMP): $(STAMP) src/snowleap/_treewalk.c setup.py
+$(WALKER_STAMP): $(STAMP) $(WALKER_SOURCES) setup.py
 	$(call editable_install,$(PY))
 	touch $@
 

@@ -20,7 +20,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "src" / "snowleap" / "_treewalk.c"
+SOURCES = [
+    ROOT / "src" / "snowleap" / "_treewalk.c",
+    *sorted((ROOT / "src" / "snowleap" / "treewalk").glob("*.c")),
+]
 MODULE = "snowleap_treewalk"
 # NOTE: the flags setup.py builds with: no fused multiply-add, no fast-math.
 FLAGS = ["-O2", "-std=c99", "-ffp-contract=off", "-fno-fast-math", "-fPIC", "-shared"]
@@ -61,7 +64,7 @@ def build(target_dir: Path, arch: str, python: str, version: str) -> Path:
     out = target_dir / f"{MODULE}.cpython-{tag}-{TRIPLETS[arch]}.so"
     command = [
         *compiler(arch), *FLAGS, "-DTREEWALK_TOP_LEVEL", f"-I{python_include(python)}",
-        str(SOURCE), "-o", str(out),
+        *map(str, SOURCES), "-o", str(out),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:

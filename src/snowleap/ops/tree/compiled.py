@@ -1,11 +1,11 @@
 """The compiled tree walker (``snowleap._treewalk``, C), or ``None`` and a warning, once.
 
-The extension is built from ``src/snowleap/_treewalk.c`` by ``pip install`` (``setup.py``) and
-by the Lambda layer's build for both architectures (``layers/build_layer.py``, as the top-level
-``snowleap_treewalk``). Where it cannot load (no compiler at install time, a
-foreign platform), snowleap logs one warning and scores with the pure-Python walkers, which
-give bit-identical numbers. ``SNOWLEAP_PURE_PYTHON_TREES=1`` forces the pure-Python walkers
-(the parity suite runs both ways).
+The extension is built from ``src/snowleap/_treewalk.c`` and ``src/snowleap/treewalk/*.c`` by
+``pip install`` (``setup.py``) and by the Lambda layer's build for both architectures
+(``layers/build_layer.py``, as the top-level ``snowleap_treewalk``). Where it cannot load (no
+compiler at install time, a foreign platform), snowleap logs one warning and scores with the
+pure-Python walkers, which give bit-identical numbers. ``SNOWLEAP_PURE_PYTHON_TREES=1`` forces
+the pure-Python walkers (the parity suite runs both ways).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The pure-Python tree walkers: the fallback of the compiled walker and its oracle.
 
-They read the compact layout (``layout``) exactly as ``_treewalk.c`` does: the same comparisons
-(``x <= threshold``, membership as a binary search for an equal value) and the same summation
-order, so both give bit-identical numbers. How the trees' leaves combine (``Combine``):
+They read the compact layout (``layout``) exactly as the compiled walker
+(``treewalk/forest_walk.c``) does: the same comparisons (``x <= threshold``, membership as a
+binary search for an equal value) and the same summation order, so both give bit-identical
+numbers. How the trees' leaves combine (``Combine``):
 
 * ``"first"``: the first tree's leaf output (a decision tree);
 * ``"sum"``: per output, ``0.0 + tree 0's + tree 1's ...`` in tree order (Scala's ``sum``);
