@@ -136,3 +136,29 @@ def _covering_frame(
         if needed <= set(columns):
             return columns, source
     return None
+
+
+def generated_session_case(
+    sessions: int = 2_000, seed: int = 17, bundle: Path = DEFAULT_BUNDLE
+) -> Case | None:
+    """The default Snowplow model on the feature rows of ``sessions`` web-shop sessions that
+    ``training.generate`` simulates (seeded), each as it stood after 1, 2, 3, 5, 8, 13, 21 and
+    34 events: the varied rows a scoring API sees mid-session (``events/sessions.json`` holds
+    two sessions, whose few distinct rows a CPU's branch predictor learns by heart); ``None``
+    without the bundle."""
+    if not bundle.is_file():
+        return None
+    from training.generate import generate
+
+    from snowleap.snowplow import group_sessions, parse_enriched_tsv
+    from snowleap.snowplow.features import prefix_features
+
+    made, _ = generate(sessions, seed)
+    parsed = parse_enriched_tsv("\n".join(line for session in made for line in session.lines))
+    rows = [
+        row
+        for found in group_sessions(parsed.events, salt="bench").values()
+        for _, row in prefix_features([event for _, event in found], (1, 2, 3, 5, 8, 13, 21, 34))
+    ]
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    return Case(f"generated sessions ({sessions}, seed {seed})", bundle, columns, bundle)

@@ -10,7 +10,9 @@ ONNX Runtime, on the same bundles in the same run (``make bench-runtime``).
    pipeline computes for the frame's rows repeated): snowleap's op ``transform`` on one thread
    and on two, against ONNX Runtime on the same trees (``onnx_trees``) single-threaded and with
    its default threads, timed in turns (median of 7 rounds, each round every contender once);
-   ONNX's outputs are checked against snowleap's first (float32: 1e-4).
+   ONNX's outputs are checked against snowleap's first (float32: 1e-4). The session model also
+   runs on the varied rows of ``runtime_cases.generated_session_case`` (``events/sessions.json``
+   has only 2 distinct rows, which a branch predictor learns by heart).
 3. The 1M-node forest (``large_forest``): load time and memory from protobuf and JSON against
    MLeap's JVM loader, and a model swap's peak memory against the template's default memory.
 
@@ -38,7 +40,14 @@ from benchmarks import large_forest
 from benchmarks.contenders import mleap_jvm
 from benchmarks.onnx_trees import onnx_forest
 from benchmarks.runtime_bench import batch_columns, machine, time_transform_row
-from benchmarks.runtime_cases import RESULTS_DIR, ROOT, Case, default_bundle_cases, find_cases
+from benchmarks.runtime_cases import (
+    RESULTS_DIR,
+    ROOT,
+    Case,
+    default_bundle_cases,
+    find_cases,
+    generated_session_case,
+)
 from snowleap.leapframe import write_leapframe
 from snowleap.ops.tree.batch import BATCH_THREADS
 from snowleap.ops.tree.compiled import pure_python_trees
@@ -200,6 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["rows_vs_jvm"] = [row_section(t, c, o, folder) for t, c, o in found]
     print("batches ...", file=sys.stderr)
     report["batches_vs_onnx"] = [batch_section(t, c, args.rows) for t, c, _ in found]
+    varied = generated_session_case()
+    if varied is not None:
+        count = len(next(iter(varied.inputs.values())))
+        title = f"Snowplow session model, {count:,} varied rows (generated sessions, cut)"
+        report["batches_vs_onnx"].append(batch_section(title, varied, args.rows))
     if not args.skip_large:
         print("1M-node forest ...", file=sys.stderr)
         report["large_forest"] = large_forest.measure(folder, ROOT / "template.yaml")

@@ -15,7 +15,7 @@ from benchmarks.runtime_bench import (
     time_transform,
     time_transform_row,
 )
-from benchmarks.runtime_cases import Case, default_bundle_cases, find_cases
+from benchmarks.runtime_cases import Case, default_bundle_cases, find_cases, generated_session_case
 
 import snowleap
 from snowleap.leapframe import read_leapframe
@@ -142,3 +142,26 @@ def test_default_bundle_is_scored_on_the_sessions_of_the_sample_events() -> None
 
 def test_no_default_bundle_case_without_the_bundle(tmp_path: Path) -> None:
     assert default_bundle_cases(tmp_path / "missing.zip") == []
+
+
+def test_generated_sessions_give_varied_feature_rows_the_default_model_scores() -> None:
+    from snowleap.snowplow import FEATURE_SCHEMA
+
+    # GIVEN 60 simulated sessions, each cut after 1, 2, 3, 5, 8... events
+    case = generated_session_case(sessions=60, seed=5)
+    assert case is not None
+    rows = frame_rows(case.columns)
+    # THEN there are several rows per session, nearly all distinct, with every feature column,
+    #   and both paths of the default model score them alike
+    assert list(case.columns) == list(FEATURE_SCHEMA)
+    assert len(rows) > 2 * 60
+    assert len({tuple(row.values()) for row in rows}) > 0.9 * len(rows)
+    model = snowleap.load(case.bundle)
+    batch = model.transform(dict(case.columns))["probability"]
+    for i in (0, len(rows) // 2, len(rows) - 1):
+        single = model.transform_row(rows[i])
+        assert single is not None and list(single["probability"]) == list(batch[i])
+
+
+def test_no_generated_session_case_without_the_bundle(tmp_path: Path) -> None:
+    assert generated_session_case(bundle=tmp_path / "missing.zip") is None
