@@ -9,20 +9,16 @@ import numpy as np
 import pytest
 
 import snowleap
-from snowleap.ops.sparse import SparseVector
 from snowleap.ops.tree import loading
-from snowleap.ops.tree.compiled import pure_python_trees
 from tests.conftest import (
     Node,
     OpCase,
     double_list,
-    load_bundle,
     long_value,
-    same_value,
     string_list,
     sub_tree_models,
-    write_bundle,
 )
+from tests.ops.assembled_forest import assert_one_step_of_the_same_bits
 from tests.tree_nodes import (
     random_feature_rows,
     random_tree_nodes,
@@ -126,45 +122,8 @@ IDENTITY_CASE = OpCase(
 )
 
 
-def assembled_forest(folder) -> snowleap.Model:
-    """A vector assembler (a scalar, then a vector of one) feeding the forest."""
-    scalar = {"base": "scalar", "isNullable": True}
-    vector = {
-        "base": "tensor",
-        "isNullable": True,
-        "tensorShape": {"dimensions": [{"size": 1, "name": ""}]},
-    }
-    assembler = Node(
-        "vector_assembler",
-        {"input_shapes": {"type": "list", "data_shape": [scalar, vector]}},
-        {"input0": "a", "input1": "v"},
-        {"output": "features"},
-    )
-    return load_bundle(write_bundle(folder, [assembler, forest_node()]))
-
-
 def test_an_assembler_and_the_forest_are_one_step_of_the_same_bits(tmp_path) -> None:
-    compiled = assembled_forest(tmp_path / "compiled")
-    with pure_python_trees():
-        pure = assembled_forest(tmp_path / "pure")
-    # THEN with the extension the assembler's step and the forest's are one C call
-    assert len(compiled._row_plan._steps) == 1
-    assert len(pure._row_plan._steps) == 2
-    rows = [
-        {"a": 0.0, "v": [0.0]},
-        {"a": 2.0, "v": [3.0]},
-        {"a": math.nan, "v": [math.nan]},
-        {"a": 1.0, "v": [-0.0]},
-        # a sparse vector takes the Python steps (the C step hands the row back)
-        {"a": 1.0, "v": SparseVector(1, [0], [4.0])},
-    ]
-    for row in rows:
-        mine, oracle = compiled.transform_row(row), pure.transform_row(row)
-        assert mine is not None and oracle is not None
-        assert list(mine) == list(oracle)
-        assert all(same_value(mine[name], oracle[name]) for name in oracle)
+    # THEN with the extension the assembler's step and the forest's are one C call, of the
+    #   same bits as the two Python steps
+    compiled = assert_one_step_of_the_same_bits(tmp_path, forest_node())
     assert compiled.transform_row({"a": 0.0, "v": [0.0]})["prediction"] == 10.5
-    # AND a wrong width is the same input error
-    for model in (compiled, pure):
-        with pytest.raises(snowleap.InputError, match=r"'v'.*width 2"):
-            model.transform_row({"a": 0.0, "v": [0.0, 1.0]})
