@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -145,9 +146,39 @@ def score_function(
 
 
 def _free_port() -> int:
+    """A port free on 127.0.0.1, below the kernel's ephemeral range when it can be.
+
+    NOTE: a port is free when asked, not when the emulator binds it a moment later; one from
+    the ephemeral range (what binding port 0 gives) can be handed to any other process's
+    socket in between (the test suites run side by side), and the emulator then panics with
+    "address already in use". Below that range only a process naming the port could take it.
+    """
+    low = _ephemeral_low()
+    candidates = range(_FIXED_PORTS_FROM, low)
+    # NOTE: not the global generator: a test that seeds it would give parallel suites one list.
+    for port in random.SystemRandom().sample(candidates, min(64, len(candidates))):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+#: the lowest port ``_free_port`` picks (above the well-known and most registered servers')
+_FIXED_PORTS_FROM = 20_000
+
+
+def _ephemeral_low() -> int:
+    """The first port of the kernel's ephemeral range (32768 when it cannot be read)."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
+    return max(low, _FIXED_PORTS_FROM + 1)
 
 
 def _descendants(pid: int) -> list[int]:
