@@ -11,12 +11,14 @@ Metric names and units are the code's own constants, so they are checked once, n
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit, SchemaValidationError
+from aws_lambda_powertools.shared import constants
 
 try:
     from aws_lambda_powertools.metrics.functions import is_metrics_disabled
@@ -38,12 +40,14 @@ class EmfWriter:
 
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
-        self._parts: dict[tuple[Any, ...], tuple[str, list[str]]] = {}
+        self._parts: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._disabled_for: tuple[str | None, str | None] | None = None
+        self._disabled_now = False
 
     def write(self, dimensions: Mapping[str, str], metrics: Sequence[Values]) -> None:
         """One document (more if a metric has over 100 values) of ``metrics`` under
         ``dimensions``; nothing while Powertools' metrics are disabled."""
-        if is_metrics_disabled():
+        if self._disabled():
             return
         namespace, service = self._metrics.namespace, self._metrics.service
         if namespace is None:
@@ -51,6 +55,10 @@ class EmfWriter:
         dimension_set = {**dimensions}
         if service and "service" not in dimension_set:
             dimension_set["service"] = str(service)
+        if metrics and all(0 < len(values) <= MAX_VALUES for _, _, values in metrics):
+            # NOTE: the usual write, one document holding every metric.
+            print(self._document(namespace, dimension_set, metrics))
+            return
         longest = max((len(values) for _, _, values in metrics), default=0)
         for start in range(0, max(longest, 1), MAX_VALUES):
             part = [(n, u, v[start : start + MAX_VALUES]) for n, u, v in metrics]
@@ -58,24 +66,31 @@ class EmfWriter:
             if part:
                 print(self._document(namespace, dimension_set, part))
 
+    def _disabled(self) -> bool:
+        """Powertools' ``is_metrics_disabled``, worked out again only when what it reads (two
+        variables of the environment) changed."""
+        environ = os.environ
+        key = (
+            environ.get(constants.POWERTOOLS_DEV_ENV),
+            environ.get(constants.METRICS_DISABLED_ENV),
+        )
+        if key != self._disabled_for:
+            self._disabled_now = is_metrics_disabled()
+            self._disabled_for = key
+        return self._disabled_now
+
     def _document(
         self, namespace: str, dimension_set: dict[str, str], metrics: Sequence[Values]
     ) -> str:
-        shape = (
-            namespace,
-            *dimension_set.items(),
-            *((name, unit.value) for name, unit, _ in metrics),
-        )
+        shape = (namespace, *dimension_set.items(), *[metric[:2] for metric in metrics])
         parts = self._parts.get(shape)
         if parts is None:
             if len(self._parts) >= _MAX_SHAPES:
                 self._parts.clear()
             parts = self._parts[shape] = _parts(namespace, dimension_set, metrics)
-        head, names = parts
-        values = ",".join(
-            f"{name}:{_floats(metric[2])}" for name, metric in zip(names, metrics, strict=True)
-        )
-        return f'{{"_aws":{{"Timestamp":{int(time.time() * 1000)}{head}{values}}}'
+        head, values = parts
+        floats = tuple([_floats(metric[2]) for metric in metrics])
+        return f'{{"_aws":{{"Timestamp":{int(time.time() * 1000)}{head}{values % floats}}}'
 
 
 _MAX_SHAPES = 256
@@ -84,18 +99,23 @@ _dumps = json.JSONEncoder(separators=(",", ":")).encode
 
 def _floats(values: Sequence[float]) -> str:
     """``values`` as floats in a JSON array, as ``_dumps`` writes them."""
-    floats = list(map(float, values))
     # NOTE: JSON writes a finite float as its repr; an infinity or NaN (the only reprs holding
     #   an "n") as JSON's own words.
+    if len(values) == 1:
+        text = repr(float(values[0]))
+        if "n" not in text:
+            return f"[{text}]"
+    floats = list(map(float, values))
     text = ",".join(map(float.__repr__, floats))
     return _dumps(floats) if "n" in text else f"[{text}]"
 
 
 def _parts(
     namespace: str, dimension_set: dict[str, str], metrics: Sequence[Values]
-) -> tuple[str, list[str]]:
+) -> tuple[str, str]:
     """What a document of this shape says besides its time and values: the metric definition
-    and the dimensions (serialized once), and each metric's name as JSON."""
+    and the dimensions (serialized once), and each metric's name as JSON before a ``%s`` for
+    its values."""
     definition = [
         {
             "Namespace": namespace,
@@ -105,4 +125,6 @@ def _parts(
     ]
     dimensions = _dumps(dimension_set)[1:-1]
     head = f',"CloudWatchMetrics":{_dumps(definition)}}},{dimensions}{"," if dimensions else ""}'
-    return head, [_dumps(name) for name, _, _ in metrics]
+    # NOTE: a "%" of a metric's name is doubled so that only the values' %s are formatted.
+    values = ",".join(f"{_dumps(name).replace('%', '%%')}:%s" for name, _, _ in metrics)
+    return head, values
