@@ -8,6 +8,7 @@ is what the model predicts, so counting it would leak the answer), or rejected w
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -161,6 +162,19 @@ def session_model_problems(model: Model) -> list[str]:
 def bundled_threshold(model: Model) -> float | None:
     """The decision threshold stored in a session bundle (the threshold of the binarizer that
     writes ``buy_decision``), or ``None`` if the bundle has none."""
+    # NOTE: looked up once per loaded model: a walk of every op was asked for on each request.
+    try:
+        return _bundled_thresholds[model]
+    except KeyError:
+        threshold = _bundled_thresholds[model] = _find_bundled_threshold(model)
+        return threshold
+
+
+#: each loaded model's bundled threshold, forgotten with the model
+_bundled_thresholds: weakref.WeakKeyDictionary[Model, float | None] = weakref.WeakKeyDictionary()
+
+
+def _find_bundled_threshold(model: Model) -> float | None:
     for op in model.root.leaves():
         if op.op_name == "binarizer" and any(f.name == DECISION_COLUMN for f in op.outputs):
             threshold = getattr(op, "threshold", None)
