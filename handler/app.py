@@ -6,6 +6,11 @@ events, for a session model), ``POST /transform`` (MLeap LeapFrame JSON) and ``P
 scheduled event or ``{"warmup": true}`` loads or refreshes the model and returns at once.
 Everything the function does lives in ``snowleap.serving``.
 
+``POST /score`` is answered by a lane of its own, as Powertools' resolver answers it but without
+its walk to the route (``score_lane.py``); the resolvers, the routes and their exception handlers
+are in ``routes.py``, imported only when an event needs them (read here as ``app.router``,
+``app.app`` and ``app.http_app``).
+
 Tracing: with the template's ``Tracing: Active`` Lambda itself records each invocation's segment
 in X-Ray, no SDK needed. The X-Ray SDK (which Powertools' ``Tracer`` imports, and botocore with
 it: about 40% of a cold start) is loaded only when ``TRACE_SUBSEGMENTS=true`` asks for
@@ -31,29 +36,17 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools.event_handler import (
-    APIGatewayHttpResolver,
-    APIGatewayRestResolver,
-    CORSConfig,
-    Response,
-    content_types,
-)
-from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.exceptions import ServiceError
+from aws_lambda_powertools.shared.functions import powertools_dev_is_set
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
+    from aws_lambda_powertools.event_handler import CORSConfig
+    from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
+import score_lane
 from api_events import event_problem, is_http_api, is_rest_api
-from score_lane import is_score_request, lane_of
-from snowleap.serving import (
-    ConfigurationError,
-    ModelUnavailableError,
-    RequestError,
-    ScoringService,
-    ServingSettings,
-)
+from snowleap.serving import ConfigurationError, RequestError, ScoringService, ServingSettings
 from telemetry import (
     PowertoolsObserver,
     correlation_id,
@@ -61,9 +54,6 @@ from telemetry import (
     logger,
     publish_metrics,
 )
-
-# NOTE: Lambda's limit on a synchronous response (6 MiB), less room for the status and headers.
-MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 16 * 1024
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 
@@ -84,13 +74,20 @@ def subsegment_tracer(environ: Mapping[str, str]) -> Tracer | None:
     return Tracer()
 
 
+def cors_origins(environ: Mapping[str, str]) -> list[str]:
+    """The origins ``CORS_ALLOW_ORIGINS`` lists (comma-separated)."""
+    return [o.strip() for o in environ.get("CORS_ALLOW_ORIGINS", "").split(",") if o.strip()]
+
+
 def cors_config(environ: Mapping[str, str]) -> CORSConfig | None:
-    """Powertools' CORS for the origins ``CORS_ALLOW_ORIGINS`` lists (comma-separated): a
-    response carries ``Access-Control-Allow-Origin`` only for a listed origin, and preflight
-    requests (``OPTIONS``) are answered; ``None`` (no CORS headers) when it lists none."""
-    origins = [o.strip() for o in environ.get("CORS_ALLOW_ORIGINS", "").split(",") if o.strip()]
+    """Powertools' CORS for the origins ``CORS_ALLOW_ORIGINS`` lists: a response carries
+    ``Access-Control-Allow-Origin`` only for a listed origin, and preflight requests
+    (``OPTIONS``) are answered; ``None`` (no CORS headers) when it lists none."""
+    origins = cors_origins(environ)
     if not origins:
         return None
+    from aws_lambda_powertools.event_handler import CORSConfig
+
     return CORSConfig(
         allow_origin=origins[0],
         extra_origins=origins[1:],
@@ -100,9 +97,6 @@ def cors_config(environ: Mapping[str, str]) -> CORSConfig | None:
 
 
 tracer = subsegment_tracer(os.environ)
-router = Router()
-app = APIGatewayRestResolver(cors=cors_config(os.environ))
-http_app = APIGatewayHttpResolver(cors=cors_config(os.environ))
 
 
 def default_model_uri() -> str:
@@ -187,91 +181,11 @@ else:
     register_after_restore(after_restore)
 
 
-def error_response(status: int, message: str) -> Response[str]:
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=json.dumps({"error": HTTPStatus(status).phrase, "message": message}),
-    )
-
-
-@router.exception_handler(RequestError)
-def bad_request(error: RequestError) -> Response[str]:
-    logger.info("bad request", extra={"status": error.status, "reason": error.message})
-    return error_response(error.status, error.message)
-
-
-@router.exception_handler(ModelUnavailableError)
-def model_unavailable(error: ModelUnavailableError) -> Response[str]:
-    return error_response(503, f"{error}; retry shortly")
-
-
-@router.exception_handler(Exception)
-def internal_error(error: Exception) -> Response[str]:
-    if isinstance(error, ServiceError):
-        # NOTE: Powertools' own HTTP errors (404 for an unknown route) pass through as they are.
-        return error_response(error.status_code, str(error.msg))
-    # NOTE: the message of an unexpected error is logged, not sent: it may say too much.
-    logger.exception("unexpected error")
-    return error_response(500, "internal error; see the function's logs")
-
-
-def traced(function: Function) -> Function:
-    """A subsegment around ``function`` when subsegments are traced.
-
-    NOTE: responses are left out of the traces (capture_response=False): X-Ray metadata is no
-    place for every session's score, and large bodies would be truncated anyway.
-    """
-    if tracer is None:
-        return function
-    wrapped: Function = tracer.capture_method(capture_response=False)(function)
-    return wrapped
-
-
 def traced_handler(function: Function) -> Function:
     if tracer is None:
         return function
     wrapped: Function = tracer.capture_lambda_handler(capture_response=False)(function)
     return wrapped
-
-
-@router.post("/score")
-@traced
-def score() -> dict[str, Any]:
-    event = router.current_event
-    return service.score(request_body(event.raw_event), event.headers.get("content-type"))
-
-
-@router.post("/transform")
-@traced
-def transform() -> Response[str]:
-    event = router.current_event
-    body = request_body(event.raw_event)
-    fields = query_value(event.raw_event, "fields")
-    return json_response(service.transform(body, event.headers.get("content-type"), fields))
-
-
-@router.post("/invocations")
-@traced
-def invocations() -> Response[str]:
-    event = router.current_event
-    content_type = event.headers.get("content-type")
-    return json_response(service.invocations(request_body(event.raw_event), content_type))
-
-
-@router.get("/model")
-@traced
-def model() -> dict[str, Any]:
-    return service.model_metadata()
-
-
-@router.get("/health")
-def health() -> dict[str, Any]:
-    return service.health()
-
-
-app.include_router(router)
-http_app.include_router(router)
 
 
 def request_body(event: Mapping[str, Any]) -> bytes:
@@ -285,21 +199,6 @@ def request_body(event: Mapping[str, Any]) -> bytes:
                 400, "request body is marked base64 but is not valid base64"
             ) from None
     return str(body).encode("utf-8")
-
-
-def json_response(document: Mapping[str, Any]) -> Response[str]:
-    """A 200 holding ``document``, or a 413 when it would not fit in a Lambda response."""
-    text = json.dumps(document, separators=(",", ":"))
-    # NOTE: the body travels JSON-escaped inside the function's response, whose size Lambda
-    # limits; a frame with every column of a large request can be ten times the request.
-    size = len(json.dumps(text))
-    if size > MAX_RESPONSE_BYTES:
-        raise RequestError(
-            413,
-            f"the answer would be {size} bytes, more than the {MAX_RESPONSE_BYTES} a Lambda "
-            "response can hold: pick fewer output columns (fields) or send fewer rows",
-        )
-    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=text)
 
 
 def query_value(event: Mapping[str, Any], name: str) -> str | None:
@@ -338,7 +237,7 @@ def api_response(status: int, message: str) -> dict[str, Any]:
     """An answer in API Gateway's proxy format, for an event no resolver can route."""
     return {
         "statusCode": status,
-        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "headers": {"Content-Type": "application/json"},
         "body": json.dumps({"error": HTTPStatus(status).phrase, "message": message}),
         "isBase64Encoded": False,
     }
@@ -357,14 +256,59 @@ def dispatch(event: Any, context: LambdaContext) -> dict[str, Any]:
             logger.info("malformed API event", extra={"status": 400, "reason": problem})
             return api_response(400, f"malformed API Gateway event: {problem}")
         http_api = is_http_api(event)
-        resolver = http_app if http_api else app
         # NOTE: POST /score skips the resolver's walk to the route (score_lane.py: why, how).
-        lane = lane_of(resolver, http_api=http_api)
-        if tracer is None and lane.usable and is_score_request(event, http_api=http_api):
-            return lane.answer(event, service.score, request_body)
-        return resolver.resolve(event, context)
+        if tracer is None and score_lane.is_score_request(event, http_api=http_api):
+            resolver = resolver_of(http_api, load=False)
+            if score_lane.usable(resolver):
+                return score_lane.answer(
+                    event,
+                    http_api=http_api,
+                    score=service.score,
+                    read_body=request_body,
+                    resolver=resolver,
+                    load_resolver=lambda: resolver_of(http_api, load=True),
+                )
+        loaded = resolver_of(http_api, load=True)
+        assert loaded is not None
+        return loaded.resolve(event, context)
     logger.warning("unsupported event", extra={"event_keys": sorted(event)[:20]})
     return {
         "error": "unsupported event: expected an API Gateway REST or HTTP API event, an "
         'EventBridge scheduled event, or {"warmup": true}'
     }
+
+
+# NOTE: what routes.py defines, read through this module as before it moved there.
+_ROUTE_NAMES = ("router", "app", "http_app")
+
+
+def load_routes() -> None:
+    """Import routes.py (Powertools' resolvers and the routes); its objects become this module's
+    ``router``, ``app`` and ``http_app`` (unless set already: a test may have swapped one)."""
+    import routes
+
+    for name in _ROUTE_NAMES:
+        globals().setdefault(name, getattr(routes, name))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ROUTE_NAMES:
+        load_routes()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def resolver_of(http_api: bool, *, load: bool) -> ApiGatewayResolver | None:
+    """The resolver of a payload format; ``None`` while routes.py is not imported, unless
+    ``load``."""
+    name = "http_app" if http_api else "app"
+    resolver: ApiGatewayResolver | None = globals().get(name)
+    if resolver is None and load:
+        load_routes()
+        resolver = globals()[name]
+    return resolver
+
+
+if tracer is not None or cors_origins(os.environ) or powertools_dev_is_set():
+    # NOTE: every request needs the resolvers then (score_lane.py), so they load in the init.
+    load_routes()

@@ -16,22 +16,33 @@ variants through both):
   CORS headers for an allowed origin) is built by Powertools' own ``ResponseBuilder``;
 * events the lane cannot read exactly as the resolver does, subsegment tracing (the route's
   subsegment) and Powertools' debug mode go to the resolver.
+
+The lane also keeps Powertools' ``event_handler`` (about 15 ms of a cold start, a tenth of the
+handler's own imports) out of a function that only scores: the resolvers (``routes.py``) are made
+at the first event the lane does not answer alone, or at init when CORS, tracing or debug mode
+need them for every request. Until then a 200 is serialized as Powertools' default serializer
+writes it, and an error answer makes the resolvers first, for their exception handlers.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Route
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import Response
+    from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Route
 
 # NOTE: the pattern Powertools compiles for the rule "/score" ("^{}$": "/score\n" matches too).
 _SCORE_PATH = re.compile("^/score$")
-_JSON = content_types.APPLICATION_JSON
+_JSON = "application/json"
 ScoreCall = Callable[[bytes, str | None], dict[str, Any]]
 BodyReader = Callable[[Mapping[str, Any]], bytes]
+# NOTE: Powertools' default serializer is json.dumps with these separators and its Encoder,
+#   whose own types (Decimal, dataclasses, pydantic) fail the plain encoder with a TypeError.
+_plain_encode = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def is_score_request(event: Mapping[str, Any], *, http_api: bool) -> bool:
@@ -59,68 +70,73 @@ def header(headers: Mapping[str, str] | None, name: str) -> str | None:
     return value
 
 
-class ScoreLane:
-    """Answers ``POST /score`` events for one resolver (its routes, serializer, CORS, handlers)."""
+def usable(resolver: ApiGatewayResolver | None) -> bool:
+    """Whether the lane answers as ``resolver`` would (``None``: the resolvers the handler makes
+    without CORS or debug mode, not made yet): not while it prints (debug mode)."""
+    return resolver is None or not resolver._debug
 
-    def __init__(self, resolver: ApiGatewayResolver, *, http_api: bool) -> None:
-        self._resolver = resolver
-        self._http_api = http_api
-        self._route = _score_route(resolver)
 
-    @property
-    def usable(self) -> bool:
-        """Whether the lane answers as the resolver would: not while it prints (debug mode)."""
-        return not self._resolver._debug
+def answer(
+    event: dict[str, Any],
+    *,
+    http_api: bool,
+    score: ScoreCall,
+    read_body: BodyReader,
+    resolver: ApiGatewayResolver | None,
+    load_resolver: Callable[[], ApiGatewayResolver | None],
+) -> dict[str, Any]:
+    """The resolver's response to ``event``, a ``POST /score``; ``load_resolver`` makes the
+    resolver when an error answer needs its exception handlers."""
+    try:
+        content_type = header(event.get("headers"), "content-type")
+        document = score(read_body(event), content_type)
+    except Exception as exc:
+        chosen = resolver or load_resolver()
+        assert chosen is not None
+        handler = chosen.exception_handler_manager.lookup_exception_handler(type(exc))
+        if handler is None:
+            raise
+        return _built(chosen, event, handler(exc))
+    if resolver is not None and resolver._cors is not None:
+        from aws_lambda_powertools.event_handler import Response
 
-    def answer(
-        self, event: dict[str, Any], score: ScoreCall, read_body: BodyReader
-    ) -> dict[str, Any]:
-        """The resolver's response to ``event``, a ``POST /score``."""
-        try:
-            content_type = header(event.get("headers"), "content-type")
-            document = score(read_body(event), content_type)
-        except Exception as exc:
-            handler = self._resolver.exception_handler_manager.lookup_exception_handler(type(exc))
-            if handler is None:
-                raise
-            return self._built(event, handler(exc))
-        if self._resolver._cors is not None:
-            return self._built(event, Response(200, _JSON, document))
-        body = self._resolver._serializer(document)
-        if self._http_api:
-            return {
-                "statusCode": 200,
-                "body": body,
-                "isBase64Encoded": False,
-                "headers": {"Content-Type": _JSON},
-                "cookies": [],
-            }
+        return _built(resolver, event, Response(200, _JSON, document))
+    body = _serialized(document) if resolver is None else resolver._serializer(document)
+    if http_api:
         return {
             "statusCode": 200,
             "body": body,
             "isBase64Encoded": False,
-            "multiValueHeaders": {"Content-Type": [_JSON]},
+            "headers": {"Content-Type": _JSON},
+            "cookies": [],
         }
-
-    def _built(self, event: dict[str, Any], response: Response[Any]) -> dict[str, Any]:
-        """``response`` as Powertools' response builder turns it into the integration's answer."""
-        resolver = self._resolver
-        builder = resolver._response_builder_class(
-            response=response, serializer=resolver._serializer, route=self._route
-        )
-        answer: dict[str, Any] = builder.build(resolver._to_proxy_event(event), resolver._cors)
-        return answer
+    return {
+        "statusCode": 200,
+        "body": body,
+        "isBase64Encoded": False,
+        "multiValueHeaders": {"Content-Type": [_JSON]},
+    }
 
 
-_lanes: dict[tuple[int, bool], ScoreLane] = {}
+def _serialized(document: Any) -> str:
+    """``document`` as Powertools' default serializer writes it."""
+    try:
+        return _plain_encode(document)
+    except TypeError:
+        from aws_lambda_powertools.shared.json_encoder import Encoder
+
+        return json.dumps(document, separators=(",", ":"), cls=Encoder)
 
 
-def lane_of(resolver: ApiGatewayResolver, *, http_api: bool) -> ScoreLane:
-    """The lane of ``resolver`` (made once; a test may swap the handler's resolvers)."""
-    lane = _lanes.get((id(resolver), http_api))
-    if lane is None or lane._resolver is not resolver:
-        lane = _lanes[id(resolver), http_api] = ScoreLane(resolver, http_api=http_api)
-    return lane
+def _built(
+    resolver: ApiGatewayResolver, event: dict[str, Any], response: Response[Any]
+) -> dict[str, Any]:
+    """``response`` as Powertools' response builder turns it into the integration's answer."""
+    builder = resolver._response_builder_class(
+        response=response, serializer=resolver._serializer, route=_score_route(resolver)
+    )
+    built: dict[str, Any] = builder.build(resolver._to_proxy_event(event), resolver._cors)
+    return built
 
 
 def _score_route(resolver: ApiGatewayResolver) -> Route:

@@ -12,9 +12,13 @@ import copy
 import io
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import redirect_stdout
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,7 @@ import app as handler
 import score_lane
 from tests.handler.conftest import (
     EVENTS,
+    ROOT,
     FakeLambdaContext,
     ServiceFactory,
     load_event,
@@ -89,14 +94,32 @@ def _masked(line: str) -> str:
 @pytest.fixture
 def lane_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     calls: list[str] = []
-    answer = score_lane.ScoreLane.answer
+    answer = score_lane.answer
 
-    def spy(self: score_lane.ScoreLane, *args: Any) -> dict[str, Any]:
-        calls.append("lane")
-        return answer(self, *args)
+    def spy(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        calls.append("lane" if kwargs["resolver"] is not None else "lane, no resolver yet")
+        return answer(*args, **kwargs)
 
-    monkeypatch.setattr(score_lane.ScoreLane, "answer", spy)
+    monkeypatch.setattr(score_lane, "answer", spy)
     yield calls
+
+
+ROUTE_NAMES = ("router", "app", "http_app")
+
+
+@pytest.fixture(params=["resolvers made", "resolvers not made yet"])
+def resolvers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether the lane's calls find the resolvers made (routes.py imported), or answer as the
+    first request of a function that has only ever scored (``unmade``)."""
+    for name in ROUTE_NAMES:
+        # NOTE: restored as they were at the end of the test.
+        monkeypatch.setitem(vars(handler), name, getattr(handler, name))
+    return bool(request.param == "resolvers made")
+
+
+def unmade() -> None:
+    for name in ROUTE_NAMES:
+        vars(handler).pop(name, None)
 
 
 def assert_same_answer(
@@ -106,17 +129,23 @@ def assert_same_answer(
     lane_calls: list[str],
     *,
     lane: bool | None = None,
+    made: bool = True,
 ) -> dict[str, Any]:
     """The lane's and the resolver's answers to ``event`` are the same; ``lane`` says whether
-    the lane must (True) or must not (False) have taken it."""
+    the lane must (True) or must not (False) have taken it; with ``made`` false, the lane's call
+    finds no resolver made."""
     # NOTE: first a call of its own, so that both compared calls are warm (cold_start false).
     invoke(event, context)
     lane_calls.clear()
+    if not made:
+        unmade()
     fast, fast_written = invoke(event, context)
     took_lane = bool(lane_calls)
+    if took_lane and not made:
+        assert lane_calls == ["lane, no resolver yet"]
     lane_calls.clear()
     with monkeypatch.context() as patch:
-        patch.setattr(handler, "is_score_request", lambda *_, **__: False)
+        patch.setattr(score_lane, "is_score_request", lambda *_, **__: False)
         slow, slow_written = invoke(event, context)
     assert not lane_calls
     assert fast == slow
@@ -131,12 +160,13 @@ def assert_same_answer(
 def test_every_ready_event_is_answered_as_the_resolver_answers_it(
     name: str,
     served: None,
+    resolvers: bool,
     lambda_context: FakeLambdaContext,
     monkeypatch: pytest.MonkeyPatch,
     lane_calls: list[str],
 ) -> None:
     event = load_event(name)
-    response = assert_same_answer(event, lambda_context, monkeypatch, lane_calls)
+    response = assert_same_answer(event, lambda_context, monkeypatch, lane_calls, made=resolvers)
     if name.startswith("score"):
         assert response["statusCode"] == 200
 
@@ -211,11 +241,12 @@ def test_score_variants_are_answered_as_the_resolver_answers_them(
     event: dict[str, Any],
     lane: bool,
     served: None,
+    resolvers: bool,
     lambda_context: FakeLambdaContext,
     monkeypatch: pytest.MonkeyPatch,
     lane_calls: list[str],
 ) -> None:
-    assert_same_answer(event, lambda_context, monkeypatch, lane_calls, lane=lane)
+    assert_same_answer(event, lambda_context, monkeypatch, lane_calls, lane=lane, made=resolvers)
 
 
 def origin_variants() -> Iterator[Any]:
@@ -264,6 +295,7 @@ def test_service_failures_are_answered_by_the_same_exception_handlers(
     name: str,
     tmp_path: Path,
     make_service: ServiceFactory,
+    resolvers: bool,
     lambda_context: FakeLambdaContext,
     monkeypatch: pytest.MonkeyPatch,
     lane_calls: list[str],
@@ -271,7 +303,9 @@ def test_service_failures_are_answered_by_the_same_exception_handlers(
     event = load_event(name)
     # a model that cannot load: 503
     make_service(str(tmp_path / "missing.zip"))
-    response = assert_same_answer(event, lambda_context, monkeypatch, lane_calls, lane=True)
+    response = assert_same_answer(
+        event, lambda_context, monkeypatch, lane_calls, lane=True, made=resolvers
+    )
     assert response["statusCode"] == 503
     # an unexpected error: 500, counted, its message not sent
     service = make_service(str(tmp_path / "missing.zip"))
@@ -280,7 +314,9 @@ def test_service_failures_are_answered_by_the_same_exception_handlers(
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(service, "score", broken)
-    response = assert_same_answer(event, lambda_context, monkeypatch, lane_calls, lane=True)
+    response = assert_same_answer(
+        event, lambda_context, monkeypatch, lane_calls, lane=True, made=resolvers
+    )
     assert response["statusCode"] == 500
     assert "secret" not in response["body"]
 
@@ -297,4 +333,36 @@ def test_debug_mode_leaves_every_request_to_the_resolver(
     with redirect_stdout(io.StringIO()):
         assert handler.lambda_handler(load_event("score.json"), lambda_context)["statusCode"] == 200
     assert not lane_calls
-    assert not score_lane.lane_of(debug, http_api=False).usable
+    assert not score_lane.usable(debug)
+
+
+def test_a_document_the_plain_encoder_cannot_write_is_written_as_powertools_writes_it() -> None:
+    document = {"value": Decimal("1.50"), "when": 0.25}
+    assert score_lane._serialized(document) == APIGatewayRestResolver()._serializer(document)
+
+
+@pytest.mark.parametrize(
+    ("environment", "imported"),
+    [({}, False), ({"CORS_ALLOW_ORIGINS": ORIGINS}, True), ({"POWERTOOLS_DEV": "true"}, True)],
+)
+def test_the_event_handler_is_imported_only_when_every_request_needs_it(
+    environment: dict[str, str], imported: bool, bundle: Path, tmp_path: Path
+) -> None:
+    # GIVEN the handler's environment, with or without CORS or Powertools' debug mode
+    env = {k: v for k, v in os.environ.items() if k not in ("CORS_ALLOW_ORIGINS", "POWERTOOLS_DEV")}
+    env.update(environment, MODEL_URI=str(bundle), MODEL_CACHE_DIR=str(tmp_path), SESSION_SALT="s")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "handler"), str(ROOT / "src")])
+    # WHEN the handler is imported and answers a POST /score
+    script = (
+        "import json, sys; import app; from local import LocalLambdaContext\n"
+        "event = json.load(open(sys.argv[1]))\n"
+        "response = app.lambda_handler(event, LocalLambdaContext())\n"
+        "sys.stderr.write(json.dumps([response['statusCode'],"
+        " 'aws_lambda_powertools.event_handler' in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(EVENTS / "score.json")],
+        env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    # THEN Powertools' event handler was imported only where every request needs its resolvers
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == [200, imported]
