@@ -1,6 +1,3 @@
-# mypy: disallow-untyped-decorators=False, disallow-untyped-calls=False
-# NOTE: as pyproject.toml's override for app.py, where these routes were: Powertools' route and
-#   exception-handler decorators are untyped; everything they call is typed in snowleap.serving.
 """Powertools' resolvers, the routes and their exception handlers (see ``app.py``).
 
 Imported at the first event the ``POST /score`` lane does not answer alone (another route, an
